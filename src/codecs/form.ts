@@ -1,0 +1,18 @@
+import type { Codec } from './types.js';
+import { fromBoxed, toBoxed } from '../payload/boxed.js';
+import type { BoxedCtxMeta, CtxMeta } from '../payload/types.js';
+
+/** Converts a columnar payload into the form `codec` takes; done once, outside any timed region. */
+export function inFormOf(codec: Codec, payload: CtxMeta): CtxMeta | BoxedCtxMeta {
+  return codec.form === 'boxed' ? toBoxed(payload) : payload;
+}
+
+/** Encodes a payload already held in the codec's form. */
+export function encodeWith(codec: Codec, input: CtxMeta | BoxedCtxMeta): readonly Uint8Array[] {
+  return codec.form === 'boxed' ? codec.encode(input as BoxedCtxMeta) : codec.encode(input as CtxMeta);
+}
+
+/** Decodes frames and returns the columnar payload, converting boxed output back (for checks, never inside a timed region). */
+export function decodeToColumnar(codec: Codec, frames: readonly Uint8Array[]): CtxMeta {
+  return codec.form === 'boxed' ? fromBoxed(codec.decode(frames)) : codec.decode(frames);
+}

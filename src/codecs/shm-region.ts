@@ -1,0 +1,123 @@
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** Which shared-memory mechanism carries the arrays: mmap'd POSIX shm (zero copy) or a /dev/shm file read with read(2) (two copies). */
+export type ShmBackendKind = 'posix-mmap' | 'devshm-file';
+
+/** A named shared region: small control words plus bulk bytes. */
+export interface ShmRegion {
+  readonly name: string;
+  readonly byteLength: number;
+  loadU32(offset: number): number;
+  storeU32(offset: number, value: number): void;
+  write(offset: number, bytes: Uint8Array): void;
+  /** A typed array over [offset, offset + length elements): a view where the backend maps memory, a copy otherwise. */
+  read(ctor: typeof Int32Array | typeof Float32Array, offset: number, length: number): Int32Array | Float32Array;
+  /** Drops this process's handle; the mapping itself goes when the last view is collected. */
+  close(): void;
+}
+
+/** Creates and attaches regions of one kind. */
+export interface ShmBackend {
+  readonly kind: ShmBackendKind;
+  create(name: string, byteLength: number): ShmRegion;
+  /** Returns null when no region of that name exists. */
+  attach(name: string): ShmRegion | null;
+}
+
+interface ShmTypedArrayModule {
+  create(count: number, typeKey: 'Buffer', key: string, perm: string): Buffer | null;
+  get(key: string, typeKey: 'Buffer'): Buffer | null;
+}
+
+/** Path of a POSIX shm object on Linux, where shm_open names live under /dev/shm. */
+export function shmPath(name: string): string {
+  return `/dev/shm${name}`;
+}
+
+/** Removes a region's name; processes that mapped it keep their mapping. */
+export function unlinkRegion(name: string): void {
+  rmSync(shmPath(name), { force: true });
+}
+
+function mappedRegion(name: string, buffer: Buffer): ShmRegion {
+  const words = new Uint32Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.byteLength / 4));
+  return {
+    name,
+    byteLength: buffer.byteLength,
+    loadU32: (offset) => Atomics.load(words, offset / 4),
+    storeU32: (offset, value) => void Atomics.store(words, offset / 4, value),
+    write: (offset, bytes) => buffer.set(bytes, offset),
+    read: (ctor, offset, length) => new ctor(buffer.buffer as ArrayBuffer, buffer.byteOffset + offset, length),
+    close: () => undefined,
+  };
+}
+
+function loadShmTypedArray(): ShmTypedArrayModule | null {
+  try {
+    return createRequire(import.meta.url)('shm-typed-array') as ShmTypedArrayModule;
+  } catch {
+    return null;
+  }
+}
+
+/** Zero-copy backend: shm_open + mmap through the shm-typed-array native addon. */
+export function createPosixBackend(): ShmBackend | null {
+  const shm = loadShmTypedArray();
+  if (shm === null) return null;
+  return {
+    kind: 'posix-mmap',
+    create: (name, byteLength) => {
+      const buffer = shm.create(byteLength, 'Buffer', name, '600');
+      if (buffer === null) throw new Error(`shared memory ${name} already exists`);
+      return mappedRegion(name, buffer);
+    },
+    attach: (name) => {
+      const buffer = shm.get(name, 'Buffer');
+      return buffer === null ? null : mappedRegion(name, buffer);
+    },
+  };
+}
+
+function fileRegion(name: string, fd: number, byteLength: number): ShmRegion {
+  const word = Buffer.alloc(4);
+  return {
+    name,
+    byteLength,
+    loadU32: (offset) => {
+      readSync(fd, word, 0, 4, offset);
+      return word.readUInt32LE(0);
+    },
+    storeU32: (offset, value) => {
+      word.writeUInt32LE(value >>> 0, 0);
+      writeSync(fd, word, 0, 4, offset);
+    },
+    write: (offset, bytes) => void writeSync(fd, bytes, 0, bytes.byteLength, offset),
+    read: (ctor, offset, length) => {
+      const out = new ctor(length);
+      readSync(fd, new Uint8Array(out.buffer), 0, length * ctor.BYTES_PER_ELEMENT, offset);
+      return out;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** Portable backend without native code: a file in /dev/shm written with write(2) and read with read(2). */
+export function createFileBackend(): ShmBackend {
+  return {
+    kind: 'devshm-file',
+    create: (name, byteLength) => {
+      const fd = openSync(shmPath(name), 'wx+', 0o600);
+      ftruncateSync(fd, byteLength);
+      return fileRegion(name, fd, byteLength);
+    },
+    attach: (name) => {
+      try {
+        const fd = openSync(shmPath(name), 'r+');
+        return fileRegion(name, fd, fstatSync(fd).size);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
