@@ -6,6 +6,7 @@ import { checkTypedFields } from './typed-fields.js';
 import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps without cbor-x records or shared structures, so any CBOR decoder reads the frames.
+const SCRATCH_BYTES = 8192;
 const STANDARD_OPTIONS = { useRecords: false, mapsAsObjects: true, pack: false } as const;
 
 /** CBOR of the columnar payload: arrays as RFC 8746 typed-array tags (int32/float32 little-endian); decode copies each array once. */
@@ -22,7 +23,10 @@ export function createCborCodec(): ColumnarCodec {
     encode: (payload) => {
       // A fresh buffer of the right size: no growth by doubling, and no view into a buffer the next encode reuses.
       encoder.useBuffer(new Uint8Array(encodedByteBound(payload)));
-      return [encoder.encode(payload)];
+      const frame = encoder.encode(payload);
+      // cbor-x's target buffer is shared by every Encoder; hand it a small one so later small encodes do not copy our size.
+      encoder.useBuffer(new Uint8Array(SCRATCH_BYTES));
+      return [frame];
     },
     decode: (frames) => decodeGuard(name, () => checkTypedFields(name, decoder.decode(singleFrame(name, frames)))),
   };

@@ -48,6 +48,58 @@ function bulkVector(builder: Builder, array: Int32Array | Float32Array): number 
   return builder.endVector();
 }
 
+/** A ByteBuffer that refuses reads past the frame: the stock one reads missing bytes as 0, so a truncated buffer decodes silently. */
+class CheckedByteBuffer extends ByteBuffer {
+  constructor(
+    bytes: Uint8Array,
+    private readonly codec: string,
+  ) {
+    super(bytes);
+  }
+
+  private check(offset: number, size: number): void {
+    if (!Number.isInteger(offset) || offset < 0 || offset + size > this.capacity()) {
+      throw new DecodeError(this.codec, `read of ${size} bytes at ${offset} is outside a ${this.capacity()}-byte frame`);
+    }
+  }
+
+  override readInt8(offset: number): number {
+    this.check(offset, 1);
+    return super.readInt8(offset);
+  }
+
+  override readUint8(offset: number): number {
+    this.check(offset, 1);
+    return super.readUint8(offset);
+  }
+
+  override readInt16(offset: number): number {
+    this.check(offset, 2);
+    return super.readInt16(offset);
+  }
+
+  override readUint16(offset: number): number {
+    this.check(offset, 2);
+    return super.readUint16(offset);
+  }
+
+  override readInt32(offset: number): number {
+    this.check(offset, 4);
+    return super.readInt32(offset);
+  }
+
+  override readUint32(offset: number): number {
+    this.check(offset, 4);
+    return super.readUint32(offset);
+  }
+
+  override __string(offset: number): string {
+    const start = offset + this.readInt32(offset);
+    this.check(start + 4, Math.max(0, this.readInt32(start)));
+    return super.__string(offset) as string;
+  }
+}
+
 function encode(payload: CtxMeta): Uint8Array {
   // Sized up front (a multiple of 8, so vectors stay aligned from the buffer's start) to avoid growth copies.
   const builder = new Builder(encodedByteBound(payload));
@@ -69,7 +121,7 @@ function decode(name: string, input: Uint8Array): CtxMeta {
   // Typed-array views need 4-byte alignment; a frame at an odd offset is copied once to a fresh buffer.
   const frame = input.byteOffset % 8 === 0 ? input : input.slice();
   if (frame.byteLength < 8) throw new DecodeError(name, `frame of ${frame.byteLength} bytes is too short`);
-  const bb = new ByteBuffer(frame);
+  const bb = new CheckedByteBuffer(frame, name);
   if (!FbCtxMeta.bufferHasIdentifier(bb)) throw new DecodeError(name, 'missing file identifier SBCM');
   const root = FbCtxMeta.getRootAsCtxMeta(bb);
   const count = root.reqIdsLength();

@@ -6,6 +6,7 @@ import { bytesOf, copyInto, decodeGuard, singleFrame } from './frames.js';
 import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps, no msgpackr records or typed-array extensions: any MessagePack library can read the frames.
+const SCRATCH_BYTES = 8192;
 const STANDARD_OPTIONS = { useRecords: false, moreTypes: false, mapsAsObjects: true } as const;
 
 /** A map whose array fields are bin strings of little-endian bytes, as vLLM sends numpy buffers. */
@@ -45,7 +46,10 @@ export function createMsgpackCodec(): ColumnarCodec {
     encode: (payload) => {
       // A fresh buffer of the right size: no growth by doubling, and no slice of a buffer the next encode reuses.
       packr.useBuffer(new Uint8Array(encodedByteBound(payload)));
-      return [packr.pack(toWire(payload))];
+      const frame = packr.pack(toWire(payload));
+      // msgpackr's target buffer is shared by every Packr; hand it a small one so later small packs do not copy our size.
+      packr.useBuffer(new Uint8Array(SCRATCH_BYTES));
+      return [frame];
     },
     decode: (frames) => decodeGuard(name, () => fromByteFields(name, unpackr.unpack(singleFrame(name, frames)))),
   };

@@ -47,7 +47,8 @@ export function validateCtxMeta(payload: CtxMeta): CtxMeta {
     const p = topP[i] ?? NaN;
     if (seqLen < 0) fail(`seqLens[${i}]`, 'must not be negative');
     if (newTokens < 0 || newTokens > seqLen) fail(`numNewTokens[${i}]`, `must be in [0, seqLen=${seqLen}]`);
-    if (!Number.isFinite(temp) || temp < 0) fail(`temperature[${i}]`, 'must be finite and >= 0');
+    // -0 is refused too: it means nothing as a temperature, and text formats (JSON) cannot carry it.
+    if (!Number.isFinite(temp) || temp < 0 || Object.is(temp, -0)) fail(`temperature[${i}]`, 'must be finite and >= 0');
     if (!Number.isFinite(p) || p <= 0 || p > 1) fail(`topP[${i}]`, 'must be in (0, 1]');
     if ((topK[i] ?? -2) < -1) fail(`topK[${i}]`, 'must be -1 (off) or >= 0');
   }

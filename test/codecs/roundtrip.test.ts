@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeToColumnar, encodeWith, inFormOf } from '../../src/codecs/form.js';
+import { createCodec, listCodecs } from '../../src/codecs/registry.js';
+import { diffCtxMeta } from '../../src/payload/equal.js';
+import { generateCtxMeta } from '../../src/payload/generate.js';
+import type { CtxMeta } from '../../src/payload/types.js';
+import { validateCtxMeta } from '../../src/payload/validate.js';
+import { ctxMetaArbitrary, edgeCasePayloads } from './arbitraries.js';
+
+const codecs = listCodecs().map((name) => createCodec(name));
+afterAll(() => codecs.forEach((c) => c.dispose?.()));
+
+function roundTrip(name: string, payload: CtxMeta): string | null {
+  const codec = codecs.find((c) => c.name === name);
+  if (codec === undefined) throw new Error(name);
+  const decoded = decodeToColumnar(codec, encodeWith(codec, inFormOf(codec, payload)));
+  validateCtxMeta(decoded);
+  return diffCtxMeta(payload, decoded);
+}
+
+describe.each(listCodecs())('%s', (name) => {
+  it('round-trips arbitrary valid payloads exactly', () => {
+    fc.assert(
+      fc.property(ctxMetaArbitrary, (payload) => {
+        expect(roundTrip(name, payload)).toBeNull();
+      }),
+      { seed: 20261128, numRuns: 150 },
+    );
+  });
+
+  it.each(Object.entries(edgeCasePayloads()))('round-trips %s', (_, payload) => {
+    validateCtxMeta(payload);
+    expect(roundTrip(name, payload)).toBeNull();
+  });
+
+  it('round-trips a 64 x 4096 payload (262,144 slots)', () => {
+    expect(roundTrip(name, generateCtxMeta({ batch: 64, seqLen: 4096, seed: 9 }))).toBeNull();
+  });
+});
