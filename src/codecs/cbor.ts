@@ -21,8 +21,8 @@ export function createCborCodec(): ColumnarCodec {
     form: 'columnar',
     description: 'CBOR map, arrays as RFC 8746 typed-array tags; one exact-size buffer per encode; decode copies arrays once',
     encode: (payload) => {
-      // A fresh buffer of the right size: no growth by doubling, and no view into a buffer the next encode reuses.
-      encoder.useBuffer(new Uint8Array(encodedByteBound(payload)));
+      // A fresh, unzeroed buffer of the right size (the encoder writes every byte it returns): no growth by doubling, no view into a buffer the next encode reuses.
+      encoder.useBuffer(Buffer.allocUnsafeSlow(encodedByteBound(payload)));
       const frame = encoder.encode(payload);
       // cbor-x's target buffer is shared by every Encoder; hand it a small one so later small encodes do not copy our size.
       encoder.useBuffer(new Uint8Array(SCRATCH_BYTES));

@@ -101,8 +101,13 @@ class CheckedByteBuffer extends ByteBuffer {
 }
 
 function encode(payload: CtxMeta): Uint8Array {
-  // Sized up front (a multiple of 8, so vectors stay aligned from the buffer's start) to avoid growth copies.
-  const builder = new Builder(encodedByteBound(payload));
+  // Sized up front (a multiple of 8, so vectors stay aligned from the buffer's start) to avoid growth copies,
+  // and unzeroed: the builder writes every byte it returns, padding included.
+  const size = encodedByteBound(payload);
+  const builder = new Builder(1);
+  const internals = builder as unknown as BuilderInternals;
+  internals.bb = new ByteBuffer(Buffer.allocUnsafeSlow(size));
+  internals.space = size;
   const reqIds = FbCtxMeta.createReqIdsVector(
     builder,
     payload.reqIds.map((id) => builder.createString(id)),
@@ -119,7 +124,7 @@ function encode(payload: CtxMeta): Uint8Array {
 
 function decode(name: string, input: Uint8Array): CtxMeta {
   // Typed-array views need 4-byte alignment; a frame at an odd offset is copied once to a fresh buffer.
-  const frame = input.byteOffset % 8 === 0 ? input : input.slice();
+  const frame = input.byteOffset % 4 === 0 ? input : input.slice();
   if (frame.byteLength < 8) throw new DecodeError(name, `frame of ${frame.byteLength} bytes is too short`);
   const bb = new CheckedByteBuffer(frame, name);
   if (!FbCtxMeta.bufferHasIdentifier(bb)) throw new DecodeError(name, 'missing file identifier SBCM');

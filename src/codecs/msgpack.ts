@@ -44,8 +44,8 @@ export function createMsgpackCodec(): ColumnarCodec {
     form: 'columnar',
     description: 'MessagePack map, arrays as bin (LE bytes); one exact-size buffer per encode; decode copies arrays once',
     encode: (payload) => {
-      // A fresh buffer of the right size: no growth by doubling, and no slice of a buffer the next encode reuses.
-      packr.useBuffer(new Uint8Array(encodedByteBound(payload)));
+      // A fresh, unzeroed buffer of the right size (the encoder writes every byte it returns): no growth by doubling, no slice of a buffer the next encode reuses.
+      packr.useBuffer(Buffer.allocUnsafeSlow(encodedByteBound(payload)));
       const frame = packr.pack(toWire(payload));
       // msgpackr's target buffer is shared by every Packr; hand it a small one so later small packs do not copy our size.
       packr.useBuffer(new Uint8Array(SCRATCH_BYTES));

@@ -50,7 +50,9 @@ export function unlinkAllShmRegions(): void {
   created.clear();
 }
 
+const SCRATCH_BYTES = 8192;
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
+const descriptorBound = (reqIds: readonly string[]): number => reqIds.reduce((sum, id) => sum + 3 * id.length + 8, 4096);
 
 interface Layout {
   slots: number;
@@ -191,7 +193,11 @@ export function createShmCodec(options: ShmCodecOptions = {}): ShmCodec {
       reqIds: payload.reqIds,
       lengths,
     };
-    return [packr.pack(descriptor)];
+    // Packed into its own small buffer: msgpackr's shared target may be whatever size another codec left it.
+    packr.useBuffer(Buffer.allocUnsafeSlow(descriptorBound(payload.reqIds)));
+    const frame = packr.pack(descriptor);
+    packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
+    return [frame];
   };
 
   const regionFor = (regionName: string): { region: ShmRegion; layout: Layout } => {

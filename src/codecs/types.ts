@@ -8,6 +8,8 @@ interface CodecBase {
   readonly name: string;
   /** One line on what goes on the wire and whether decode copies. */
   readonly description: string;
+  /** True when encode's output buffer is allocated outside Node's accounting (v8.serialize uses realloc), so its allocation cannot be measured. */
+  readonly encodeAllocatesOutsideNode?: boolean;
   /** Releases what the codec holds (shared memory, pooled buffers). */
   dispose?(): void;
 }

@@ -10,6 +10,7 @@ export function createV8Codec(): ColumnarCodec {
   return {
     name,
     form: 'columnar',
+    encodeAllocatesOutsideNode: true,
     description: 'v8.serialize of the columnar payload (typed arrays as host objects); decode views aligned arrays, copies others',
     encode: (payload) => [serialize(payload)],
     decode: (frames) => decodeGuard(name, () => checkTypedFields(name, deserialize(singleFrame(name, frames)))),
@@ -22,6 +23,7 @@ export function createV8BoxedCodec(): BoxedCodec {
   return {
     name,
     form: 'boxed',
+    encodeAllocatesOutsideNode: true,
     description: 'v8.serialize of per-request objects with number lists',
     encode: (payload) => [serialize(payload)],
     decode: (frames) => decodeGuard(name, () => deserialize(singleFrame(name, frames)) as BoxedCtxMeta),

@@ -12,10 +12,12 @@ function collectGarbage(): void {
   gc();
 }
 
-/** Bytes (JS heap + ArrayBuffer memory) allocated by one call, median of `runs` calls, each after a full GC. */
-export function bytesAllocatedBy(fn: () => unknown, runs = 5): number {
+/** Bytes (JS heap + ArrayBuffer memory) allocated by one warm call, median of `runs` calls, each after a full GC. */
+export function bytesAllocatedBy(fn: () => unknown, runs = 9): number {
   const samples: number[] = [];
   const kept: unknown[] = [];
+  // Unmeasured calls first, so one-time costs (lazy compilation, feedback vectors, library caches) are not counted.
+  for (let i = 0; i < 8; i++) fn();
   for (let i = 0; i < runs; i++) {
     kept.length = 0;
     collectGarbage();
@@ -23,7 +25,7 @@ export function bytesAllocatedBy(fn: () => unknown, runs = 5): number {
     // Held until after the reading, so what the call returns counts as allocated.
     kept.push(fn());
     const after = process.memoryUsage();
-    // arrayBuffers is counted exactly by Node's allocator; a GC inside the call makes the heap part a lower bound.
+    // arrayBuffers is exact for Node's allocator; a GC inside the call makes the heap part a lower bound.
     samples.push(after.heapUsed - before.heapUsed + (after.arrayBuffers - before.arrayBuffers));
   }
   samples.sort((a, b) => a - b);

@@ -37,7 +37,7 @@ export function codecTableRows(rows: readonly CodecBenchRow[]): string[][] {
     r.decode.rme.toFixed(1),
     mbps(r.payloadBytes, r.encode.p50),
     mbps(r.payloadBytes, r.decode.p50),
-    `${formatBytes(r.encodeAllocBytes)} (${(r.encodeAllocBytes / Math.max(1, r.wireBytes)).toFixed(2)}x)`,
+    r.encodeAllocBytes === null ? 'untracked' : `${formatBytes(r.encodeAllocBytes)} (${(r.encodeAllocBytes / Math.max(1, r.wireBytes)).toFixed(2)}x)`,
     formatBytes(r.decodeAllocBytes),
     formatMs(r.memcpy.p50),
     formatRatio(r.encodeVsMemcpy),

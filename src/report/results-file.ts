@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { ReportError } from './readme-sections.js';
+
+/** Reads a results JSON file and checks its schema version; throws ReportError saying what is wrong. */
+export function readResultsFile<T extends { schemaVersion: number }>(path: string, schemaVersion: number, kind: string): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ReportError(`${path}: missing (run the benchmark first)`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ReportError(`${path}: not valid JSON (truncated?)`);
+  }
+  const version = (parsed as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== schemaVersion) {
+    throw new ReportError(`${path}: schema version ${String(version)}, this ${kind} report reads version ${schemaVersion}`);
+  }
+  return parsed as T;
+}
