@@ -25,7 +25,7 @@ export function createCborCodec(): ColumnarCodec {
       encoder.useBuffer(Buffer.allocUnsafeSlow(encodedByteBound(payload)));
       const frame = encoder.encode(payload);
       // cbor-x's target buffer is shared by every Encoder; hand it a small one so later small encodes do not copy our size.
-      encoder.useBuffer(new Uint8Array(SCRATCH_BYTES));
+      encoder.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
       return [frame];
     },
     decode: (frames) => decodeGuard(name, () => checkTypedFields(name, decoder.decode(singleFrame(name, frames)))),

@@ -12,7 +12,12 @@ export function encodeWith(codec: Codec, input: CtxMeta | BoxedCtxMeta): readonl
   return codec.form === 'boxed' ? codec.encode(input as BoxedCtxMeta) : codec.encode(input as CtxMeta);
 }
 
+/** Turns what `codec` decoded into the columnar form (for checks, never inside a timed region). */
+export function asColumnar(codec: Codec, decoded: CtxMeta | BoxedCtxMeta): CtxMeta {
+  return codec.form === 'boxed' ? fromBoxed(decoded) : (decoded as CtxMeta);
+}
+
 /** Decodes frames and returns the columnar payload, converting boxed output back (for checks, never inside a timed region). */
 export function decodeToColumnar(codec: Codec, frames: readonly Uint8Array[]): CtxMeta {
-  return codec.form === 'boxed' ? fromBoxed(codec.decode(frames)) : codec.decode(frames);
+  return asColumnar(codec, codec.decode(frames));
 }

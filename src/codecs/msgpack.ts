@@ -48,7 +48,7 @@ export function createMsgpackCodec(): ColumnarCodec {
       packr.useBuffer(Buffer.allocUnsafeSlow(encodedByteBound(payload)));
       const frame = packr.pack(toWire(payload));
       // msgpackr's target buffer is shared by every Packr; hand it a small one so later small packs do not copy our size.
-      packr.useBuffer(new Uint8Array(SCRATCH_BYTES));
+      packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
       return [frame];
     },
     decode: (frames) => decodeGuard(name, () => fromByteFields(name, unpackr.unpack(singleFrame(name, frames)))),

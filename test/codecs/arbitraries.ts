@@ -68,5 +68,7 @@ export function edgeCasePayloads(): Record<string, CtxMeta> {
     }),
     'blockSize 1': one({ seqLen: 3, numNewTokens: 3, blockTable: [7, 3, 99999] }, 1),
     'max stepId': { ...one({}), stepId: 0xffffffff },
+    // Long strings take the libraries' native UTF-8 paths, which need a Node Buffer as their target.
+    'long request id': one({ reqId: `cmpl-${'ab'.repeat(150)}-é` }),
   };
 }

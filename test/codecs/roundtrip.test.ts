@@ -38,3 +38,22 @@ describe.each(listCodecs())('%s', (name) => {
     expect(roundTrip(name, generateCtxMeta({ batch: 64, seqLen: 4096, seed: 9 }))).toBeNull();
   });
 });
+
+describe('codecs that share a library', () => {
+  it.each([
+    ['msgpack', 'msgpack-boxed'],
+    ['msgpack', 'shm'],
+    ['cbor', 'cbor-boxed'],
+  ])('%s leaves the shared encoder buffer fit for %s', (first, second) => {
+    // msgpackr and cbor-x keep one target buffer per module; a codec that swaps it must leave a Node Buffer behind.
+    const a = createCodec(first);
+    const b = createCodec(second);
+    const big = generateCtxMeta({ batch: 4, seqLen: 64 });
+    const longIds = { ...big, reqIds: big.reqIds.map((id) => `${id}-${'x'.repeat(200)}`) };
+    a.encode(big as never);
+    const frames = encodeWith(b, inFormOf(b, longIds));
+    expect(diffCtxMeta(longIds, decodeToColumnar(b, frames))).toBeNull();
+    a.dispose?.();
+    b.dispose?.();
+  });
+});
