@@ -1,0 +1,22 @@
+/** A rank process failed: it exited, was killed, stopped answering, or could not decode a step. */
+export class RankFailedError extends Error {
+  override readonly name = 'RankFailedError';
+  constructor(
+    readonly rank: number,
+    /** Step index (counting warm-up) it failed at, or -1 during the handshake. */
+    readonly step: number,
+    readonly reason: string,
+    readonly exitCode: number | null = null,
+    readonly signal: NodeJS.Signals | null = null,
+  ) {
+    super(`rank ${rank} failed at step ${step}: ${reason}`);
+  }
+}
+
+/** The run was interrupted (SIGINT, SIGTERM or an AbortSignal); everything it started has been cleaned up. */
+export class BroadcastAbortedError extends Error {
+  override readonly name = 'BroadcastAbortedError';
+  constructor(readonly reason: string) {
+    super(`broadcast aborted: ${reason}`);
+  }
+}
