@@ -38,7 +38,8 @@ describe('runBroadcast across real processes', () => {
     expect(error).toBeNull();
     expect(left).toEqual([]);
     expect(info.pids).toHaveLength(tp - 1);
-    const r = value!;
+    if (value === null) throw new Error('no result');
+    const r = value;
     expect(r.steps).toHaveLength(6);
     expect(r.rejectedFrames).toBe(0);
     expect(r.oversubscribed).toBe(tp > r.cores);
