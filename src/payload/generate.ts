@@ -46,7 +46,8 @@ function requireInt(name: string, value: number, min: number, max = INT32_MAX): 
   }
 }
 
-function drawSeqLen(dist: SeqLenDistribution, prng: Prng): number {
+/** Draws one context length from a distribution. */
+export function drawSeqLen(dist: SeqLenDistribution, prng: Prng): number {
   if (typeof dist === 'number') return dist;
   if (dist.kind === 'fixed') return dist.value;
   if (dist.kind === 'uniform') return dist.min + prng.nextBelow(dist.max - dist.min + 1);
@@ -57,7 +58,8 @@ function drawSeqLen(dist: SeqLenDistribution, prng: Prng): number {
   return Math.min(dist.max, Math.max(1, Math.round(dist.median * Math.exp(z))));
 }
 
-function checkDistribution(dist: SeqLenDistribution): void {
+/** Throws OptionsError unless `dist` is a usable length distribution. */
+export function checkSeqLenDistribution(dist: SeqLenDistribution): void {
   if (typeof dist === 'number') return requireInt('seqLen', dist, 0);
   if (dist.kind === 'fixed') return requireInt('seqLen.value', dist.value, 0);
   if (dist.kind === 'uniform') {
@@ -79,6 +81,16 @@ function newTokensFor(phase: Phase, seqLen: number, chunk: number, prng: Prng): 
   return prng.nextBelow(4) === 0 ? Math.min(seqLen, chunk) : 1;
 }
 
+/** Draws a request's id and sampling parameters. */
+export function drawRequestParams(prng: Prng): Pick<RequestSpec, 'reqId' | 'temperature' | 'topP' | 'topK'> {
+  return {
+    reqId: requestId(prng),
+    temperature: TEMPERATURES[prng.nextBelow(TEMPERATURES.length)] ?? 1,
+    topP: TOP_PS[prng.nextBelow(TOP_PS.length)] ?? 1,
+    topK: TOP_KS[prng.nextBelow(TOP_KS.length)] ?? -1,
+  };
+}
+
 function requestId(prng: Prng): string {
   let hex = '';
   for (let i = 0; i < 4; i++) hex += prng.nextUint32().toString(16).padStart(8, '0');
@@ -97,7 +109,7 @@ export function generateCtxMeta(options: GenerateOptions): CtxMeta {
   requireInt('seed', seed, 0, 0xffffffff);
   requireInt('stepId', options.stepId ?? 0, 0, 0xffffffff);
   requireInt('prefillChunk', chunk, 1);
-  checkDistribution(options.seqLen);
+  checkSeqLenDistribution(options.seqLen);
   if (!['decode', 'prefill', 'mixed'].includes(phase)) {
     throw new OptionsError('phase', `must be decode, prefill or mixed, got ${String(phase)}`);
   }

@@ -1,0 +1,78 @@
+import { OptionsError } from '../errors.js';
+import { buildCtxMeta, type RequestSpec } from './build.js';
+import { checkSeqLenDistribution, drawRequestParams, drawSeqLen, type SeqLenDistribution } from './generate.js';
+import { createPrng, drawDistinct } from './prng.js';
+import type { CtxMeta } from './types.js';
+
+/** Options of generateStepSequence. */
+export interface StepSequenceOptions {
+  /** Requests running in every step (a finished request is replaced by a new one). */
+  batch: number;
+  /** Context length of the requests running at step 0. */
+  seqLen: SeqLenDistribution;
+  /** Steps in the sequence. */
+  steps: number;
+  /** @default 16 */
+  blockSize?: number;
+  /** @default 0 */
+  seed?: number;
+  /** Chance per step that a running request finishes and a new one (prefilling its whole prompt) takes its place. @default 0.02 */
+  finishRate?: number;
+  /** Prompt length of arriving requests. @default the seqLen distribution */
+  promptLen?: SeqLenDistribution;
+}
+
+interface Running {
+  spec: RequestSpec;
+  blocks: number[];
+}
+
+/** Generates consistent decode steps: every request grows by one token a step, takes a new block when it crosses a block boundary, and sometimes finishes. */
+export function generateStepSequence(options: StepSequenceOptions): CtxMeta[] {
+  const blockSize = options.blockSize ?? 16;
+  const finishRate = options.finishRate ?? 0.02;
+  const { batch, steps } = options;
+  if (!Number.isInteger(batch) || batch < 0 || batch > 1 << 16) throw new OptionsError('batch', 'must be an integer in [0, 65536]');
+  if (!Number.isInteger(steps) || steps < 1 || steps > 100_000) throw new OptionsError('steps', 'must be an integer in [1, 100000]');
+  if (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > 1 << 20) throw new OptionsError('blockSize', 'must be in [1, 2^20]');
+  if (!(finishRate >= 0 && finishRate <= 1)) throw new OptionsError('finishRate', 'must be in [0, 1]');
+  checkSeqLenDistribution(options.seqLen);
+  const prng = createPrng(options.seed ?? 0);
+  const promptLen = options.promptLen ?? options.seqLen;
+
+  const initial = Array.from({ length: batch }, () => drawSeqLen(options.seqLen, prng));
+  // Room for every request to grow through the sequence plus arrivals, shuffled once as a fragmented server's free list.
+  const maxLen = Math.max(...initial, 1) + steps + 1;
+  const poolBlocks = Math.min(
+    Math.floor(2147483648 / blockSize),
+    Math.max(Math.ceil(2 ** 21 / blockSize), 4 * Math.ceil(maxLen / blockSize) * Math.max(batch, 1)),
+  );
+  const free = Array.from(drawDistinct(prng, poolBlocks, Math.min(poolBlocks, 2 * Math.ceil(maxLen / blockSize) * Math.max(batch, 1) + 1024)));
+  const take = (count: number): number[] => {
+    if (free.length < count) throw new OptionsError('steps', 'the KV pool ran out of blocks; use fewer steps or a shorter seqLen');
+    return free.splice(free.length - count, count);
+  };
+  const admit = (seqLen: number, prefill: boolean): Running => {
+    const blocks = take(Math.ceil(seqLen / blockSize));
+    return { spec: { ...drawRequestParams(prng), seqLen, numNewTokens: prefill ? seqLen : 1, blockTable: blocks }, blocks };
+  };
+
+  let running = initial.map((len) => admit(len, false));
+  const sequence: CtxMeta[] = [];
+  for (let step = 0; step < steps; step++) {
+    if (step > 0) {
+      running = running.map((r) => {
+        if (prng.nextFloat() < finishRate) {
+          // Freed blocks go back to the front of the free list, so they are reused last.
+          free.unshift(...r.blocks);
+          return admit(Math.max(1, drawSeqLen(promptLen, prng)), true);
+        }
+        const seqLen = r.spec.seqLen + 1;
+        const blocks = seqLen > r.blocks.length * blockSize ? [...r.blocks, ...take(1)] : r.blocks;
+        return { spec: { ...r.spec, seqLen, numNewTokens: 1, blockTable: blocks }, blocks };
+      });
+    }
+    sequence.push(buildCtxMeta({ stepId: step, blockSize, requests: running.map((r) => r.spec), slots: 'full' }));
+  }
+  return sequence;
+}
