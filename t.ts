@@ -1,8 +1,8 @@
-import { runBroadcast } from './src/ipc/broadcast.js';
+import { measureStall } from './src/model/measure-stall.js';
 import { generateCtxMeta } from './src/payload/generate.js';
-for (const codec of ['msgpack', 'shm', 'json'] as const) {
-  const payloads = [0,1,2].map(i => ({...generateCtxMeta({ batch: 64, seqLen: 4096, seed: i }), stepId: i}));
+const p = generateCtxMeta({ batch: 64, seqLen: 32768, seed: 1 });
+for (const [codec, strategy] of [['shm','full'], ['msgpack','no-slots']] as const) {
   const t = performance.now();
-  const r = await runBroadcast({ codec, tp: 3, steps: 10, payloads });
-  console.log(codec, (performance.now()-t).toFixed(0), 'ms', r.stepStall.p50.toFixed(3), r.roundTrip.p50.toFixed(3), r.encode.p50.toFixed(3), r.transfer.p50.toFixed(3), r.decode.p50.toFixed(3), r.shmBackend, r.oversubscribed, r.rejectedFrames, r.steps[0]?.ranks.map(k => k.verified));
+  const r = await measureStall(p, codec, { strategy });
+  console.log(codec, strategy, ((performance.now()-t)/1000).toFixed(1)+'s', 'stall', r.stall.p50.toFixed(3), 'dec', r.decode.p50.toFixed(4), 'proj tp4', r.projection.stallMs.toFixed(3), r.projectionBasis, JSON.stringify(r.transportMeasurement?.measured.map(m => [m.tp, m.stallP50.toFixed(3), m.projectedMs.toFixed(3), m.projectionError.toFixed(3)])));
 }

@@ -1,0 +1,59 @@
+// measureStall from the command line: `npm run stall -- --help`.
+import { parseArgs } from 'node:util';
+import { listCodecs } from '../src/codecs/registry.js';
+import { OptionsError } from '../src/errors.js';
+import { measureStall } from '../src/model/measure-stall.js';
+import { generateCtxMeta } from '../src/payload/generate.js';
+import { formatStallReport } from '../src/report/stall-report.js';
+import { checkStrategy } from '../src/strategies/strategies.js';
+
+const HELP = `usage: npm run stall -- [options]
+  --codec NAME       one of ${listCodecs().join(', ')} (default: msgpack-boxed)
+  --strategy NAME    full, new-slots, no-slots or delta (default: full)
+  --batch N          requests (default: 64)
+  --seq-len N        context length (default: 4096)
+  --tp N             TP size to project onto (default: 4)
+  --step-ms MS       GPU step time (default: 24.5, LLaMA 70B TP4 H100)
+  --overlap          the engine overlaps scheduling with the GPU step
+  --no-ipc           encode/decode/derive in this process only
+  --json             print the report as JSON
+  --help             this text`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      codec: { type: 'string', default: 'msgpack-boxed' },
+      strategy: { type: 'string', default: 'full' },
+      batch: { type: 'string', default: '64' },
+      'seq-len': { type: 'string', default: '4096' },
+      tp: { type: 'string', default: '4' },
+      'step-ms': { type: 'string' },
+      overlap: { type: 'boolean', default: false },
+      'no-ipc': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return void console.log(HELP);
+  const number = (name: string, text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n)) throw new OptionsError(name, `'${text}' is not a number`);
+    return n;
+  };
+  const payload = generateCtxMeta({ batch: number('batch', values.batch), seqLen: number('seq-len', values['seq-len']), seed: 1 });
+  const report = await measureStall(payload, values.codec, {
+    strategy: checkStrategy(values.strategy),
+    tp: number('tp', values.tp),
+    overlap: values.overlap,
+    transport: values['no-ipc'] ? 'none' : 'ipc',
+    ...(values['step-ms'] !== undefined ? { stepMs: number('step-ms', values['step-ms']) } : {}),
+  });
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatStallReport(report));
+}
+
+main().catch((error: unknown) => {
+  const isUsage = error instanceof OptionsError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+  console.error(`stallbench stall: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(isUsage ? 2 : 1);
+});
