@@ -36,6 +36,10 @@ export interface MeasureStallOptions {
   timeMs?: number;
   /** Measured broadcast steps per process run. @default 20 */
   broadcastSteps?: number;
+  /** Also time encode, decode and derive in a hot in-process loop; with 'ipc', false reports the processes' own timings instead (faster sweeps). @default true */
+  inProcess?: boolean;
+  /** Stops the measurement; rank processes and shared memory are cleaned up. */
+  signal?: AbortSignal;
 }
 
 /** Where the transport figures come from. */
@@ -58,9 +62,11 @@ export interface StallReport {
   /** slotMapping entries of the full payload. */
   slots: number;
   frames: number;
+  /** Bytes on the wire for the sequence's last step (steady state). */
   wireBytes: number;
   payloadBytes: number;
-  /** In-process, hot-loop timings (tinybench) of encode, decode and the rank-side work, ms. */
+  /** Timings of encode, decode and the rank-side work, ms: a hot in-process loop (tinybench), or the processes' own. */
+  timingSource: 'in-process' | 'processes';
   encode: LatencyStats;
   decode: LatencyStats;
   derive: LatencyStats;
@@ -89,6 +95,7 @@ interface Resolved {
   sequenceSteps: number;
   timeMs: number;
   broadcastSteps: number;
+  inProcess: boolean;
 }
 
 function resolve(codec: Codec | string, options: MeasureStallOptions): Resolved {
@@ -102,6 +109,7 @@ function resolve(codec: Codec | string, options: MeasureStallOptions): Resolved 
   if (!Number.isFinite(stepMs) || stepMs <= 0) throw new OptionsError('stepMs', `must be a positive number of ms, got ${String(stepMs)}`);
   const transport = options.transport ?? 'ipc';
   if (transport !== 'ipc' && transport !== 'none') throw new OptionsError('transport', "must be 'ipc' or 'none'");
+  if (options.inProcess === false && transport === 'none') throw new OptionsError('inProcess', "transport 'none' has nothing to measure without in-process timing");
   if (transport === 'ipc' && typeof codec !== 'string' && !isCodecName(codec.name)) {
     throw new OptionsError('codec', 'ranks build codecs by name: pass a registered codec for transport ipc');
   }
@@ -122,6 +130,7 @@ function resolve(codec: Codec | string, options: MeasureStallOptions): Resolved 
     sequenceSteps,
     timeMs,
     broadcastSteps,
+    inProcess: options.inProcess ?? true,
   };
 }
 
@@ -164,21 +173,39 @@ export async function measureStall(payload: CtxMeta | readonly CtxMeta[], codec:
   const first = sequence[0] as CtxMeta;
   const instance = typeof codec === 'string' ? createCodec(codec) : codec;
   try {
-    const inProcess = await measureInProcess(instance, sequence, config.strategy, config.timeMs);
+    const inProcess = config.inProcess ? await measureInProcess(instance, sequence, config.strategy, config.timeMs) : null;
     const payloadBytes = payloadByteLength(first);
     const memcpy = (await measureLatencies({ memcpy: createMemcpy(payloadBytes) }, { timeMs: Math.min(200, config.timeMs) })).memcpy as LatencyStats;
-    const frames = encodeWith(instance, inFormOf(instance, inProcess.wire[0] ?? first));
+    // The sequence's last step: the steady state (a delta's first step carries every block table).
+    const wireSequence = wirePayloads(config.strategy, sequence);
+    const frames = encodeWith(instance, inFormOf(instance, wireSequence[wireSequence.length - 1] ?? first));
     const wireBytes = frames.reduce((sum, f) => sum + f.byteLength, 0);
-    const localParts = { encodeMs: inProcess.encode.p50, decodeMs: inProcess.decode.p50, deriveMs: inProcess.derive.p50 };
     let transportMeasurement: TransportMeasurement | null = null;
-    let parts: StallParts = { ...localParts, transferMs: 0, perPeerMs: 0 };
-    let stall = {
+    let timings = inProcess;
+    let parts: StallParts = {
+      encodeMs: inProcess?.encode.p50 ?? 0,
+      transferMs: 0,
+      perPeerMs: 0,
+      decodeMs: inProcess?.decode.p50 ?? 0,
+      deriveMs: inProcess?.derive.p50 ?? 0,
+    };
+    let stall = inProcess === null ? { p50: 0, p99: 0 } : {
       p50: inProcess.encode.p50 + inProcess.decode.p50 + inProcess.derive.p50,
       p99: inProcess.encode.p99 + inProcess.decode.p99 + inProcess.derive.p99,
     };
     if (config.transport === 'ipc') {
       const broadcast = (tp: number) =>
-        runBroadcast({ codec: config.codecName as CodecName, tp, strategy: config.strategy, payloads: sequence, steps: config.broadcastSteps, warmup: 3, pings: 10, verify: 'sample' });
+        runBroadcast({
+          codec: config.codecName as CodecName,
+          tp,
+          strategy: config.strategy,
+          payloads: sequence,
+          steps: config.broadcastSteps,
+          warmup: 3,
+          pings: 10,
+          verify: 'sample',
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        });
       const one = await broadcast(2);
       const two = await broadcast(3);
       const transferMs = summarize(latestArrivals(one)).p50;
@@ -186,6 +213,7 @@ export async function measureStall(payload: CtxMeta | readonly CtxMeta[], codec:
       // Parts as the processes saw them: a rank decodes with colder caches than a hot in-process loop.
       parts = { encodeMs: one.encode.p50, transferMs, perPeerMs, decodeMs: one.decode.p50, deriveMs: one.derive.p50 };
       stall = { p50: one.stepStall.p50, p99: one.stepStall.p99 };
+      timings ??= { encode: one.encode, decode: one.decode, derive: one.derive, wire: [] };
       transportMeasurement = {
         measured: [one, two].map((r) => {
           const projectedMs = projectStall(parts, r.tp);
@@ -203,6 +231,7 @@ export async function measureStall(payload: CtxMeta | readonly CtxMeta[], codec:
         roundTripMs: one.roundTrip.p50,
       };
     }
+    if (timings === null) throw new OptionsError('inProcess', 'nothing was measured');
     const measuredAtTp = transportMeasurement?.measured.find((m) => m.tp === config.tp && !m.oversubscribed);
     const stallAtTp = config.tp <= 1 ? 0 : (measuredAtTp?.stallP50 ?? (config.transport === 'ipc' ? projectStall(parts, config.tp) : stall.p50));
     return {
@@ -215,9 +244,10 @@ export async function measureStall(payload: CtxMeta | readonly CtxMeta[], codec:
       frames: frames.length,
       wireBytes,
       payloadBytes,
-      encode: inProcess.encode,
-      decode: inProcess.decode,
-      derive: inProcess.derive,
+      encode: timings.encode,
+      decode: timings.decode,
+      derive: timings.derive,
+      timingSource: inProcess !== null ? 'in-process' : 'processes',
       stall,
       memcpy,
       vsMemcpy: stall.p50 / memcpy.p50,

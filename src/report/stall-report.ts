@@ -12,9 +12,9 @@ export function formatStallReport(r: StallReport): string {
     textTable(
       ['part', 'p50 ms', 'p99 ms', '±%'],
       [
-        ['encode (in-process)', formatMs(r.encode.p50), formatMs(r.encode.p99), r.encode.rme.toFixed(1)],
-        ['decode (in-process)', formatMs(r.decode.p50), formatMs(r.decode.p99), r.decode.rme.toFixed(1)],
-        ['derive/apply (in-process)', formatMs(r.derive.p50), formatMs(r.derive.p99), r.derive.rme.toFixed(1)],
+        [`encode (${r.timingSource})`, formatMs(r.encode.p50), formatMs(r.encode.p99), r.encode.rme.toFixed(1)],
+        [`decode (${r.timingSource})`, formatMs(r.decode.p50), formatMs(r.decode.p99), r.decode.rme.toFixed(1)],
+        [`derive/apply (${r.timingSource})`, formatMs(r.derive.p50), formatMs(r.derive.p99), r.derive.rme.toFixed(1)],
         [`step stall, tp=2 (${r.transport === 'ipc' ? 'measured, real processes' : 'encode + decode + derive'})`, formatMs(r.stall.p50), formatMs(r.stall.p99), ''],
         ['memcpy of the payload bytes', formatMs(r.memcpy.p50), formatMs(r.memcpy.p99), r.memcpy.rme.toFixed(1)],
       ],
