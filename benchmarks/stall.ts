@@ -6,6 +6,7 @@ import { measureStall } from '../src/model/measure-stall.js';
 import { generateCtxMeta } from '../src/payload/generate.js';
 import { formatStallReport } from '../src/report/stall-report.js';
 import { checkStrategy } from '../src/strategies/strategies.js';
+import { writeFileAtomic } from '../src/report/write-atomic.js';
 
 const HELP = `usage: npm run stall -- [options]
   --codec NAME       one of ${listCodecs().join(', ')} (default: msgpack-boxed)
@@ -17,6 +18,7 @@ const HELP = `usage: npm run stall -- [options]
   --overlap          the engine overlaps scheduling with the GPU step
   --no-ipc           encode/decode/derive in this process only
   --json             print the report as JSON
+  --out FILE         also write the report and this command as JSON (npm run report shows it in the README)
   --help             this text`;
 
 async function main(): Promise<void> {
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       overlap: { type: 'boolean', default: false },
       'no-ipc': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -50,6 +53,10 @@ async function main(): Promise<void> {
     ...(values['step-ms'] !== undefined ? { stepMs: number('step-ms', values['step-ms']) } : {}),
   });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatStallReport(report));
+  if (values.out !== undefined) {
+    const command = `npm run stall -- ${process.argv.slice(2).filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out').join(' ')}`.trim();
+    writeFileAtomic(values.out, `${JSON.stringify({ schemaVersion: 1, kind: 'stall', command, report }, null, 1)}\n`);
+  }
 }
 
 main().catch((error: unknown) => {

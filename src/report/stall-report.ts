@@ -4,7 +4,7 @@ import { formatBytes, formatMs, formatRatio, textTable } from './format.js';
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** A StallReport as the plain-text block the CLI prints. */
-export function formatStallReport(r: StallReport): string {
+export function formatStallReport(r: Omit<StallReport, 'context'>): string {
   const p = r.projection;
   const lines = [
     `${r.codec} (${r.form}), strategy ${r.strategy}: batch ${r.batch}, ${r.slots} slots; ${r.frames} frame(s), ${formatBytes(r.wireBytes)} on the wire`,
