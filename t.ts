@@ -1,8 +1,9 @@
-import { measureStall } from './src/model/measure-stall.js';
+import { runPickleReference } from './src/reference/pickle.js';
 import { generateCtxMeta } from './src/payload/generate.js';
-const p = generateCtxMeta({ batch: 64, seqLen: 32768, seed: 1 });
-for (const [codec, strategy] of [['shm','full'], ['msgpack','no-slots']] as const) {
+for (const seqLen of [4096, 32768]) {
   const t = performance.now();
-  const r = await measureStall(p, codec, { strategy });
-  console.log(codec, strategy, ((performance.now()-t)/1000).toFixed(1)+'s', 'stall', r.stall.p50.toFixed(3), 'dec', r.decode.p50.toFixed(4), 'proj tp4', r.projection.stallMs.toFixed(3), r.projectionBasis, JSON.stringify(r.transportMeasurement?.measured.map(m => [m.tp, m.stallP50.toFixed(3), m.projectedMs.toFixed(3), m.projectionError.toFixed(3)])));
+  const r = await runPickleReference(generateCtxMeta({ batch: 64, seqLen, seed: 1 }));
+  console.log(seqLen, ((performance.now()-t)/1000).toFixed(1)+'s', r.python, 'boxed dumps', r.forms.boxed.dumps.p50.toFixed(2), 'loads', r.forms.boxed.loads.p50.toFixed(2), 'array dumps', r.forms.array.dumps.p50.toFixed(3), 'loads', r.forms.array.loads.p50.toFixed(3), r.verified);
 }
+try { await runPickleReference(generateCtxMeta({ batch: 1, seqLen: 4 }), { python: '/nope/python3' }); } catch (e) { console.log(String(e)); }
+try { await runPickleReference(generateCtxMeta({ batch: 1, seqLen: 4 }), { python: 'false' }); } catch (e) { console.log(String(e)); }

@@ -10,7 +10,7 @@ import { DEFAULT_STEP_PRESET, STEP_PRESETS } from './model/presets.js';
 import { renderCharts } from './report/charts.js';
 import { buildReadme } from './report/readme.js';
 import { ReportError } from './report/readme-sections.js';
-import { writeSweepResults, type SweepResultsFile } from './report/sweep-results.js';
+import { SWEEP_SCHEMA_VERSION, writeSweepResults, type SweepResultsFile } from './report/sweep-results.js';
 import { writeFileAtomic } from './report/write-atomic.js';
 import { checkStrategy } from './strategies/strategies.js';
 import type { StrategyName } from './strategies/types.js';
@@ -30,6 +30,8 @@ sweep options:
   --out DIR           results folder (default: results)
   --trace DIR         also write Chrome traces (Perfetto) of the worst and best configuration
   --no-ipc            time encode/decode/derive in-process only (no rank processes)
+  --python PATH       interpreter for the pickle reference rows (default: python3)
+  --no-python         leave the pickle reference out
   --help              this text`;
 
 const ALL_SEQ_LENS = [512, 1024, 2048, 4096, 8192, 16384, 32768];
@@ -59,6 +61,8 @@ function sweepOptions(args: string[]): { options: Omit<SweepOptions, 'signal' | 
       out: { type: 'string', default: 'results' },
       trace: { type: 'string' },
       'no-ipc': { type: 'boolean', default: false },
+      python: { type: 'string', default: 'python3' },
+      'no-python': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -83,6 +87,7 @@ function sweepOptions(args: string[]): { options: Omit<SweepOptions, 'signal' | 
       sequenceSteps: quick ? 4 : 6,
       broadcastSteps: quick ? 5 : 10,
       timeMs: quick ? 50 : 150,
+      python: values['no-python'] ? null : values.python,
     },
     out: values.out,
     trace: values.trace,
@@ -129,17 +134,24 @@ async function sweep(args: string[]): Promise<number> {
   const started = Date.now();
   const context = collectRunContext();
   console.log(`stallbench sweep on ${context.cpuModel} (${context.cores} cores), Node ${context.node}: ${options.codecs.length} codecs × ${options.strategies.length} strategies × ${options.seqLens.length} sizes`);
-  const outcome = await runSweep({ ...options, ...(trace !== undefined ? { traceDir: trace } : {}), signal: controller.signal, onProgress: progressPrinter() });
+  const outcome = await runSweep({
+    ...options,
+    ...(trace !== undefined ? { traceDir: trace } : {}),
+    signal: controller.signal,
+    onProgress: progressPrinter(),
+    onPythonUnavailable: (reason) => process.stderr.write(`\nstallbench: no pickle reference rows (${reason}); carrying on without them\n`),
+  });
   if (process.stderr.isTTY === true) process.stderr.write('\n');
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const results: SweepResultsFile = {
-    schemaVersion: 1,
+    schemaVersion: SWEEP_SCHEMA_VERSION,
     kind: 'sweep',
     context: {
       ...context,
       wallSeconds: (Date.now() - started) / 1000,
       peakRssMiB,
       peakRssNote: `scheduler process; each rank is a separate process of its own (${availableParallelism()} cores here)`,
+      python: outcome.python,
     },
     options,
     complete: outcome.complete && !interrupted,

@@ -44,3 +44,7 @@ export { withSlotCoverage } from './payload/slots.js';
 export { STRATEGY_NAMES } from './strategies/types.js';
 export type { StrategyName, RankSide } from './strategies/types.js';
 export { wirePayloads, createRankSide, stepView } from './strategies/strategies.js';
+export { runPickleReference, PythonReferenceError } from './reference/pickle.js';
+export type { PickleReferenceOptions, PickleReferenceResult, PickleFormResult } from './reference/pickle.js';
+export { runSweep } from './sweep/sweep.js';
+export type { SweepOptions, SweepRow, SweepOutcome, Timeline } from './sweep/sweep.js';

@@ -26,7 +26,10 @@ export function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Stall per step vs context length (batch ${results.options.batch}, tp=2 measured)`, subtitle: provenance(results) },
+    title: {
+      text: `Stall per step vs context length (batch ${results.options.batch}, tp=2 measured)`,
+      subtitle: [provenance(results), 'dashed: Python pickle dumps + loads, inside Python (no transport)'],
+    },
     data: { values },
     facet: { column: { field: 'strategy', type: 'nominal', title: 'strategy', sort: ['full', 'new-slots', 'no-slots', 'delta'] } },
     spec: {

@@ -7,7 +7,7 @@ import { ipcSection, type IpcResultsFile } from './ipc-section.js';
 import { replaceSection } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
 import { formatStallReport } from './stall-report.js';
-import { storySection, sweepTableSection } from './sweep-section.js';
+import { pickleSection, storySection, sweepTableSection } from './sweep-section.js';
 import { readLatestSweep } from './sweep-results.js';
 
 /** What `npm run stall -- --out` writes: one report and the command that made it. */
@@ -29,6 +29,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
   let readme = readFileSync(readmePath, 'utf8');
   readme = replaceSection(readme, 'sweep', sweepTableSection(sweep, sweepPath));
   readme = replaceSection(readme, 'story', storySection(sweep, 'msgpack-boxed'));
+  readme = replaceSection(readme, 'pickle', pickleSection(sweep));
   readme = replaceSection(readme, 'stall-example', `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.report)}\n\`\`\``);
   readme = replaceSection(readme, 'codecs', codecSection(codecs, join(resultsDir, 'codecs.json')));
   readme = replaceSection(readme, 'ipc', ipcSection(ipc, join(resultsDir, 'ipc.json')));

@@ -6,13 +6,19 @@ import { readResultsFile } from './results-file.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** Version of the sweep results schema; readers refuse other versions. */
-export const SWEEP_SCHEMA_VERSION = 1;
+export const SWEEP_SCHEMA_VERSION = 2;
 
 /** What `npm run bench` writes: provenance, options and one row per codec × strategy × size. */
 export interface SweepResultsFile {
   schemaVersion: typeof SWEEP_SCHEMA_VERSION;
   kind: 'sweep';
-  context: RunContext & { wallSeconds: number; peakRssMiB: number; peakRssNote: string };
+  context: RunContext & {
+    wallSeconds: number;
+    peakRssMiB: number;
+    peakRssNote: string;
+    /** The interpreter behind the pickle reference rows, or why there are none. */
+    python: { version: string; executable: string } | { unavailable: string };
+  };
   options: Omit<SweepOptions, 'signal' | 'onProgress'>;
   /** False when the run was interrupted: rows hold what was measured until then. */
   complete: boolean;

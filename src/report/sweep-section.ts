@@ -51,3 +51,29 @@ export function storySection(results: SweepResultsFile, codec: string): string {
   const drop = full !== undefined && delta !== undefined ? ` At seq_len ${sizes[1]}, delta cuts the stall ${(full / delta).toFixed(0)}-fold.` : '';
   return `Codec \`${codec}\` (every slot a separate number, as Python lists are pickled), batch ${results.options.batch}, step stall p50 at tp=2:${drop}\n\n${markdownTable(['strategy', ...sizes.map((n) => `seq_len ${n}`)], rows)}`;
 }
+
+/** Where pickle of the boxed payload reaches the story's ~3 ms encode, and what the JS codecs cost at that size. */
+export function pickleSection(results: SweepResultsFile, thresholdMs = 3): string {
+  const python = results.context.python;
+  if ('unavailable' in python) return `No pickle reference in this run: ${python.unavailable}.`;
+  const pickle = results.rows.filter((r) => r.codec === 'pickle (python3)' && r.strategy === 'full').sort((a, b) => a.seqLen - b.seqLen);
+  const reached = pickle.find((r) => r.report.encode.p50 >= thresholdMs);
+  if (reached === undefined) return `pickle.dumps stayed under ${thresholdMs} ms up to seq_len ${pickle[pickle.length - 1]?.seqLen ?? '-'} (Python ${python.version}).`;
+  const atSize = results.rows
+    .filter((r) => r.seqLen === reached.seqLen && r.strategy === 'full')
+    .sort((a, b) => a.report.stall.p50 - b.report.stall.p50)
+    .map((r) => [
+      r.codec,
+      r.report.transport === 'ipc' ? 'processes, tp=2' : 'inside Python',
+      formatMs(r.report.encode.p50),
+      formatMs(r.report.decode.p50),
+      formatMs(r.report.stall.p50),
+    ]);
+  return [
+    `With Python ${python.version} on this machine, \`pickle.dumps\` of the boxed payload (per-request dicts of int lists, protocol 5) first takes ${thresholdMs} ms or more at batch ${reached.batch} × seq_len ${reached.seqLen} (${reached.report.slots} slots): ${formatMs(reached.report.encode.p50)} ms to dump, ${formatMs(reached.report.decode.p50)} ms to load. At that size, strategy \`full\`, every codec:`,
+    '',
+    markdownTable(['codec', 'measured', 'encode p50 ms', 'decode p50 ms', 'stall p50 ms'], atSize),
+    '',
+    'The pickle rows are dumps + loads inside Python — no transport, no rank-side work — so they are a lower bound on what a Python engine stalls; the JS rows are full broadcasts to a rank process.',
+  ].join('\n');
+}

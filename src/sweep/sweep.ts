@@ -6,6 +6,12 @@ import { projectOntoGpu, projectStall } from '../model/projection.js';
 import { generateStepSequence } from '../payload/sequence.js';
 import type { CtxMeta } from '../payload/types.js';
 import type { StrategyName } from '../strategies/types.js';
+import { createMemcpy } from '../harness/memcpy.js';
+import { measureLatencies, type LatencyStats } from '../harness/measure.js';
+import { payloadByteLength } from '../payload/size.js';
+import { PythonReferenceError, runPickleReference } from '../reference/pickle.js';
+import { pickleReport } from '../reference/reference-row.js';
+import { wirePayloads } from '../strategies/strategies.js';
 
 /** Options of runSweep. */
 export interface SweepOptions {
@@ -23,6 +29,10 @@ export interface SweepOptions {
   broadcastSteps: number;
   /** In-process sampling time per operation, ms (used when ipc is false). */
   timeMs: number;
+  /** Python interpreter for the pickle reference rows; null leaves them out. */
+  python: string | null;
+  /** Called once when the Python reference cannot run; the sweep carries on without it. */
+  onPythonUnavailable?: (reason: string) => void;
   /** Folder for Chrome traces of the worst and best configuration's timeline runs. */
   traceDir?: string;
   signal?: AbortSignal;
@@ -64,6 +74,8 @@ export interface SweepOutcome {
   rows: SweepRow[];
   timelines: Timeline[];
   complete: boolean;
+  /** The interpreter that ran the pickle reference, or why none did. */
+  python: { version: string; executable: string } | { unavailable: string };
 }
 
 function timelineOf(record: StepRecord, label: string, row: SweepRow, tp: number, oversubscribed: boolean): Timeline {
@@ -96,6 +108,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const rows: SweepRow[] = [];
   const total = options.seqLens.length * options.codecs.length * options.strategies.length;
   const sequences = new Map<number, CtxMeta[]>();
+  let python: SweepOutcome['python'] = options.python === null ? { unavailable: 'not requested' } : { unavailable: 'not run' };
+  let pythonPath = options.python;
+  const done = (complete: boolean, timelines: Timeline[] = []): SweepOutcome => ({ rows, timelines, complete, python });
   try {
     for (const seqLen of options.seqLens) {
       // One decode sequence per size, shared by every codec and strategy, so they all carry the same steps.
@@ -103,7 +118,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       sequences.set(seqLen, sequence);
       for (const codec of options.codecs) {
         for (const strategy of options.strategies) {
-          if (options.signal?.aborted) return { rows, timelines: [], complete: false };
+          if (options.signal?.aborted) return done(false);
           options.onProgress?.({ done: rows.length, total, label: `${codec} ${strategy} ${options.batch}x${seqLen}` });
           const { context: _context, ...report } = await measureStall(sequence, codec, {
             strategy,
@@ -124,18 +139,62 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
           rows.push({ codec, strategy, batch: options.batch, seqLen, projections, report });
         }
       }
+      if (pythonPath !== null) {
+        options.onProgress?.({ done: rows.length, total, label: `pickle reference (python) ${options.batch}x${seqLen}` });
+        try {
+          const reference = await pickleRows(pythonPath, sequence, seqLen, options);
+          rows.push(...reference.rows);
+          python = { version: reference.version, executable: reference.executable };
+        } catch (error) {
+          if (!(error instanceof PythonReferenceError)) throw error;
+          python = { unavailable: error.message };
+          options.onPythonUnavailable?.(error.message);
+          pythonPath = null;
+        }
+      }
     }
     options.onProgress?.({ done: rows.length, total, label: 'timelines' });
-    return { rows, timelines: options.ipc ? await recordTimelines(rows, sequences, options) : [], complete: true };
+    return done(true, options.ipc ? await recordTimelines(rows, sequences, options) : []);
   } catch (error) {
-    if (isAbort(error)) return { rows, timelines: [], complete: false };
+    if (isAbort(error)) return done(false);
     throw error;
   }
 }
 
+/** Both pickle forms for every strategy's wire payload (the sequence's last step), timed inside Python. */
+async function pickleRows(
+  python: string,
+  sequence: readonly CtxMeta[],
+  seqLen: number,
+  options: SweepOptions,
+): Promise<{ rows: SweepRow[]; version: string; executable: string }> {
+  const full = sequence[sequence.length - 1];
+  if (full === undefined) return { rows: [], version: 'unknown', executable: python };
+  const memcpy = (await measureLatencies({ memcpy: createMemcpy(payloadByteLength(full)) }, { timeMs: 50 })).memcpy as LatencyStats;
+  const rows: SweepRow[] = [];
+  let version = 'unknown';
+  let executable = python;
+  for (const strategy of options.strategies) {
+    const wire = wirePayloads(strategy, sequence)[sequence.length - 1] ?? full;
+    const result = await runPickleReference(wire, { python, timeMs: Math.max(50, options.timeMs), maxSamples: 50 });
+    version = result.python;
+    executable = result.executable;
+    for (const form of ['boxed', 'array'] as const) {
+      const report = pickleReport(form, result.forms[form], wire, full, strategy, memcpy, options.stepMs);
+      const projections = options.projectTp.map((tp) => {
+        const p = projectOntoGpu(report.stall.p50, { stepMs: options.stepMs, overlap: false, batch: options.batch, tp });
+        return { tp, stallMs: report.stall.p50, exposedMs: p.exposedMs, idleFraction: p.idleFraction, tokensPerSecondLost: p.tokensPerSecondLost };
+      });
+      rows.push({ codec: report.codec, strategy, batch: options.batch, seqLen, projections, report });
+    }
+  }
+  return { rows, version, executable };
+}
+
 async function recordTimelines(rows: readonly SweepRow[], sequences: Map<number, CtxMeta[]>, options: SweepOptions): Promise<Timeline[]> {
   const largest = Math.max(...options.seqLens);
-  const atLargest = rows.filter((r) => r.seqLen === largest).sort((a, b) => a.report.stall.p50 - b.report.stall.p50);
+  // Only rows measured with processes have a timeline to draw; the pickle reference runs inside Python alone.
+  const atLargest = rows.filter((r) => r.seqLen === largest && r.report.transport === 'ipc').sort((a, b) => a.report.stall.p50 - b.report.stall.p50);
   const picks: [string, SweepRow | undefined][] = [
     ['worst', atLargest[atLargest.length - 1]],
     ['best', atLargest[0]],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCharts } from '../../src/report/charts.js';
 import { ReportError } from '../../src/report/readme-sections.js';
-import { readLatestSweep, sweepCsv, writeSweepResults, type SweepResultsFile } from '../../src/report/sweep-results.js';
+import { readLatestSweep, SWEEP_SCHEMA_VERSION, sweepCsv, writeSweepResults, type SweepResultsFile } from '../../src/report/sweep-results.js';
 import { storySection, sweepTableSection } from '../../src/report/sweep-section.js';
 import { collectRunContext } from '../../src/harness/context.js';
 import { runSweep } from '../../src/sweep/sweep.js';
@@ -24,12 +24,13 @@ async function smallResults(): Promise<SweepResultsFile> {
     sequenceSteps: 3,
     broadcastSteps: 2,
     timeMs: 5,
+    python: null,
   };
   const outcome = await runSweep({ ...options, codecs: [...options.codecs], strategies: [...options.strategies] });
   return {
-    schemaVersion: 1,
+    schemaVersion: SWEEP_SCHEMA_VERSION,
     kind: 'sweep',
-    context: { ...collectRunContext(), wallSeconds: 1, peakRssMiB: 100, peakRssNote: 'test' },
+    context: { ...collectRunContext(), wallSeconds: 1, peakRssMiB: 100, peakRssNote: 'test', python: { unavailable: 'test' } },
     options: { ...options, codecs: [...options.codecs], strategies: [...options.strategies] },
     complete: true,
     rows: outcome.rows,
@@ -55,9 +56,9 @@ describe('sweep results files', () => {
   it('say what is wrong with a missing, truncated or foreign latest results file', () => {
     const other = mkdtempSync(join(folder, 'bad-'));
     expect(() => readLatestSweep(join(other, 'latest.json'))).toThrow(/missing/);
-    writeFileSync(join(other, 'latest.json'), '{"schemaVersion": 1, "json": "run.json"}');
+    writeFileSync(join(other, 'latest.json'), '{"schemaVersion": 2, "json": "run.json"}');
     expect(() => readLatestSweep(join(other, 'latest.json'))).toThrow(/run.json: missing/);
-    writeFileSync(join(other, 'run.json'), '{"schemaVersion": 1, "kind": "sweep", "rows": [');
+    writeFileSync(join(other, 'run.json'), '{"schemaVersion": 2, "kind": "sweep", "rows": [');
     expect(() => readLatestSweep(join(other, 'latest.json'))).toThrow(/truncated/);
     writeFileSync(join(other, 'run.json'), '{"schemaVersion": 9, "kind": "sweep", "rows": []}');
     expect(() => readLatestSweep(join(other, 'latest.json'))).toThrow(ReportError);

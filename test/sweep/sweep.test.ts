@@ -15,6 +15,7 @@ describe('runSweep', () => {
       sequenceSteps: 3,
       broadcastSteps: 2,
       timeMs: 10,
+      python: null,
       onProgress: (p) => seen.push(`${p.done}/${p.total}`),
     });
     expect(outcome.complete).toBe(true);
@@ -34,6 +35,22 @@ describe('runSweep', () => {
     expect(worst?.events.every((e) => e.endMs >= e.startMs)).toBe(true);
   });
 
+  it('adds pickle reference rows from Python, or says once that it cannot and carries on', async () => {
+    const base = { codecs: ['msgpack'] as const, strategies: ['full', 'delta'] as const, batch: 2, seqLens: [64, 128], projectTp: [4], stepMs: 20, ipc: false, sequenceSteps: 2, broadcastSteps: 2, timeMs: 5 };
+    const withPython = await runSweep({ ...base, codecs: [...base.codecs], strategies: [...base.strategies], python: 'python3' });
+    const names = withPython.rows.filter((r) => r.seqLen === 64).map((r) => `${r.codec}/${r.strategy}`);
+    expect(names).toEqual(['msgpack/full', 'msgpack/delta', 'pickle (python3)/full', 'pickle-array (python3)/full', 'pickle (python3)/delta', 'pickle-array (python3)/delta']);
+    expect(withPython.python).toMatchObject({ version: expect.stringMatching(/^3\./) });
+    const pickle = withPython.rows.find((r) => r.codec === 'pickle (python3)');
+    expect(pickle?.report.stall.p50).toBeCloseTo((pickle?.report.encode.p50 ?? 0) + (pickle?.report.decode.p50 ?? 0), 9);
+    const warnings: string[] = [];
+    const without = await runSweep({ ...base, codecs: [...base.codecs], strategies: [...base.strategies], python: '/nonexistent/python3', onPythonUnavailable: (r) => warnings.push(r) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/not found/);
+    expect(without.rows.map((r) => r.codec)).toEqual(['msgpack', 'msgpack', 'msgpack', 'msgpack']);
+    expect(without.python).toEqual({ unavailable: '/nonexistent/python3: not found' });
+  });
+
   it('returns what it measured when aborted', async () => {
     const controller = new AbortController();
     const outcome = await runSweep({
@@ -47,6 +64,7 @@ describe('runSweep', () => {
       sequenceSteps: 2,
       broadcastSteps: 2,
       timeMs: 10,
+      python: null,
       signal: controller.signal,
       onProgress: (p) => {
         if (p.done === 1) controller.abort('test');

@@ -1,0 +1,148 @@
+"""Times pickle protocol 5 on a stallbench payload, held as an engine holds it; stdlib only.
+
+Reads from stdin one JSON header line, then each array field's raw little-endian bytes in
+stallbench's ARRAY_FIELDS order. Writes one JSON line of results to stdout. Timing happens
+here, with time.perf_counter_ns; moving the payload in from Node is not timed.
+"""
+import array
+import hashlib
+import json
+import pickle
+import sys
+import time
+
+MIN_VERSION = (3, 8)  # pickle protocol 5
+ARRAY_FIELDS = ["seqLens", "numNewTokens", "temperature", "topP", "topK",
+                "blockTableOffsets", "blockTables", "slotOffsets", "slotMapping"]
+FLOAT_FIELDS = {"temperature", "topP"}
+
+
+def fail(code, message):
+    sys.stderr.write(message + "\n")
+    sys.exit(code)
+
+
+def read_payload(stream):
+    header = json.loads(stream.readline())
+    columns = {}
+    for field in ARRAY_FIELDS:
+        column = array.array("f" if field in FLOAT_FIELDS else "i")
+        size = header["lengths"][field] * column.itemsize
+        raw = stream.read(size)
+        if len(raw) != size:
+            fail(4, f"payload truncated in {field}")
+        column.frombytes(raw)
+        if sys.byteorder != "little":
+            column.byteswap()
+        columns[field] = column
+    return header, columns
+
+
+def boxed_form(header, c):
+    """Per-request dicts of Python lists: how an engine written in Python holds gen_ctx_meta."""
+    requests = []
+    for i, req_id in enumerate(header["reqIds"]):
+        bt, st = c["blockTableOffsets"], c["slotOffsets"]
+        requests.append({
+            "req_id": req_id,
+            "seq_len": c["seqLens"][i],
+            "num_new_tokens": c["numNewTokens"][i],
+            "temperature": c["temperature"][i],
+            "top_p": c["topP"][i],
+            "top_k": c["topK"][i],
+            "block_table": c["blockTables"][bt[i]:bt[i + 1]].tolist(),
+            "slot_mapping": c["slotMapping"][st[i]:st[i + 1]].tolist(),
+        })
+    return {"step_id": header["stepId"], "block_size": header["blockSize"], "requests": requests}
+
+
+def array_form(header, c):
+    """The same content as stdlib typed arrays: the columnar lesson in Python terms."""
+    return {"step_id": header["stepId"], "block_size": header["blockSize"],
+            "req_ids": list(header["reqIds"]), **{field: c[field] for field in ARRAY_FIELDS}}
+
+
+def columns_of_boxed(meta):
+    reqs = meta["requests"]
+    out = {f: array.array("f" if f in FLOAT_FIELDS else "i") for f in ARRAY_FIELDS}
+    out["blockTableOffsets"].append(0)
+    out["slotOffsets"].append(0)
+    for r in reqs:
+        out["seqLens"].append(r["seq_len"])
+        out["numNewTokens"].append(r["num_new_tokens"])
+        out["temperature"].append(r["temperature"])
+        out["topP"].append(r["top_p"])
+        out["topK"].append(r["top_k"])
+        out["blockTables"].extend(r["block_table"])
+        out["slotMapping"].extend(r["slot_mapping"])
+        out["blockTableOffsets"].append(len(out["blockTables"]))
+        out["slotOffsets"].append(len(out["slotMapping"]))
+    return [r["req_id"] for r in reqs], out
+
+
+def fingerprint(step_id, block_size, req_ids, columns):
+    """The same SHA-256 as stallbench's fingerprint(): equal means the data is the payload, bit for bit."""
+    h = hashlib.sha256()
+    ids = json.dumps(req_ids, separators=(",", ":"), ensure_ascii=False)
+    h.update(f"{step_id}|{block_size}|{ids}".encode("utf-8"))
+    for field in ARRAY_FIELDS:
+        column = columns[field]
+        h.update(f"{field}:{len(column)}:".encode("utf-8"))
+        data = array.array(column.typecode, column)
+        if sys.byteorder != "little":
+            data.byteswap()
+        h.update(data.tobytes())
+    return h.hexdigest()
+
+
+def stats(samples_ns):
+    ms = sorted(x / 1e6 for x in samples_ns)
+    n = len(ms)
+
+    def pct(q):
+        at = (n - 1) * q
+        lo, hi = int(at), min(int(at) + 1, n - 1)
+        return ms[lo] + (ms[hi] - ms[lo]) * (at - lo)
+
+    mean = sum(ms) / n
+    var = sum((x - mean) ** 2 for x in ms) / (n - 1) if n > 1 else 0.0
+    rme = 1.96 * (var / n) ** 0.5 / mean * 100 if n > 1 and mean > 0 else 0.0
+    return {"p50": pct(0.5), "p99": pct(0.99), "mean": mean, "rme": rme, "samples": n}
+
+
+def time_pickle(obj, budget_ms, min_samples, max_samples):
+    for _ in range(2):
+        pickle.loads(pickle.dumps(obj, protocol=5))
+    dumps, loads = [], []
+    keep = None
+    spent = 0
+    while len(dumps) < min_samples or (spent < budget_ms * 1e6 and len(dumps) < max_samples):
+        t0 = time.perf_counter_ns()
+        blob = pickle.dumps(obj, protocol=5)
+        t1 = time.perf_counter_ns()
+        keep = pickle.loads(blob)
+        t2 = time.perf_counter_ns()
+        dumps.append(t1 - t0)
+        loads.append(t2 - t1)
+        spent += t2 - t0
+    return {"dumps": stats(dumps), "loads": stats(loads), "bytes": len(blob)}, keep
+
+
+def main():
+    if sys.version_info < MIN_VERSION:
+        fail(3, f"Python {sys.version.split()[0]} is too old: pickle protocol 5 needs 3.8 or newer")
+    header, columns = read_payload(sys.stdin.buffer)
+    budget, lo, hi = header.get("timeMs", 300), header.get("minSamples", 5), header.get("maxSamples", 200)
+    out = {"python": sys.version.split()[0], "executable": sys.executable, "forms": {}, "verified": {}}
+    boxed = boxed_form(header, columns)
+    out["forms"]["boxed"], decoded = time_pickle(boxed, budget, lo, hi)
+    ids, cols = columns_of_boxed(decoded)
+    out["verified"]["boxed"] = decoded == boxed and fingerprint(decoded["step_id"], decoded["block_size"], ids, cols) == header["fingerprint"]
+    del boxed, decoded
+    typed = array_form(header, columns)
+    out["forms"]["array"], decoded = time_pickle(typed, budget, lo, hi)
+    out["verified"]["array"] = decoded == typed and fingerprint(decoded["step_id"], decoded["block_size"], decoded["req_ids"], decoded) == header["fingerprint"]
+    sys.stdout.write(json.dumps(out) + "\n")
+
+
+main()
