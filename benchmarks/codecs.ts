@@ -1,5 +1,6 @@
 // In-process encode/decode benchmark of every codec: `npm run bench:codecs -- --help`.
 import { parseArgs } from 'node:util';
+import { runMain } from './run-main.js';
 import { benchCodec, type CodecBenchRow } from '../src/bench/codecs.js';
 import { parseSizes } from '../src/bench/sizes.js';
 import { createCodec, listCodecs } from '../src/codecs/registry.js';
@@ -54,8 +55,4 @@ async function main(): Promise<void> {
   if (values.out !== undefined) writeFileAtomic(values.out, `${JSON.stringify({ schemaVersion: 1, context, rows }, null, 2)}\n`);
 }
 
-main().catch((error: unknown) => {
-  const isUsage = error instanceof OptionsError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-  console.error(`stallbench codecs: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(isUsage ? 2 : 1);
-});
+runMain('codecs', main);

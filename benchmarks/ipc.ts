@@ -1,5 +1,6 @@
 // Broadcast benchmark over real rank processes: `npm run bench:ipc -- --help`.
 import { parseArgs } from 'node:util';
+import { runMain } from './run-main.js';
 import { benchIpc } from '../src/bench/ipc.js';
 import { parseSizes } from '../src/bench/sizes.js';
 import { isCodecName, listCodecs, type CodecName } from '../src/codecs/registry.js';
@@ -63,8 +64,4 @@ async function main(): Promise<void> {
   if (values.out !== undefined) writeFileAtomic(values.out, `${JSON.stringify({ schemaVersion: 1, context, rows }, null, 2)}\n`);
 }
 
-main().catch((error: unknown) => {
-  const isUsage = error instanceof OptionsError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-  console.error(`stallbench ipc: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(isUsage ? 2 : 1);
-});
+runMain('ipc', main);

@@ -1,5 +1,6 @@
 // measureStall from the command line: `npm run stall -- --help`.
 import { parseArgs } from 'node:util';
+import { runMain } from './run-main.js';
 import { listCodecs } from '../src/codecs/registry.js';
 import { OptionsError } from '../src/errors.js';
 import { measureStall } from '../src/model/measure-stall.js';
@@ -59,8 +60,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  const isUsage = error instanceof OptionsError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-  console.error(`stallbench stall: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(isUsage ? 2 : 1);
-});
+runMain('stall', main);

@@ -18,8 +18,8 @@ function toWire(payload: CtxMeta): WireColumnar {
   return wire as WireColumnar;
 }
 
-/** Rebuilds a columnar payload from a decoded wire map; shared by every codec that sends arrays as byte strings. */
-export function fromByteFields(codec: string, decoded: unknown): CtxMeta {
+/** Rebuilds a columnar payload from a decoded wire map whose arrays are byte strings. */
+function fromByteFields(codec: string, decoded: unknown): CtxMeta {
   if (typeof decoded !== 'object' || decoded === null) throw new DecodeError(codec, 'top level is not a map');
   const wire = decoded as Record<string, unknown>;
   if (typeof wire.stepId !== 'number' || typeof wire.blockSize !== 'number') {

@@ -43,7 +43,8 @@ function git(args: string[]): string | null {
 /** Collects the run context; never throws, marking what it cannot learn. */
 export function collectRunContext(): RunContext {
   const cpus = os.cpus();
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  // Outputs (results/, the generated README) do not make the source dirty; edits to code do.
+  const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!results', ':!README.md']);
   return {
     date: new Date().toISOString(),
     cpuModel: cpus[0]?.model ?? 'unknown',

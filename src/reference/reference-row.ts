@@ -9,7 +9,7 @@ import type { PickleFormResult } from './pickle.js';
 const NO_WORK: LatencyStats = { p50: 0, p99: 0, mean: 0, rme: 0, samples: 0 };
 
 /** Names of the Python reference rows, marked so charts draw them dashed. */
-export const PICKLE_ROW_NAMES = { boxed: 'pickle (python3)', array: 'pickle-array (python3)' } as const;
+const PICKLE_ROW_NAMES = { boxed: 'pickle (python3)', array: 'pickle-array (python3)' } as const;
 
 /**
  * A pickle form's timings shaped as a stall report: encode = dumps, decode = loads, no transport and no rank-side work,

@@ -16,7 +16,7 @@ function provenance(results: SweepResultsFile): string {
 }
 
 /** Vega-Lite spec: ms of stall per step vs seq_len, log-log, a line per codec, a panel per strategy, the GPU step as a reference. */
-export function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
+function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   const values = results.rows.map((r) => ({
     codec: r.codec,
     strategy: r.strategy,
@@ -59,7 +59,7 @@ export function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
 }
 
 /** Vega-Lite spec: where the stall goes (encode / transfer / decode / derive) per codec at the largest size. */
-export function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
+function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
   const values = results.rows
     .filter((r) => r.seqLen === largest)
@@ -92,7 +92,7 @@ export function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
 }
 
 /** Vega-Lite spec: one step on every rank for the worst and best configuration: the bubble. */
-export function timelineSpec(results: SweepResultsFile): TopLevelSpec {
+function timelineSpec(results: SweepResultsFile): TopLevelSpec {
   const values = results.timelines.flatMap((t) =>
     t.events.map((e) => ({
       ...e,
@@ -120,7 +120,7 @@ export function timelineSpec(results: SweepResultsFile): TopLevelSpec {
 }
 
 /** Renders a Vega-Lite spec to an SVG string, headless. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   return view.toSVG();
 }

@@ -107,10 +107,3 @@ export function readLatestSweep(latestPath: string): { results: SweepResultsFile
   return { results, path };
 }
 
-/** Reads a sweep results file by path (for `report --from`). */
-export function readSweepFile(path: string): SweepResultsFile {
-  const results = readResultsFile<SweepResultsFile>(path, SWEEP_SCHEMA_VERSION, 'sweep');
-  if (results.kind !== 'sweep' || !Array.isArray(results.rows)) throw new ReportError(`${path}: not a sweep results file`);
-  return results;
-}
-
