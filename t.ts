@@ -1,9 +1,18 @@
-import { runPickleReference } from './src/reference/pickle.js';
-import { generateCtxMeta } from './src/payload/generate.js';
-for (const seqLen of [4096, 32768]) {
-  const t = performance.now();
-  const r = await runPickleReference(generateCtxMeta({ batch: 64, seqLen, seed: 1 }));
-  console.log(seqLen, ((performance.now()-t)/1000).toFixed(1)+'s', r.python, 'boxed dumps', r.forms.boxed.dumps.p50.toFixed(2), 'loads', r.forms.boxed.loads.p50.toFixed(2), 'array dumps', r.forms.array.dumps.p50.toFixed(3), 'loads', r.forms.array.loads.p50.toFixed(3), r.verified);
+import { generateStepSequence } from './src/payload/sequence.js';
+import { wirePayloads, createRankSide } from './src/strategies/strategies.js';
+import { DeltaState } from './src/strategies/delta.js';
+import { withSlotCoverage } from './src/payload/slots.js';
+for (const seqLen of [1024, 32768]) {
+  const seq = generateStepSequence({ batch: 64, seqLen, steps: 6, seed: 1, finishRate: 0.02 });
+  const wire = wirePayloads('delta', seq);
+  for (const name of ['delta', 'no-slots'] as const) {
+    const w = wirePayloads(name, seq);
+    const side = createRankSide(name);
+    let t = 0, n = 0;
+    for (let round = 0; round < 200; round++) for (const p of w) { const a = performance.now(); side.apply(p); t += performance.now() - a; n++; }
+    console.log(seqLen, name, 'apply ms', (t / n).toFixed(4));
+  }
+  const st = new DeltaState(); let t1 = 0, t2 = 0, n = 0;
+  for (let round = 0; round < 200; round++) for (const p of wire) { const a = performance.now(); const s = st.apply(p); const b = performance.now(); withSlotCoverage({ ...p, ...s }, 'new'); t1 += b - a; t2 += performance.now() - b; n++; }
+  console.log(seqLen, 'state.apply', (t1/n).toFixed(4), 'withSlotCoverage', (t2/n).toFixed(4));
 }
-try { await runPickleReference(generateCtxMeta({ batch: 1, seqLen: 4 }), { python: '/nope/python3' }); } catch (e) { console.log(String(e)); }
-try { await runPickleReference(generateCtxMeta({ batch: 1, seqLen: 4 }), { python: 'false' }); } catch (e) { console.log(String(e)); }

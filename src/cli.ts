@@ -25,6 +25,8 @@ sweep options:
   --batch N           requests per step (default: 64)
   --seq-lens a,b      context lengths (default: 512,1024,...,32768)
   --tp a,b            TP sizes to project onto (default: 4,8); tp=2 and 3 are measured
+  --finish-rate P     chance per step that a request finishes and a prefilling one arrives
+                      (default: 0, steady decode; arrivals add their whole prompt's slots)
   --step-ms MS        GPU step time (default: ${STEP_PRESETS[DEFAULT_STEP_PRESET].stepMs}, ${DEFAULT_STEP_PRESET})
   --quick             fewer codecs and sizes, shorter runs (under a minute)
   --out DIR           results folder (default: results)
@@ -57,6 +59,7 @@ function sweepOptions(args: string[]): { options: Omit<SweepOptions, 'signal' | 
       'seq-lens': { type: 'string' },
       tp: { type: 'string' },
       'step-ms': { type: 'string' },
+      'finish-rate': { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'results' },
       trace: { type: 'string' },
@@ -85,6 +88,7 @@ function sweepOptions(args: string[]): { options: Omit<SweepOptions, 'signal' | 
       stepMs,
       ipc: !values['no-ipc'],
       sequenceSteps: quick ? 4 : 6,
+      finishRate: rate(values['finish-rate'] ?? '0'),
       broadcastSteps: quick ? 5 : 10,
       timeMs: quick ? 50 : 150,
       python: values['no-python'] ? null : values.python,
@@ -92,6 +96,12 @@ function sweepOptions(args: string[]): { options: Omit<SweepOptions, 'signal' | 
     out: values.out,
     trace: values.trace,
   };
+}
+
+function rate(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n >= 0 && n <= 1)) throw new OptionsError('finish-rate', `'${text}' is not a probability in [0, 1]`);
+  return n;
 }
 
 function formatDuration(seconds: number): string {

@@ -21,6 +21,7 @@ describe('stallbench command', () => {
     [['--batch', '-3'], /batch/],
     [['--seq-lens', '512,abc'], /seq-lens/],
     [['--step-ms', '0'], /step-ms/],
+    [['--finish-rate', '2'], /finish-rate/],
   ])('refuses %j with one clear line and exit code 2', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);

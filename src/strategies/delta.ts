@@ -38,8 +38,10 @@ interface RequestState {
 export class DeltaState {
   private readonly requests = new Map<string, RequestState>();
   private lastStepId = -1;
+  // Reused across steps: a step's tables are valid until the next apply, so no per-step allocation feeds the GC.
+  private tables = new Int32Array(1024);
 
-  /** Applies one delta and returns the step's full block tables as CSR; a non-consecutive stepId starts a new sequence. */
+  /** Applies one delta and returns the step's full block tables as CSR (views valid until the next apply); a non-consecutive stepId starts a new sequence. */
   apply(delta: CtxMeta): { blockTableOffsets: Int32Array; blockTables: Int32Array } {
     if (delta.stepId !== this.lastStepId + 1) this.requests.clear();
     this.lastStepId = delta.stepId;
@@ -67,11 +69,12 @@ export class DeltaState {
     // Requests not scheduled this step have finished: their state goes.
     this.requests.clear();
     scheduled.forEach((state, id) => this.requests.set(id, state));
-    const tables = new Int32Array(offsets[batch] ?? 0);
+    const total = offsets[batch] ?? 0;
+    if (total > this.tables.length) this.tables = new Int32Array(Math.max(total, 2 * this.tables.length));
     for (let i = 0; i < batch; i++) {
       const state = scheduled.get(delta.reqIds[i] ?? '');
-      if (state !== undefined) tables.set(state.blocks.subarray(0, state.count), offsets[i]);
+      if (state !== undefined) this.tables.set(state.blocks.subarray(0, state.count), offsets[i]);
     }
-    return { blockTableOffsets: offsets, blockTables: tables };
+    return { blockTableOffsets: offsets, blockTables: this.tables.subarray(0, total) };
   }
 }

@@ -26,6 +26,8 @@ export interface SweepOptions {
   ipc: boolean;
   /** Consecutive steps generated per size. */
   sequenceSteps: number;
+  /** Chance per step that a request finishes and a prefilling one arrives; 0 is steady decode. */
+  finishRate: number;
   broadcastSteps: number;
   /** In-process sampling time per operation, ms (used when ipc is false). */
   timeMs: number;
@@ -114,7 +116,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   try {
     for (const seqLen of options.seqLens) {
       // One decode sequence per size, shared by every codec and strategy, so they all carry the same steps.
-      const sequence = generateStepSequence({ batch: options.batch, seqLen, steps: options.sequenceSteps, seed: 1, finishRate: 0.02 });
+      const sequence = generateStepSequence({ batch: options.batch, seqLen, steps: options.sequenceSteps, seed: 1, finishRate: options.finishRate });
       sequences.set(seqLen, sequence);
       for (const codec of options.codecs) {
         for (const strategy of options.strategies) {

@@ -22,6 +22,7 @@ async function smallResults(): Promise<SweepResultsFile> {
     stepMs: 20,
     ipc: false,
     sequenceSteps: 3,
+    finishRate: 0,
     broadcastSteps: 2,
     timeMs: 5,
     python: null,

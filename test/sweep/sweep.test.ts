@@ -13,6 +13,7 @@ describe('runSweep', () => {
       stepMs: 20,
       ipc: true,
       sequenceSteps: 3,
+      finishRate: 0.2,
       broadcastSteps: 2,
       timeMs: 10,
       python: null,
@@ -36,7 +37,7 @@ describe('runSweep', () => {
   });
 
   it('adds pickle reference rows from Python, or says once that it cannot and carries on', async () => {
-    const base = { codecs: ['msgpack'] as const, strategies: ['full', 'delta'] as const, batch: 2, seqLens: [64, 128], projectTp: [4], stepMs: 20, ipc: false, sequenceSteps: 2, broadcastSteps: 2, timeMs: 5 };
+    const base = { codecs: ['msgpack'] as const, strategies: ['full', 'delta'] as const, batch: 2, seqLens: [64, 128], projectTp: [4], stepMs: 20, ipc: false, sequenceSteps: 2, finishRate: 0, broadcastSteps: 2, timeMs: 5 };
     const withPython = await runSweep({ ...base, codecs: [...base.codecs], strategies: [...base.strategies], python: 'python3' });
     const names = withPython.rows.filter((r) => r.seqLen === 64).map((r) => `${r.codec}/${r.strategy}`);
     expect(names).toEqual(['msgpack/full', 'msgpack/delta', 'pickle (python3)/full', 'pickle-array (python3)/full', 'pickle (python3)/delta', 'pickle-array (python3)/delta']);
@@ -62,6 +63,7 @@ describe('runSweep', () => {
       stepMs: 20,
       ipc: true,
       sequenceSteps: 2,
+      finishRate: 0,
       broadcastSteps: 2,
       timeMs: 10,
       python: null,
