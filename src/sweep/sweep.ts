@@ -108,6 +108,8 @@ function isAbort(error: unknown): boolean {
 /** Runs measureStall for every codec × strategy × seqLen, then records the timeline of the worst and best configuration. */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const rows: SweepRow[] = [];
+  // Configurations measured so far; the pickle reference rows come on top and are not counted.
+  let measured = 0;
   const total = options.seqLens.length * options.codecs.length * options.strategies.length;
   const sequences = new Map<number, CtxMeta[]>();
   let python: SweepOutcome['python'] = options.python === null ? { unavailable: 'not requested' } : { unavailable: 'not run' };
@@ -121,7 +123,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       for (const codec of options.codecs) {
         for (const strategy of options.strategies) {
           if (options.signal?.aborted) return done(false);
-          options.onProgress?.({ done: rows.length, total, label: `${codec} ${strategy} ${options.batch}x${seqLen}` });
+          options.onProgress?.({ done: measured, total, label: `${codec} ${strategy} ${options.batch}x${seqLen}` });
           const { context: _context, ...report } = await measureStall(sequence, codec, {
             strategy,
             stepMs: options.stepMs,
@@ -139,10 +141,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
             return { tp, stallMs, exposedMs: p.exposedMs, idleFraction: p.idleFraction, tokensPerSecondLost: p.tokensPerSecondLost };
           });
           rows.push({ codec, strategy, batch: options.batch, seqLen, projections, report });
+          measured++;
         }
       }
       if (pythonPath !== null) {
-        options.onProgress?.({ done: rows.length, total, label: `pickle reference (python) ${options.batch}x${seqLen}` });
+        options.onProgress?.({ done: measured, total, label: `pickle reference (python) ${options.batch}x${seqLen}` });
         try {
           const reference = await pickleRows(pythonPath, sequence, seqLen, options);
           rows.push(...reference.rows);
@@ -155,7 +158,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
         }
       }
     }
-    options.onProgress?.({ done: rows.length, total, label: 'timelines' });
+    options.onProgress?.({ done: measured, total, label: 'timelines' });
     return done(true, options.ipc ? await recordTimelines(rows, sequences, options) : []);
   } catch (error) {
     if (isAbort(error)) return done(false);
