@@ -49,7 +49,7 @@ export function storySection(results: SweepResultsFile, codec: string): string {
   const full = find(results, codec, 'full', sizes[1] ?? 0)?.report.stall.p50;
   const delta = find(results, codec, 'delta', sizes[1] ?? 0)?.report.stall.p50;
   const drop = full !== undefined && delta !== undefined ? ` At seq_len ${sizes[1]}, delta cuts the stall ${(full / delta).toFixed(0)}-fold.` : '';
-  return `Codec \`${codec}\` (every slot a separate number, as Python lists are pickled), batch ${results.options.batch}, step stall p50 at tp=2:${drop}\n\n${markdownTable(['strategy', ...sizes.map((n) => `seq_len ${n}`)], rows)}`;
+  return `Codec \`${codec}\` (every slot a separate number, as Python lists are pickled), batch ${results.options.batch}, step stall p50 measured at tp=2.${drop}\n\n${markdownTable(['strategy', ...sizes.map((n) => `seq_len ${n}`)], rows)}`;
 }
 
 /** Where pickle of the boxed payload reaches the story's ~3 ms encode, and what the JS codecs cost at that size. */
