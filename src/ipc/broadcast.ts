@@ -7,6 +7,7 @@ import { createShmCodec } from '../codecs/shm.js';
 import type { ShmBackendKind } from '../codecs/shm-region.js';
 import type { Codec } from '../codecs/types.js';
 import { OptionsError } from '../errors.js';
+import { requireInt } from '../options.js';
 import type { LatencyStats } from '../harness/measure.js';
 import { summarize } from '../harness/stats.js';
 import { fingerprint } from '../payload/fingerprint.js';
@@ -102,11 +103,6 @@ export interface BroadcastResult {
 }
 
 const ms = (ns: number): number => ns / 1e6;
-
-function requireInt(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new OptionsError(name, `must be an integer in [${min}, ${max}]`);
-  return value;
-}
 
 interface Resolved {
   codec: CodecName;

@@ -1,4 +1,5 @@
 import { OptionsError } from '../errors.js';
+import { requireInt } from '../options.js';
 import { buildCtxMeta, type RequestSpec, type SlotCoverage } from './build.js';
 import { createPrng, drawDistinct, type Prng } from './prng.js';
 import type { CtxMeta } from './types.js';
@@ -40,12 +41,6 @@ const TEMPERATURES = [0, 0.7, 1] as const;
 const TOP_PS = [1, 0.9, 0.95] as const;
 const TOP_KS = [-1, 50, 20] as const;
 
-function requireInt(name: string, value: number, min: number, max = INT32_MAX): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new OptionsError(name, `must be an integer in [${min}, ${max}], got ${String(value)}`);
-  }
-}
-
 /** Draws one context length from a distribution. */
 export function drawSeqLen(dist: SeqLenDistribution, prng: Prng): number {
   if (typeof dist === 'number') return dist;
@@ -60,15 +55,15 @@ export function drawSeqLen(dist: SeqLenDistribution, prng: Prng): number {
 
 /** Throws OptionsError unless `dist` is a usable length distribution. */
 export function checkSeqLenDistribution(dist: SeqLenDistribution): void {
-  if (typeof dist === 'number') return requireInt('seqLen', dist, 0);
-  if (dist.kind === 'fixed') return requireInt('seqLen.value', dist.value, 0);
+  if (typeof dist === 'number') return void requireInt('seqLen', dist, 0, INT32_MAX);
+  if (dist.kind === 'fixed') return void requireInt('seqLen.value', dist.value, 0, INT32_MAX);
   if (dist.kind === 'uniform') {
-    requireInt('seqLen.min', dist.min, 0);
-    return requireInt('seqLen.max', dist.max, dist.min);
+    requireInt('seqLen.min', dist.min, 0, INT32_MAX);
+    return void requireInt('seqLen.max', dist.max, dist.min, INT32_MAX);
   }
   if (dist.kind === 'long-tail') {
-    requireInt('seqLen.median', dist.median, 1);
-    return requireInt('seqLen.max', dist.max, 1);
+    requireInt('seqLen.median', dist.median, 1, INT32_MAX);
+    return void requireInt('seqLen.max', dist.max, 1, INT32_MAX);
   }
   throw new OptionsError('seqLen', `unknown distribution ${JSON.stringify(dist)}`);
 }
@@ -108,7 +103,7 @@ export function generateCtxMeta(options: GenerateOptions): CtxMeta {
   requireInt('blockSize', blockSize, 1, 1 << 20);
   requireInt('seed', seed, 0, 0xffffffff);
   requireInt('stepId', options.stepId ?? 0, 0, 0xffffffff);
-  requireInt('prefillChunk', chunk, 1);
+  requireInt('prefillChunk', chunk, 1, INT32_MAX);
   checkSeqLenDistribution(options.seqLen);
   if (!['decode', 'prefill', 'mixed'].includes(phase)) {
     throw new OptionsError('phase', `must be decode, prefill or mixed, got ${String(phase)}`);

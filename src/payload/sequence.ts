@@ -1,4 +1,5 @@
 import { OptionsError } from '../errors.js';
+import { requireInt } from '../options.js';
 import { buildCtxMeta, type RequestSpec } from './build.js';
 import { checkSeqLenDistribution, drawRequestParams, drawSeqLen, type SeqLenDistribution } from './generate.js';
 import { createPrng, drawDistinct } from './prng.js';
@@ -32,9 +33,9 @@ export function generateStepSequence(options: StepSequenceOptions): CtxMeta[] {
   const blockSize = options.blockSize ?? 16;
   const finishRate = options.finishRate ?? 0.02;
   const { batch, steps } = options;
-  if (!Number.isInteger(batch) || batch < 0 || batch > 1 << 16) throw new OptionsError('batch', 'must be an integer in [0, 65536]');
-  if (!Number.isInteger(steps) || steps < 1 || steps > 100_000) throw new OptionsError('steps', 'must be an integer in [1, 100000]');
-  if (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > 1 << 20) throw new OptionsError('blockSize', 'must be in [1, 2^20]');
+  requireInt('batch', batch, 0, 1 << 16);
+  requireInt('steps', steps, 1, 100_000);
+  requireInt('blockSize', blockSize, 1, 1 << 20);
   if (!(finishRate >= 0 && finishRate <= 1)) throw new OptionsError('finishRate', 'must be in [0, 1]');
   checkSeqLenDistribution(options.seqLen);
   const prng = createPrng(options.seed ?? 0);
