@@ -1,17 +1,28 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeSweepResults } from '../src/report/sweep-results.js';
+import { smallResults } from './report/fixture.js';
 
 // The built command, as `npm run bench` runs it (npm test builds before vitest).
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+const folder = mkdtempSync(join(tmpdir(), 'stallbench-cli-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('stallbench command', () => {
-  it('prints usage for --help', () => {
-    const r = run('--help');
+  it.each(['--help', 'sweep --help', 'report --help', 'compare --help', 'codecs --help', 'ipc --help', 'stall --help'])('prints usage for %s', (args) => {
+    const r = run(...args.split(' '));
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('--seq-lens');
+    expect(r.stdout).toMatch(/^usage: stallbench/);
+  });
+
+  it('lists the presets and the settings an engine team needs in the sweep help', () => {
+    const r = run('--help');
+    for (const option of ['--seq-lens', '--block-size', '--overlap', '--preset', '--regime', '--samples', '--repeat', 'llama-70b-tp4-h100', 'falcon-180b-tp8-h100']) expect(r.stdout).toContain(option);
   });
 
   it.each([
@@ -22,6 +33,11 @@ describe('stallbench command', () => {
     [['--seq-lens', '512,abc'], /seq-lens/],
     [['--step-ms', '0'], /step-ms/],
     [['--finish-rate', '2'], /finish-rate/],
+    [['--regime', 'pooled'], /regime/],
+    [['--preset', 'nope'], /preset/],
+    [['--samples', '0'], /samples/],
+    [['compare', 'only-one.json'], /needs two results files/],
+    [['stall', '--codec', 'zip'], /unknown codec 'zip'/],
   ])('refuses %j with one clear line and exit code 2', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);
@@ -36,5 +52,33 @@ describe('stallbench command', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/latest.json: missing/);
     expect(readFileSync(readme, 'utf8')).toBe(before);
+  });
+
+  it('compare: a file against itself is ~ on every row; a truncated or foreign file is one line and exit 2', async () => {
+    const dir = join(folder, 'a');
+    const files = writeSweepResults(dir, await smallResults({ codecs: ['msgpack'], strategies: ['full', 'delta'] }));
+    const same = run('compare', files.json, dir, '--fail-above', '5');
+    expect(same.status).toBe(0);
+    expect(same.stdout).toMatch(/4 rows in both: 4 ~/);
+    const truncated = join(folder, 'truncated.json');
+    writeFileSync(truncated, readFileSync(files.json, 'utf8').slice(0, 200));
+    const bad = run('compare', files.json, truncated);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/truncated/);
+    const foreign = join(folder, 'foreign.json');
+    writeFileSync(foreign, '{"schemaVersion": 2, "kind": "sweep", "rows": []}');
+    expect(run('compare', foreign, files.json).stderr).toMatch(/schema version 2/);
+  });
+
+  it('report writes a new README from a results folder the CLI wrote, skipping the files a sweep does not make', async () => {
+    const dir = join(folder, 'b');
+    writeSweepResults(dir, await smallResults({ codecs: ['msgpack-boxed'], strategies: ['full', 'no-slots', 'delta'] }));
+    const readme = join(folder, 'REPORT.md');
+    const r = run('report', '--results', dir, '--readme', readme);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/regenerated sweep, story, pickle/);
+    expect(r.stdout).toMatch(/left as they were: stall-example .*codecs .*ipc/);
+    expect(readFileSync(readme, 'utf8')).toContain('| msgpack-boxed | full |');
   });
 });

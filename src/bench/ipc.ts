@@ -1,70 +1,87 @@
-import type { CodecName } from '../codecs/registry.js';
+import { summarizeMeasurement } from '../broadcast/broadcast.js';
+import type { PartName } from '../broadcast/parts.js';
+import type { SamplingPlan } from '../broadcast/sampling.js';
+import { openRankSession, type AllocationRegime } from '../broadcast/session.js';
+import type { ShmBackendKind } from '../codecs/shm-region.js';
 import { createMemcpy } from '../harness/memcpy.js';
-import { measureLatencies, type LatencyStats, type TimingBudget } from '../harness/measure.js';
-import { runBroadcast, type BroadcastResult } from '../ipc/broadcast.js';
+import { timeOne } from '../harness/measure.js';
 import { generateCtxMeta } from '../payload/generate.js';
 import { payloadByteLength } from '../payload/size.js';
+import { arraySource } from '../payload/stream.js';
+import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import type { PayloadSize } from './sizes.js';
 
 /** One codec at one size broadcast to real rank processes, with the physical floor measured in the same run. */
 export interface IpcBenchRow {
-  codec: CodecName;
+  codec: string;
   batch: number;
   seqLen: number;
   tp: number;
+  oversubscribed: boolean;
+  regime: AllocationRegime;
+  shmBackend: ShmBackendKind | null;
   payloadBytes: number;
-  result: Omit<BroadcastResult, 'steps'>;
-  memcpy: LatencyStats;
+  wireBytes: number;
+  stall: SampleSummary;
+  parts: Record<PartName, SampleSummary>;
+  send: SampleSummary;
+  roundTrip: SampleSummary;
+  memcpy: SampleSummary;
   /** memcpy p50 of the payload's bytes + small-message round-trip p50: what a perfect handoff would cost. */
   floorMs: number;
-  /** step stall p50 / floorMs. */
+  /** stall p50 / floorMs. */
   stallVsFloor: number;
 }
 
 /** Options of benchIpc. */
 export interface IpcBenchOptions {
-  codecs: readonly CodecName[];
+  codecs: readonly string[];
   sizes: readonly PayloadSize[];
   tp: number;
-  steps: number;
-  warmup: number;
-  /** Three distinct payloads per size cycle through the steps, so no rank sees the same bytes twice in a row. */
+  plan: SamplingPlan;
+  regime?: AllocationRegime;
+  /** Distinct payloads per size sent in turn, so no rank sees the same bytes twice in a row. @default 3 */
   distinctPayloads?: number;
-  trace?: (codec: CodecName, size: PayloadSize) => string | undefined;
   onProgress?: (text: string) => void;
   signal?: AbortSignal;
-  memcpyBudget?: TimingBudget;
 }
 
-/** Broadcasts every codec at every size and measures the memcpy floor beside it. */
+/** Broadcasts every codec at every size on one set of live ranks and measures the floor beside it. */
 export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]> {
   const rows: IpcBenchRow[] = [];
-  for (const size of options.sizes) {
-    const payloads = Array.from({ length: options.distinctPayloads ?? 3 }, (_, i) => ({
-      ...generateCtxMeta({ ...size, seed: i + 1 }),
-      stepId: i,
-    }));
-    const payloadBytes = payloadByteLength(payloads[0] ?? generateCtxMeta({ batch: 0, seqLen: 0 }));
-    for (const codec of options.codecs) {
-      options.onProgress?.(`${codec} at ${size.batch} x ${size.seqLen}, tp=${options.tp}`);
-      const trace = options.trace?.(codec, size);
-      const full = await runBroadcast({
-        codec,
-        tp: options.tp,
-        steps: options.steps,
-        warmup: options.warmup,
-        payloads,
-        verify: 'sample',
-        ...(trace !== undefined ? { trace } : {}),
-        ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      });
-      // Step records are dropped: a sweep keeps summaries; traces keep timelines.
-      const result: Omit<BroadcastResult, 'steps'> = { ...full };
-      delete (result as Partial<BroadcastResult>).steps;
-      const memcpy = (await measureLatencies({ memcpy: createMemcpy(payloadBytes) }, options.memcpyBudget ?? { timeMs: 100 })).memcpy as LatencyStats;
-      const floorMs = memcpy.p50 + result.roundTrip.p50;
-      rows.push({ codec, ...size, tp: options.tp, payloadBytes, result, memcpy, floorMs, stallVsFloor: result.stepStall.p50 / floorMs });
+  const session = await openRankSession({ tp: options.tp, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+  try {
+    const roundTrip = summarizeSamples(await session.pingRoundTrips(50));
+    for (const size of options.sizes) {
+      const payloads = Array.from({ length: options.distinctPayloads ?? 3 }, (_, i) => ({ ...generateCtxMeta({ ...size, seed: i + 1 }), stepId: i }));
+      const payloadBytes = payloadByteLength(payloads[0] ?? generateCtxMeta({ batch: 0, seqLen: 0 }));
+      const memcpy = await timeOne(createMemcpy(payloadBytes), { timeMs: 50, warmupMs: 10 });
+      for (const codec of options.codecs) {
+        options.onProgress?.(`${codec} at ${size.batch} x ${size.seqLen}, tp=${options.tp}`);
+        const m = await session.measure({ codec, strategy: 'full', source: arraySource(payloads), plan: options.plan, regime: options.regime ?? 'reused', verifyEvery: 10 });
+        const summary = summarizeMeasurement(m, session.tp);
+        const floorMs = memcpy.p50 + roundTrip.p50;
+        rows.push({
+          codec,
+          ...size,
+          tp: session.tp,
+          oversubscribed: session.oversubscribed,
+          regime: m.regime,
+          shmBackend: m.shmBackend,
+          payloadBytes,
+          wireBytes: summary.wireBytes,
+          stall: summary.stepStall,
+          parts: summary.parts,
+          send: summary.send,
+          roundTrip,
+          memcpy,
+          floorMs,
+          stallVsFloor: summary.stepStall.p50 / floorMs,
+        });
+      }
     }
+  } finally {
+    await session.close();
   }
   return rows;
 }

@@ -3,6 +3,7 @@ import { encodedByteBound } from '../payload/size.js';
 import type { BoxedCtxMeta } from '../payload/types.js';
 import { decodeGuard, singleFrame } from './frames.js';
 import { checkTypedFields } from './typed-fields.js';
+import { FRESH_ALLOCATOR } from './frame-pool.js';
 import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps without cbor-x records or shared structures, so any CBOR decoder reads the frames.
@@ -19,10 +20,11 @@ export function createCborCodec(): ColumnarCodec {
   return {
     name,
     form: 'columnar',
-    description: 'CBOR map, arrays as RFC 8746 typed-array tags; one exact-size buffer per encode; decode copies arrays once',
-    encode: (payload) => {
-      // A fresh, unzeroed buffer of the right size (the encoder writes every byte it returns): no growth by doubling, no view into a buffer the next encode reuses.
-      encoder.useBuffer(Buffer.allocUnsafeSlow(encodedByteBound(payload)));
+    description: 'CBOR map, arrays as RFC 8746 typed-array tags; writes into one buffer sized up front; decode copies arrays once',
+    allocation: 'caller',
+    encode: (payload, allocator = FRESH_ALLOCATOR) => {
+      // One unzeroed buffer of a bound's size (the encoder writes every byte it returns): no growth by doubling, no view into a buffer the next encode reuses.
+      encoder.useBuffer(allocator.allocate(encodedByteBound(payload)));
       const frame = encoder.encode(payload);
       // cbor-x's target buffer is shared by every Encoder; hand it a small one so later small encodes do not copy our size.
       encoder.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));

@@ -4,7 +4,8 @@ import { encodedByteBound } from '../payload/size.js';
 import { ARRAY_FIELDS, type ArrayField, type CtxMeta } from '../payload/types.js';
 import { bytesOf, decodeGuard, singleFrame } from './frames.js';
 import { CtxMeta as FbCtxMeta } from './generated/ctx_meta_generated.js';
-import type { ColumnarCodec } from './types.js';
+import { FRESH_ALLOCATOR } from './frame-pool.js';
+import type { ColumnarCodec, FrameAllocator } from './types.js';
 
 type Adder = (builder: Builder, offset: number) => void;
 type Viewer = (root: FbCtxMeta) => Int32Array | Float32Array | null;
@@ -100,13 +101,13 @@ class CheckedByteBuffer extends ByteBuffer {
   }
 }
 
-function encode(payload: CtxMeta): Uint8Array {
+function encode(payload: CtxMeta, allocator: FrameAllocator): Uint8Array {
   // Sized up front (a multiple of 8, so vectors stay aligned from the buffer's start) to avoid growth copies,
   // and unzeroed: the builder writes every byte it returns, padding included.
   const size = encodedByteBound(payload);
   const builder = new Builder(1);
   const internals = builder as unknown as BuilderInternals;
-  internals.bb = new ByteBuffer(Buffer.allocUnsafeSlow(size));
+  internals.bb = new ByteBuffer(allocator.allocate(size));
   internals.space = size;
   const reqIds = FbCtxMeta.createReqIdsVector(
     builder,
@@ -153,7 +154,8 @@ export function createFlatbuffersCodec(): ColumnarCodec {
     name,
     form: 'columnar',
     description: 'FlatBuffers table, vectors bulk-copied; decode returns typed-array views into the frame (no copy)',
-    encode: (payload) => [encode(payload)],
+    allocation: 'caller',
+    encode: (payload, allocator = FRESH_ALLOCATOR) => [encode(payload, allocator)],
     decode: (frames) => decodeGuard(name, () => decode(name, singleFrame(name, frames))),
   };
 }

@@ -1,4 +1,4 @@
-import type { Codec } from './types.js';
+import type { Codec, FrameAllocator } from './types.js';
 import { fromBoxed, toBoxed } from '../payload/boxed.js';
 import type { BoxedCtxMeta, CtxMeta } from '../payload/types.js';
 
@@ -7,12 +7,12 @@ export function inFormOf(codec: Codec, payload: CtxMeta): CtxMeta | BoxedCtxMeta
   return codec.form === 'boxed' ? toBoxed(payload) : payload;
 }
 
-/** Encodes a payload already held in the codec's form. */
-export function encodeWith(codec: Codec, input: CtxMeta | BoxedCtxMeta): readonly Uint8Array[] {
-  return codec.form === 'boxed' ? codec.encode(input as BoxedCtxMeta) : codec.encode(input as CtxMeta);
+/** Encodes a payload already held in the codec's form, into memory from `allocator` where the codec takes one. */
+export function encodeWith(codec: Codec, input: CtxMeta | BoxedCtxMeta, allocator?: FrameAllocator): readonly Uint8Array[] {
+  return codec.form === 'boxed' ? codec.encode(input as BoxedCtxMeta, allocator) : codec.encode(input as CtxMeta, allocator);
 }
 
-/** Turns what `codec` decoded into the columnar form (for checks, never inside a timed region). */
+/** Turns what `codec` decoded into the columnar form: a rank times it, since it must hold arrays before it launches. */
 export function asColumnar(codec: Codec, decoded: CtxMeta | BoxedCtxMeta): CtxMeta {
   return codec.form === 'boxed' ? fromBoxed(decoded) : (decoded as CtxMeta);
 }

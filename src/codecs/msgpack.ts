@@ -3,6 +3,7 @@ import { DecodeError } from '../errors.js';
 import { encodedByteBound } from '../payload/size.js';
 import { ARRAY_FIELDS, FIELD_DTYPE, type BoxedCtxMeta, type CtxMeta } from '../payload/types.js';
 import { bytesOf, copyInto, decodeGuard, singleFrame } from './frames.js';
+import { FRESH_ALLOCATOR } from './frame-pool.js';
 import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps, no msgpackr records or typed-array extensions: any MessagePack library can read the frames.
@@ -42,10 +43,11 @@ export function createMsgpackCodec(): ColumnarCodec {
   return {
     name,
     form: 'columnar',
-    description: 'MessagePack map, arrays as bin (LE bytes); one exact-size buffer per encode; decode copies arrays once',
-    encode: (payload) => {
-      // A fresh, unzeroed buffer of the right size (the encoder writes every byte it returns): no growth by doubling, no slice of a buffer the next encode reuses.
-      packr.useBuffer(Buffer.allocUnsafeSlow(encodedByteBound(payload)));
+    description: 'MessagePack map, arrays as bin (LE bytes); writes into one buffer sized up front; decode copies arrays once',
+    allocation: 'caller',
+    encode: (payload, allocator = FRESH_ALLOCATOR) => {
+      // One unzeroed buffer of a bound's size (the encoder writes every byte it returns): no growth by doubling, no slice of a buffer the next encode reuses.
+      packr.useBuffer(allocator.allocate(encodedByteBound(payload)));
       const frame = packr.pack(toWire(payload));
       // msgpackr's target buffer is shared by every Packr; hand it a small one so later small packs do not copy our size.
       packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));

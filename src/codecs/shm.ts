@@ -11,7 +11,8 @@ import {
   type ShmBackendKind,
   type ShmRegion,
 } from './shm-region.js';
-import type { ColumnarCodec } from './types.js';
+import { FRESH_ALLOCATOR } from './frame-pool.js';
+import type { ColumnarCodec, FrameAllocator } from './types.js';
 
 /** Options of createShmCodec. */
 export interface ShmCodecOptions {
@@ -159,7 +160,7 @@ export function createShmCodec(options: ShmCodecOptions = {}): ShmCodec {
     writer = null;
   };
 
-  const encode = (payload: CtxMeta): Uint8Array[] => {
+  const encode = (payload: CtxMeta, allocator: FrameAllocator): Uint8Array[] => {
     const lengths = ARRAY_FIELDS.map((field) => payload[field].length);
     const needed = ARRAY_FIELDS.reduce((sum, field) => sum + align(payload[field].byteLength, 8), 0);
     if (writer === null || needed > writer.layout.capacity) {
@@ -194,7 +195,7 @@ export function createShmCodec(options: ShmCodecOptions = {}): ShmCodec {
       lengths,
     };
     // Packed into its own small buffer: msgpackr's shared target may be whatever size another codec left it.
-    packr.useBuffer(Buffer.allocUnsafeSlow(descriptorBound(payload.reqIds)));
+    packr.useBuffer(allocator.allocate(descriptorBound(payload.reqIds)));
     const frame = packr.pack(descriptor);
     packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
     return [frame];
@@ -246,7 +247,8 @@ export function createShmCodec(options: ShmCodecOptions = {}): ShmCodec {
     get regionName() {
       return writer?.region.name ?? null;
     },
-    encode,
+    allocation: 'caller',
+    encode: (payload, allocator = FRESH_ALLOCATOR) => encode(payload, allocator),
     decode: (frames) => decodeGuard(name, () => decode(singleFrame(name, frames))),
     release,
     dispose: () => {

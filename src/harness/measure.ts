@@ -1,14 +1,5 @@
 import { Bench } from 'tinybench';
-
-/** Latency statistics of one timed operation, in milliseconds. */
-export interface LatencyStats {
-  p50: number;
-  p99: number;
-  mean: number;
-  /** Relative margin of error of the mean, in percent (95% confidence). */
-  rme: number;
-  samples: number;
-}
+import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 
 /** How long to time each operation. */
 export interface TimingBudget {
@@ -20,19 +11,23 @@ export interface TimingBudget {
   warmupMs?: number;
 }
 
+/** One task's timing: the summary and the raw samples (ms) it came from. */
+export interface TimedTask {
+  summary: SampleSummary;
+  samples: number[];
+}
+
 // A module-level sink that every timed result is written to, so V8 cannot prove the work dead and drop it.
 const sink: { value: unknown } = { value: undefined };
 
-/** Times each function with tinybench, sequentially, and returns latency stats by name. */
-export async function measureLatencies(
-  tasks: Readonly<Record<string, () => unknown>>,
-  budget: TimingBudget = {},
-): Promise<Record<string, LatencyStats>> {
+/** Times each function with tinybench, sequentially, and returns each one's summary and raw samples by name. */
+export async function measureLatencies(tasks: Readonly<Record<string, () => unknown>>, budget: TimingBudget = {}): Promise<Record<string, TimedTask>> {
   const bench = new Bench({
     time: budget.timeMs ?? 500,
     iterations: budget.iterations ?? 10,
     warmupTime: budget.warmupMs ?? 100,
     warmupIterations: 2,
+    retainSamples: true,
     throws: true,
   });
   for (const [name, fn] of Object.entries(tasks)) {
@@ -41,12 +36,19 @@ export async function measureLatencies(
     });
   }
   await bench.run();
-  const out: Record<string, LatencyStats> = {};
+  const out: Record<string, TimedTask> = {};
   for (const task of bench.tasks) {
     const result = task.result;
     if (result.state !== 'completed') throw new Error(`benchmark task ${task.name} ended ${result.state}`);
-    const { p50, p99, mean, rme, samplesCount } = result.latency;
-    out[task.name] = { p50, p99, mean, rme, samples: samplesCount };
+    const samples = [...(result.latency.samples ?? [])];
+    out[task.name] = { summary: summarizeSamples(samples), samples };
   }
   return out;
+}
+
+/** Times one function and returns its summary. */
+export async function timeOne(fn: () => unknown, budget: TimingBudget = {}): Promise<SampleSummary> {
+  const timed = (await measureLatencies({ task: fn }, budget)).task;
+  if (timed === undefined) throw new Error('benchmark task missing');
+  return timed.summary;
 }

@@ -1,264 +1,295 @@
-import { encodeWith, inFormOf } from '../codecs/form.js';
-import { createCodec, isCodecName, listCodecs, type CodecName } from '../codecs/registry.js';
+import { availableParallelism } from 'node:os';
+import { openRankSession, stallOf, type AllocationRegime, type Measurement, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { broadcastTrace } from '../broadcast/trace.js';
+import { writeFileAtomic } from '../harness/write-atomic.js';
+import { partSamples, PART_NAMES, rankSideTimes, type PartName } from '../broadcast/parts.js';
+import { checkPlan, SAMPLING_PRESETS, stepsNeeded, type SamplingPlan, type SamplingPresetName } from '../broadcast/sampling.js';
+import { createCodec, isCodecName, listCodecs } from '../codecs/registry.js';
 import type { Codec } from '../codecs/types.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext, type RunContext } from '../harness/context.js';
-import { createMemcpy } from '../harness/memcpy.js';
-import { measureLatencies, type LatencyStats } from '../harness/measure.js';
-import { summarize } from '../harness/stats.js';
-import { runBroadcast, type BroadcastResult } from '../ipc/broadcast.js';
-import { extendIntoSequence } from '../payload/extend.js';
-import { payloadByteLength } from '../payload/size.js';
+import { createFreshCopy, createMemcpy } from '../harness/memcpy.js';
+import { timeOne } from '../harness/measure.js';
+import { requireInt } from '../options.js';
+import { arraySource, extensionSource, type StepSource } from '../payload/stream.js';
 import type { CtxMeta } from '../payload/types.js';
-import { validateCtxMeta } from '../payload/validate.js';
-import { checkStrategy, createRankSide, wirePayloads } from '../strategies/strategies.js';
+import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
+import { checkStrategy } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
-import { DEFAULT_STEP_PRESET, STEP_PRESETS, type StepPresetName } from './presets.js';
-import { projectOntoGpu, projectStall, type GpuProjection, type StallParts } from './projection.js';
+import { measureInProcess } from './in-process.js';
+import { STEP_PRESETS, stepTimeFor, type StepPresetName, type StepTime } from './presets.js';
+import { projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
 
 /** Options of measureStall. */
 export interface MeasureStallOptions {
   /** TP size to project onto (ranks including the scheduler). @default 4 */
   tp?: number;
-  /** GPU step time in ms. @default the preset's (24.5 ms: LLaMA 70B, TP 4, H100) */
+  /** GPU step time in ms for the projection. @default the preset of the TP asked for */
   stepMs?: number;
-  /** Named GPU step time; `stepMs` overrides its figure. @default 'llama-70b-tp4-h100' */
+  /** Named GPU step time; `stepMs` overrides it. @default the preset measured at `tp`, if one exists */
   preset?: StepPresetName;
   /** Whether the engine overlaps scheduling with the GPU step (then only stall beyond stepMs is exposed). @default false */
   overlap?: boolean;
-  /** 'ipc': also broadcast to real rank processes over ZeroMQ; 'none': encode/decode/derive in this process only. @default 'ipc' */
+  /** 'ipc': broadcast to a real rank process over ZeroMQ; 'none': encode, decode and derive one after the other in this process. @default 'ipc' */
   transport?: 'ipc' | 'none';
   /** What goes on the wire each step. @default 'full' */
   strategy?: StrategyName;
-  /** Consecutive steps the payload is continued into (a delta needs a sequence). @default 8 */
-  sequenceSteps?: number;
-  /** Sampling time per in-process operation, ms. @default 300 */
-  timeMs?: number;
-  /** Measured broadcast steps per process run. @default 20 */
-  broadcastSteps?: number;
-  /** Also time encode, decode and derive in a hot in-process loop; with 'ipc', false reports the processes' own timings instead (faster sweeps). @default true */
-  inProcess?: boolean;
+  /** 'reused': encode into pooled buffers recycled once every rank holds the step (what an engine does); 'fresh': new memory per message. @default 'reused' */
+  regime?: AllocationRegime;
+  /** How many steps to measure: a preset or a plan. @default 'full' */
+  sampling?: SamplingPresetName | SamplingPlan;
+  /** Which steps ranks check against the payload's fingerprint (after their clock stops). @default 'sample' (every 10th) */
+  verify?: 'all' | 'sample' | 'none';
+  /** Live tp=2 ranks to measure on (a sweep keeps them across configurations); opened and closed here when absent. */
+  session?: RankSession;
+  /** Small-message round trips to time for the transport floor. @default 20 */
+  pings?: number;
+  /** Writes the measured steps' per-rank timeline to this file in Chrome Trace Event format (open it in Perfetto). */
+  trace?: string;
   /** Stops the measurement; rank processes and shared memory are cleaned up. */
   signal?: AbortSignal;
 }
 
-/** Where the transport figures come from. */
-export interface TransportMeasurement {
-  /** TP sizes run as real processes: measured step stall (p50, p99, ms), the projection from the parts, and (projected − measured) / measured. */
-  measured: { tp: number; stallP50: number; stallP99: number; projectedMs: number; projectionError: number; oversubscribed: boolean }[];
-  /** Transfer of the single peer at tp=2, and the added arrival delay per extra peer (tp=3 − tp=2), p50 ms. */
-  transferMs: number;
-  perPeerMs: number;
-  roundTripMs: number;
+/** The raw per-step samples a report summarizes, ms, in step order. */
+export type StallSamples = Record<PartName | 'stall' | 'rankSide', number[]>;
+
+/** The physical floors measured beside the stall, in the same run. */
+export interface Floors {
+  /** Hot memcpy of the payload's content bytes: the floor of the `reused` regime. */
+  memcpy: SampleSummary;
+  /** A fresh allocUnsafeSlow of those bytes plus the copy: the floor of the `fresh` regime. */
+  freshCopy: SampleSummary;
+  /** Small-message round trip over the transport; null in process. */
+  roundTrip: SampleSummary | null;
 }
 
 /** Everything measureStall found: what went on the wire, what each part cost, and what it costs the GPUs. */
 export interface StallReport {
-  codec: CodecName | string;
+  codec: string;
   strategy: StrategyName;
   form: Codec['form'];
   transport: 'ipc' | 'none';
+  /** The allocation regime that ran ('fresh' whenever the codec's library allocates its own output). */
+  regime: AllocationRegime;
   batch: number;
-  /** slotMapping entries of the full payload. */
+  /** slotMapping entries of the full payload (the first measured step). */
   slots: number;
   frames: number;
-  /** Bytes on the wire for the sequence's last step (steady state). */
+  /** Median bytes on the wire per measured step. */
   wireBytes: number;
+  /** Median content bytes (arrays and request ids) of the wire payload per step: the size the floors copy. */
   payloadBytes: number;
-  /** Timings of encode, decode and the rank-side work, ms: a hot in-process loop (tinybench), or the processes' own. */
-  timingSource: 'in-process' | 'processes';
-  encode: LatencyStats;
-  decode: LatencyStats;
-  derive: LatencyStats;
-  /** Stall on the critical path at tp=2, ms: measured with real processes for 'ipc'; encode + decode + derive for 'none'. */
-  stall: { p50: number; p99: number };
-  memcpy: LatencyStats;
-  /** stall p50 / memcpy p50 of the payload's bytes. */
-  vsMemcpy: number;
-  projection: GpuProjection;
-  /** 'measured' when the requested TP ran as processes on enough cores; 'projected' from the parts otherwise. */
-  projectionBasis: 'measured' | 'projected';
-  parts: StallParts;
-  transportMeasurement: TransportMeasurement | null;
-  stepSource: string;
+  /** Ranks of the run the stall was measured on (2: the scheduler and one rank; in process: 2 roles in one process). */
+  measuredTp: number;
+  /** True when that run had more ranks than cores. */
+  oversubscribed: boolean;
+  /** Step stall (latest rank ready − step start) over the measured steps, ms. */
+  stall: SampleSummary;
+  /** The parts of each step's critical path, ms; per step they add up to the stall. */
+  parts: Record<PartName, SampleSummary>;
+  samples: StallSamples;
+  /** The measured step whose stall is the median: the picture of one typical step on every rank. */
+  typicalStep: StepRecord | null;
+  warmup: Measurement['warmup'];
+  /** Restarts within the measured steps (labelled, never sampled). */
+  restarts: number;
+  /** Mean minor page faults per step: in the scheduler (encode and send) and on the rank (receive to ready). */
+  pageFaultsPerStep: { scheduler: number; rank: number };
+  floors: Floors;
+  /** stall p50 / (the regime's floor p50 + round trip p50). */
+  vsFloor: number;
+  /** The stall at the TP asked for: a band from the measured run (both ends equal at the measured TP). */
+  band: StallBand;
+  /** The TP asked for, measured directly: only on a machine with at least tp + 1 cores; the check on the band. */
+  direct: { tp: number; stall: SampleSummary; inBand: boolean } | null;
+  /** The band projected onto a GPU step of that TP; null ends when no step time is known for it. */
+  projection: { tp: number; overlap: boolean; stepTime: StepTime | null; low: GpuProjection | null; high: GpuProjection | null };
   context: RunContext;
 }
 
 interface Resolved {
   codecName: string;
   tp: number;
-  stepMs: number;
-  stepSource: string;
+  stepTime: StepTime | null;
   overlap: boolean;
   transport: 'ipc' | 'none';
   strategy: StrategyName;
-  sequenceSteps: number;
-  timeMs: number;
-  broadcastSteps: number;
-  inProcess: boolean;
+  regime: AllocationRegime;
+  plan: SamplingPlan;
+  verifyEvery: number;
+  pings: number;
 }
+
+const VERIFY_EVERY = { all: 1, sample: 10, none: 0 } as const;
 
 function resolve(codec: Codec | string, options: MeasureStallOptions): Resolved {
   const codecName = typeof codec === 'string' ? codec : codec.name;
   if (typeof codec === 'string' && !isCodecName(codec)) throw new OptionsError('codec', `unknown codec '${codec}'; known: ${listCodecs().join(', ')}`);
-  const tp = options.tp ?? 4;
-  if (!Number.isInteger(tp) || tp < 1 || tp > 1024) throw new OptionsError('tp', `must be an integer >= 1, got ${String(tp)}`);
-  const preset = options.preset ?? DEFAULT_STEP_PRESET;
-  if (!Object.hasOwn(STEP_PRESETS, preset)) throw new OptionsError('preset', `unknown preset '${preset}'; known: ${Object.keys(STEP_PRESETS).join(', ')}`);
-  const stepMs = options.stepMs ?? STEP_PRESETS[preset].stepMs;
-  if (!Number.isFinite(stepMs) || stepMs <= 0) throw new OptionsError('stepMs', `must be a positive number of ms, got ${String(stepMs)}`);
+  const tp = requireInt('tp', options.tp ?? 4, 1, 1024);
+  if (options.preset !== undefined && !Object.hasOwn(STEP_PRESETS, options.preset)) {
+    throw new OptionsError('preset', `unknown preset '${String(options.preset)}'; known: ${Object.keys(STEP_PRESETS).join(', ')}`);
+  }
+  if (options.stepMs !== undefined && !(Number.isFinite(options.stepMs) && options.stepMs > 0)) {
+    throw new OptionsError('stepMs', `must be a positive number of ms, got ${String(options.stepMs)}`);
+  }
   const transport = options.transport ?? 'ipc';
   if (transport !== 'ipc' && transport !== 'none') throw new OptionsError('transport', "must be 'ipc' or 'none'");
-  if (options.inProcess === false && transport === 'none') throw new OptionsError('inProcess', "transport 'none' has nothing to measure without in-process timing");
   if (transport === 'ipc' && typeof codec !== 'string' && !isCodecName(codec.name)) {
     throw new OptionsError('codec', 'ranks build codecs by name: pass a registered codec for transport ipc');
   }
-  const timeMs = options.timeMs ?? 300;
-  if (!Number.isFinite(timeMs) || timeMs <= 0) throw new OptionsError('timeMs', 'must be a positive number');
-  const sequenceSteps = options.sequenceSteps ?? 8;
-  if (!Number.isInteger(sequenceSteps) || sequenceSteps < 1 || sequenceSteps > 10_000) throw new OptionsError('sequenceSteps', 'must be in [1, 10000]');
-  const broadcastSteps = options.broadcastSteps ?? 20;
-  if (!Number.isInteger(broadcastSteps) || broadcastSteps < 1) throw new OptionsError('broadcastSteps', 'must be a positive integer');
+  const regime = options.regime ?? 'reused';
+  if (regime !== 'reused' && regime !== 'fresh') throw new OptionsError('regime', "must be 'reused' or 'fresh'");
+  const sampling = options.sampling ?? 'full';
+  if (typeof sampling === 'string' && !Object.hasOwn(SAMPLING_PRESETS, sampling)) {
+    throw new OptionsError('sampling', `unknown preset '${sampling}'; known: ${Object.keys(SAMPLING_PRESETS).join(', ')}`);
+  }
+  const plan = checkPlan(typeof sampling === 'string' ? SAMPLING_PRESETS[sampling] : sampling);
+  const verify = options.verify ?? 'sample';
+  if (!Object.hasOwn(VERIFY_EVERY, verify)) throw new OptionsError('verify', 'must be all, sample or none');
+  if (options.session !== undefined && options.session.tp !== 2) throw new OptionsError('session', `must have tp=2, has tp=${options.session.tp}`);
   return {
     codecName,
     tp,
-    stepMs,
-    stepSource: options.stepMs !== undefined ? 'given' : STEP_PRESETS[preset].source,
+    stepTime: stepTimeFor(tp, options.stepMs, options.preset),
     overlap: options.overlap ?? false,
     transport,
     strategy: checkStrategy(options.strategy ?? 'full'),
-    sequenceSteps,
-    timeMs,
-    broadcastSteps,
-    inProcess: options.inProcess ?? true,
+    regime,
+    plan,
+    verifyEvery: VERIFY_EVERY[verify],
+    pings: requireInt('pings', options.pings ?? 20, 0, 100_000),
   };
 }
 
-/** Times encode, decode and the rank-side work in this process, cycling through the sequence in order. */
-async function measureInProcess(codec: Codec, sequence: readonly CtxMeta[], strategy: StrategyName, timeMs: number) {
-  const wire = wirePayloads(strategy, sequence);
-  const inputs = wire.map((p) => inFormOf(codec, p));
-  const side = createRankSide(strategy);
-  let e = 0;
-  let d = 0;
-  let r = 0;
-  const budget = { timeMs, iterations: 10, warmupMs: Math.min(100, timeMs / 3) };
-  const encode = (await measureLatencies({ encode: () => encodeWith(codec, inputs[e++ % inputs.length] ?? (inputs[0] as CtxMeta)) }, budget)).encode;
-  // Frames for every step, kept where they still decode: a ring codec (shm) has reused the slots of all but its last few.
-  const encoded = inputs.map((input) => encodeWith(codec, input));
-  const decodable = encoded.filter((frames) => {
-    try {
-      codec.decode(frames);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const decode = (await measureLatencies({ decode: () => codec.decode(decodable[d++ % decodable.length] ?? []) }, budget)).decode;
-  const derive = (await measureLatencies({ derive: () => side.apply(wire[r++ % wire.length] ?? (sequence[0] as CtxMeta)) }, budget)).derive;
-  return { encode: encode as LatencyStats, decode: decode as LatencyStats, derive: derive as LatencyStats, wire };
+/** What a band at another TP is projected from: the measured run's samples. */
+export function bandInputsOf(report: Pick<StallReport, 'measuredTp' | 'oversubscribed' | 'samples'>): BandInputs {
+  return {
+    tp: report.measuredTp,
+    oversubscribed: report.oversubscribed,
+    encode: report.samples.encode,
+    rankSide: report.samples.rankSide,
+    transfer: report.samples.transfer,
+  };
 }
 
-function latestArrivals(result: BroadcastResult): number[] {
-  return result.steps.map((s) => (Math.max(...s.ranks.map((k) => k.receivedNs)) - s.encodedNs) / 1e6);
+/** The per-step samples of a measurement. */
+export function samplesOf(m: Measurement): StallSamples {
+  return { ...partSamples(m.steps), rankSide: rankSideTimes(m.steps) };
 }
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
 /** Measures what broadcasting `payload` with `codec` stalls each TP rank per step, and projects it onto the GPUs. */
-export async function measureStall(payload: CtxMeta | readonly CtxMeta[], codec: Codec | string, options: MeasureStallOptions = {}): Promise<StallReport> {
+export async function measureStall(payload: CtxMeta | readonly CtxMeta[] | StepSource, codec: Codec | string, options: MeasureStallOptions = {}): Promise<StallReport> {
   const config = resolve(codec, options);
-  const given = Array.isArray(payload) ? (payload as readonly CtxMeta[]) : null;
-  const sequence = given ?? extendIntoSequence(validateCtxMeta(payload as CtxMeta), config.sequenceSteps);
-  if (sequence.length === 0) throw new OptionsError('payload', 'an empty sequence has nothing to measure');
-  sequence.forEach((p) => validateCtxMeta(p));
-  const first = sequence[0] as CtxMeta;
+  const source = sourceOf(payload, config.plan);
   const instance = typeof codec === 'string' ? createCodec(codec) : codec;
+  const context = collectRunContext();
   try {
-    const inProcess = config.inProcess ? await measureInProcess(instance, sequence, config.strategy, config.timeMs) : null;
-    const payloadBytes = payloadByteLength(first);
-    const memcpy = (await measureLatencies({ memcpy: createMemcpy(payloadBytes) }, { timeMs: Math.min(200, config.timeMs) })).memcpy as LatencyStats;
-    // The sequence's last step: the steady state (a delta's first step carries every block table).
-    const wireSequence = wirePayloads(config.strategy, sequence);
-    const frames = encodeWith(instance, inFormOf(instance, wireSequence[wireSequence.length - 1] ?? first));
-    const wireBytes = frames.reduce((sum, f) => sum + f.byteLength, 0);
-    let transportMeasurement: TransportMeasurement | null = null;
-    let timings = inProcess;
-    let parts: StallParts = {
-      encodeMs: inProcess?.encode.p50 ?? 0,
-      transferMs: 0,
-      perPeerMs: 0,
-      decodeMs: inProcess?.decode.p50 ?? 0,
-      deriveMs: inProcess?.derive.p50 ?? 0,
-    };
-    let stall = inProcess === null ? { p50: 0, p99: 0 } : {
-      p50: inProcess.encode.p50 + inProcess.decode.p50 + inProcess.derive.p50,
-      p99: inProcess.encode.p99 + inProcess.decode.p99 + inProcess.derive.p99,
-    };
-    if (config.transport === 'ipc') {
-      const broadcast = (tp: number) =>
-        runBroadcast({
-          codec: config.codecName as CodecName,
-          tp,
-          strategy: config.strategy,
-          payloads: sequence,
-          steps: config.broadcastSteps,
-          warmup: 3,
-          pings: 10,
-          verify: 'sample',
-          ...(options.signal !== undefined ? { signal: options.signal } : {}),
-        });
-      const one = await broadcast(2);
-      const two = await broadcast(3);
-      const transferMs = summarize(latestArrivals(one)).p50;
-      const perPeerMs = Math.max(0, summarize(latestArrivals(two)).p50 - transferMs);
-      // Parts as the processes saw them: a rank decodes with colder caches than a hot in-process loop.
-      parts = { encodeMs: one.encode.p50, transferMs, perPeerMs, decodeMs: one.decode.p50, deriveMs: one.derive.p50 };
-      stall = { p50: one.stepStall.p50, p99: one.stepStall.p99 };
-      timings ??= { encode: one.encode, decode: one.decode, derive: one.derive, wire: [] };
-      transportMeasurement = {
-        measured: [one, two].map((r) => {
-          const projectedMs = projectStall(parts, r.tp);
-          return {
-            tp: r.tp,
-            stallP50: r.stepStall.p50,
-            stallP99: r.stepStall.p99,
-            projectedMs,
-            projectionError: (projectedMs - r.stepStall.p50) / r.stepStall.p50,
-            oversubscribed: r.oversubscribed,
-          };
-        }),
-        transferMs,
-        perPeerMs,
-        roundTripMs: one.roundTrip.p50,
-      };
+    const run = { codec: config.codecName, strategy: config.strategy, source, regime: config.regime, plan: config.plan, verifyEvery: config.verifyEvery };
+    let measurement: Measurement;
+    let roundTrip: SampleSummary | null = null;
+    let oversubscribed = false;
+    if (config.transport === 'none') {
+      options.signal?.throwIfAborted();
+      measurement = await measureInProcess({ ...run, codec: instance, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+    } else {
+      const session = options.session ?? (await openRankSession({ tp: 2, ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
+      try {
+        oversubscribed = session.oversubscribed;
+        if (config.pings > 0) roundTrip = summarizeSamples(await session.pingRoundTrips(config.pings));
+        measurement = await session.measure(run);
+      } finally {
+        if (options.session === undefined) await session.close();
+      }
     }
-    if (timings === null) throw new OptionsError('inProcess', 'nothing was measured');
-    const measuredAtTp = transportMeasurement?.measured.find((m) => m.tp === config.tp && !m.oversubscribed);
-    const stallAtTp = config.tp <= 1 ? 0 : (measuredAtTp?.stallP50 ?? (config.transport === 'ipc' ? projectStall(parts, config.tp) : stall.p50));
-    return {
+    if (options.trace !== undefined) {
+      writeFileAtomic(options.trace, JSON.stringify(broadcastTrace(measurement.steps, { label: `${config.codecName} ${config.strategy}`, tp: 2 })));
+    }
+    const samples = samplesOf(measurement);
+    const payloadBytes = summarizeSamples(measurement.steps.map((s) => s.payloadBytes)).p50;
+    const floors: Floors = {
+      memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 40, warmupMs: 10 }),
+      freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 40, warmupMs: 10 }),
+      roundTrip,
+    };
+    const stall = summarizeSamples(samples.stall);
+    const floorMs = (measurement.regime === 'reused' ? floors.memcpy.p50 : floors.freshCopy.p50) + (roundTrip?.p50 ?? 0);
+    const report: Omit<StallReport, 'band' | 'direct' | 'projection'> = {
       codec: config.codecName,
       strategy: config.strategy,
       form: instance.form,
       transport: config.transport,
-      batch: first.reqIds.length,
-      slots: first.slotMapping.length,
-      frames: frames.length,
-      wireBytes,
+      regime: measurement.regime,
+      batch: source.batch,
+      slots: firstSlots(source),
+      frames: summarizeSamples(measurement.steps.map((s) => s.frames)).p50,
+      wireBytes: summarizeSamples(measurement.steps.map((s) => s.wireBytes)).p50,
       payloadBytes,
-      encode: timings.encode,
-      decode: timings.decode,
-      derive: timings.derive,
-      timingSource: inProcess !== null ? 'in-process' : 'processes',
+      measuredTp: 2,
+      oversubscribed,
       stall,
-      memcpy,
-      vsMemcpy: stall.p50 / memcpy.p50,
-      projection: projectOntoGpu(stallAtTp, { stepMs: config.stepMs, overlap: config.overlap, batch: first.reqIds.length, tp: config.tp }),
-      projectionBasis: measuredAtTp !== undefined ? 'measured' : 'projected',
-      parts,
-      transportMeasurement,
-      stepSource: config.stepSource,
-      context: collectRunContext(),
+      parts: Object.fromEntries(PART_NAMES.map((name) => [name, summarizeSamples(samples[name])])) as Record<PartName, SampleSummary>,
+      samples,
+      typicalStep: typicalStep(measurement.steps),
+      warmup: measurement.warmup,
+      restarts: measurement.restarts,
+      pageFaultsPerStep: { scheduler: mean(measurement.steps.map((s) => s.pageFaults)), rank: mean(measurement.steps.flatMap((s) => s.ranks.map((k) => k.pageFaults))) },
+      floors,
+      vsFloor: stall.p50 / floorMs,
+      context,
+    };
+    const band = projectBand(bandInputsOf(report), config.tp);
+    const direct = config.transport === 'ipc' ? await measureDirectly(config, run, band, options.signal) : null;
+    const gpu = (stallMs: number): GpuProjection | null =>
+      config.stepTime === null ? null : projectOntoGpu(stallMs, { stepMs: config.stepTime.stepMs, overlap: config.overlap, batch: source.batch, tp: config.tp });
+    return {
+      ...report,
+      band,
+      direct,
+      projection: { tp: config.tp, overlap: config.overlap, stepTime: config.stepTime, low: gpu(band.lowMs), high: gpu(band.highMs) },
     };
   } finally {
     if (typeof codec === 'string') instance.dispose?.();
   }
+}
+
+/** Measures `run` on live ranks of another TP and says whether the median's interval overlaps the band projected for it. */
+export async function directCheck(session: RankSession, run: MeasureRun, band: StallBand): Promise<NonNullable<StallReport['direct']>> {
+  const stall = summarizeSamples(samplesOf(await session.measure(run)).stall);
+  // The band is a model and the interval is the measurement's noise: they agree when they overlap.
+  return { tp: session.tp, stall, inBand: stall.ci95[1] >= band.lowMs && stall.ci95[0] <= band.highMs };
+}
+
+/** The requested TP run as real processes, when the machine has a core for every rank and one to spare. */
+async function measureDirectly(config: Resolved, run: MeasureRun, band: StallBand, signal: AbortSignal | undefined): Promise<StallReport['direct']> {
+  if (config.tp <= 2 || availableParallelism() < config.tp + 1) return null;
+  const session = await openRankSession({ tp: config.tp, ...(signal !== undefined ? { signal } : {}) });
+  try {
+    return await directCheck(session, run, band);
+  } finally {
+    await session.close();
+  }
+}
+
+function sourceOf(payload: CtxMeta | readonly CtxMeta[] | StepSource, plan: SamplingPlan): StepSource {
+  if (Array.isArray(payload)) {
+    if (payload.length === 0) throw new OptionsError('payload', 'an empty sequence has nothing to measure');
+    return arraySource(payload as readonly CtxMeta[]);
+  }
+  if ('open' in payload && typeof payload.open === 'function') return payload as StepSource;
+  // One payload is continued into as many decode steps as the plan needs, so no measured step wraps around.
+  return extensionSource(payload as CtxMeta, stepsNeeded(plan));
+}
+
+/** The step whose stall is the median of the measured ones. */
+function typicalStep(steps: readonly StepRecord[]): StepRecord | null {
+  const sorted = [...steps].sort((a, b) => stallOf(a) - stallOf(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
+}
+
+function firstSlots(source: StepSource): number {
+  const first = source.open().next();
+  if (first.done === true) return 0;
+  return first.value.seqLens.reduce((sum, n) => sum + n, 0);
 }

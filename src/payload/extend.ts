@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors.js';
-import { buildCtxMeta, type RequestSpec } from './build.js';
+import { buildCtxMeta, type RequestSpec, type SlotCoverage } from './build.js';
 import type { CtxMeta } from './types.js';
 
 /**
@@ -7,6 +7,11 @@ import type { CtxMeta } from './types.js';
  * fresh block (above every id in use) when it crosses a block boundary. Step 0 is the payload itself, renumbered.
  */
 export function extendIntoSequence(payload: CtxMeta, steps: number): CtxMeta[] {
+  return Array.from(streamExtension(payload, steps, 'full'));
+}
+
+/** The steps of extendIntoSequence one at a time, with the slots of `coverage`. */
+export function* streamExtension(payload: CtxMeta, steps: number, coverage: SlotCoverage = 'full'): Generator<CtxMeta, void, undefined> {
   if (!Number.isInteger(steps) || steps < 1) throw new OptionsError('steps', 'must be a positive integer');
   const { blockSize } = payload;
   let nextBlock = payload.blockTables.reduce((max, b) => Math.max(max, b), -1) + 1;
@@ -20,20 +25,15 @@ export function extendIntoSequence(payload: CtxMeta, steps: number): CtxMeta[] {
     topK: payload.topK[i] ?? -1,
     blockTable: Array.from(payload.blockTables.subarray(payload.blockTableOffsets[i], payload.blockTableOffsets[i + 1])),
   }));
-  const sequence: CtxMeta[] = [];
   for (let step = 0; step < steps; step++) {
     if (step > 0) {
       requests = requests.map((r) => {
         const seqLen = r.seqLen + 1;
-        const table = Array.from(r.blockTable);
-        if (seqLen > table.length * blockSize) {
-          if (nextBlock > maxBlock) throw new OptionsError('steps', 'block ids would overflow int32 slots');
-          table.push(nextBlock++);
-        }
-        return { ...r, seqLen, numNewTokens: 1, blockTable: table };
+        if (seqLen <= r.blockTable.length * blockSize) return { ...r, seqLen, numNewTokens: 1 };
+        if (nextBlock > maxBlock) throw new OptionsError('steps', 'block ids would overflow int32 slots');
+        return { ...r, seqLen, numNewTokens: 1, blockTable: [...Array.from(r.blockTable), nextBlock++] };
       });
     }
-    sequence.push(buildCtxMeta({ stepId: step, blockSize, requests, slots: 'full' }));
+    yield buildCtxMeta({ stepId: step, blockSize, requests, slots: coverage });
   }
-  return sequence;
 }

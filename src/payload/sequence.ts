@@ -1,6 +1,6 @@
 import { OptionsError } from '../errors.js';
 import { requireInt } from '../options.js';
-import { buildCtxMeta, type RequestSpec } from './build.js';
+import { buildCtxMeta, type RequestSpec, type SlotCoverage } from './build.js';
 import { checkSeqLenDistribution, drawRequestParams, drawSeqLen, type SeqLenDistribution } from './generate.js';
 import { createPrng, drawDistinct } from './prng.js';
 import type { CtxMeta } from './types.js';
@@ -23,6 +23,16 @@ export interface StepSequenceOptions {
   promptLen?: SeqLenDistribution;
 }
 
+/** Throws OptionsError unless generateStepSequence can run with these options. */
+export function checkStepSequenceOptions(options: StepSequenceOptions): void {
+  requireInt('batch', options.batch, 0, 1 << 16);
+  requireInt('steps', options.steps, 1, 100_000);
+  requireInt('blockSize', options.blockSize ?? 16, 1, 1 << 20);
+  const finishRate = options.finishRate ?? 0.02;
+  if (!(finishRate >= 0 && finishRate <= 1)) throw new OptionsError('finishRate', 'must be in [0, 1]');
+  checkSeqLenDistribution(options.seqLen);
+}
+
 interface Running {
   spec: RequestSpec;
   blocks: number[];
@@ -30,14 +40,15 @@ interface Running {
 
 /** Generates consistent decode steps: every request grows by one token a step, takes a new block when it crosses a block boundary, and sometimes finishes. */
 export function generateStepSequence(options: StepSequenceOptions): CtxMeta[] {
+  return Array.from(streamSteps(options, 'full'));
+}
+
+/** The steps of generateStepSequence one at a time, with the slots of `coverage`: a long sequence never sits in memory whole. */
+export function* streamSteps(options: StepSequenceOptions, coverage: SlotCoverage = 'full'): Generator<CtxMeta, void, undefined> {
+  checkStepSequenceOptions(options);
   const blockSize = options.blockSize ?? 16;
   const finishRate = options.finishRate ?? 0.02;
   const { batch, steps } = options;
-  requireInt('batch', batch, 0, 1 << 16);
-  requireInt('steps', steps, 1, 100_000);
-  requireInt('blockSize', blockSize, 1, 1 << 20);
-  if (!(finishRate >= 0 && finishRate <= 1)) throw new OptionsError('finishRate', 'must be in [0, 1]');
-  checkSeqLenDistribution(options.seqLen);
   const prng = createPrng(options.seed ?? 0);
   const promptLen = options.promptLen ?? options.seqLen;
 
@@ -59,7 +70,6 @@ export function generateStepSequence(options: StepSequenceOptions): CtxMeta[] {
   };
 
   let running = initial.map((len) => admit(len, false));
-  const sequence: CtxMeta[] = [];
   for (let step = 0; step < steps; step++) {
     if (step > 0) {
       running = running.map((r) => {
@@ -73,7 +83,6 @@ export function generateStepSequence(options: StepSequenceOptions): CtxMeta[] {
         return { spec: { ...r.spec, seqLen, numNewTokens: 1, blockTable: blocks }, blocks };
       });
     }
-    sequence.push(buildCtxMeta({ stepId: step, blockSize, requests: running.map((r) => r.spec), slots: 'full' }));
+    yield buildCtxMeta({ stepId: step, blockSize, requests: running.map((r) => r.spec), slots: coverage });
   }
-  return sequence;
 }

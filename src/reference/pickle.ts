@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LatencyStats } from '../harness/measure.js';
+import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import { fingerprint } from '../payload/fingerprint.js';
 import { ARRAY_FIELDS, type CtxMeta } from '../payload/types.js';
 
@@ -17,8 +17,15 @@ export class PythonReferenceError extends Error {
 
 /** pickle.dumps / pickle.loads timings of one form, measured inside Python. */
 export interface PickleFormResult {
-  dumps: LatencyStats;
-  loads: LatencyStats;
+  dumps: SampleSummary;
+  loads: SampleSummary;
+  bytes: number;
+}
+
+/** What the helper prints for one form: raw samples in ms. */
+interface RawFormResult {
+  dumps: number[];
+  loads: number[];
   bytes: number;
 }
 
@@ -87,12 +94,13 @@ export function runPickleReference(payload: CtxMeta, options: PickleReferenceOpt
         return;
       }
       try {
-        const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as PickleReferenceResult;
-        if (!result.verified.boxed || !result.verified.array) {
+        const raw = JSON.parse(stdout.trim().split('\n').pop() ?? '') as Omit<PickleReferenceResult, 'forms'> & { forms: Record<'boxed' | 'array', RawFormResult> };
+        if (!raw.verified.boxed || !raw.verified.array) {
           finish(new PythonReferenceError(python, 'data decoded in Python differs from the payload'));
           return;
         }
-        finish(null, result);
+        const form = (f: RawFormResult): PickleFormResult => ({ dumps: summarizeSamples(f.dumps), loads: summarizeSamples(f.loads), bytes: f.bytes });
+        finish(null, { ...raw, forms: { boxed: form(raw.forms.boxed), array: form(raw.forms.array) } });
       } catch {
         finish(new PythonReferenceError(python, 'answered with something that is not its JSON result'));
       }

@@ -5,33 +5,61 @@ import type { SweepResultsFile } from './sweep-results.js';
 /** The SVG charts of a sweep, by file name. */
 export type ChartSet = Record<'stall-vs-seqlen.svg' | 'stall-split.svg' | 'timeline.svg', string>;
 
-const PART_ORDER = ['encode', 'transfer', 'decode', 'derive'];
-const PHASE_ORDER = ['encode', 'send', 'transfer', 'decode', 'derive'];
+const STRATEGY_ORDER = ['full', 'new-slots', 'no-slots', 'delta'];
+const PART_ORDER = ['encode', 'transfer', 'decode', 'convert', 'derive'];
+const PHASE_ORDER = ['encode', 'send', 'transfer', 'decode', 'convert', 'derive'];
 // One colour per phase in every chart, so a split bar and a timeline read the same way.
-const PHASE_COLORS = { domain: PHASE_ORDER, range: ['#4c78a8', '#9ecae9', '#f58518', '#e45756', '#54a24b'] };
+const PHASE_COLORS = { domain: PHASE_ORDER, range: ['#4c78a8', '#9ecae9', '#f58518', '#e45756', '#b279a2', '#54a24b'] };
+/** Distinct colours, enough for every built-in codec and a few of the user's; boxed codecs are told apart by dashes too. */
+export const SERIES_COLORS = [
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+  '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1', '#636363',
+];
+
+// Full labels (no truncation) and every symbol; both layers share it so Vega-Lite merges them into one legend.
+const LEGEND = { labelLimit: 0, symbolLimit: 0 };
 
 function provenance(results: SweepResultsFile): string {
   const c = results.context;
   return `${c.cpuModel}, ${c.cores} cores, Node ${c.node}, ${c.date.slice(0, 10)}${results.complete ? '' : ' (interrupted run)'}`;
 }
 
-/** Vega-Lite spec: ms of stall per step vs seq_len, log-log, a line per codec, a panel per strategy, the GPU step as a reference. */
+/** The codecs of a sweep in a fixed order, each with its own colour. */
+export function codecColors(results: SweepResultsFile): { domain: string[]; range: string[] } {
+  const domain = [...new Set(results.rows.map((r) => r.codec))];
+  return { domain, range: domain.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length] ?? '#000000') };
+}
+
+/** Vega-Lite spec: ms of stall per step vs seq_len, log-log, a line per codec with its 95% interval, a panel per strategy. */
 function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   const values = results.rows.map((r) => ({
     codec: r.codec,
+    form: r.report.form,
     strategy: r.strategy,
     seqLen: r.seqLen,
-    stallMs: Math.max(r.report.stall.p50, 1e-3),
-    reference: r.codec.endsWith('(python3)'),
+    stallMs: Math.max(r.report.stall.p50, 1e-4),
+    lo: Math.max(r.report.stall.ci95[0], 1e-4),
+    hi: Math.max(r.report.stall.ci95[1], 1e-4),
   }));
+  const stepTp = results.options.projectTp[0];
+  const step = results.rows[0]?.projections.find((p) => p.tp === stepTp)?.stepTime ?? null;
+  const strategies = STRATEGY_ORDER.filter((s) => results.rows.some((r) => r.strategy === s));
+  const x = {
+    field: 'seqLen',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, base: 2 },
+    axis: { values: [...results.options.seqLens], format: 'd' },
+    title: 'seq_len (tokens per request)',
+  };
+  const y = { field: 'stallMs', type: 'quantitative' as const, scale: { type: 'log' as const }, title: 'stall per step (ms, median, 95% CI)' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `Stall per step vs context length (batch ${results.options.batch}, tp=2 measured)`,
-      subtitle: [provenance(results), 'dashed: Python pickle dumps + loads, inside Python (no transport)'],
+      text: `Stall per step vs context length (batch ${results.options.batch}, measured at tp=2 with real processes)`,
+      subtitle: [provenance(results), `solid: columnar codecs; dashed: boxed${step === null ? '' : `; dotted rule: GPU step at tp=${stepTp}, ${step.label}`}`],
     },
     data: { values },
-    facet: { column: { field: 'strategy', type: 'nominal', title: 'strategy', sort: ['full', 'new-slots', 'no-slots', 'delta'] } },
+    facet: { column: { field: 'strategy', type: 'nominal', title: 'strategy', sort: strategies } },
     spec: {
       width: 260,
       height: 260,
@@ -39,26 +67,28 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
         {
           mark: { type: 'line', point: true },
           encoding: {
-            x: { field: 'seqLen', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'seq_len (tokens per request)' },
-            y: { field: 'stallMs', type: 'quantitative', scale: { type: 'log' }, title: 'stall per step (ms, p50)' },
-            color: { field: 'codec', type: 'nominal' },
-            strokeDash: { field: 'reference', type: 'nominal', legend: null, scale: { domain: [false, true], range: [[1, 0], [5, 3]] } },
+            x,
+            y,
+            color: { field: 'codec', type: 'nominal', scale: codecColors(results), legend: LEGEND },
+            strokeDash: { field: 'form', type: 'nominal', title: 'form', scale: { domain: ['columnar', 'boxed'], range: [[1, 0], [6, 3]] } },
           },
         },
         {
-          mark: { type: 'rule', color: 'black', strokeDash: [2, 2] },
-          encoding: { y: { datum: results.options.stepMs } },
+          mark: { type: 'rule' },
+          encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'codec', type: 'nominal', scale: codecColors(results), legend: LEGEND } },
         },
-        {
-          mark: { type: 'text', align: 'left', dx: 4, dy: -6, fontSize: 10 },
-          encoding: { y: { datum: results.options.stepMs }, x: { datum: Math.min(...results.options.seqLens) }, text: { value: `GPU step ${results.options.stepMs} ms` } },
-        },
+        ...(step === null
+          ? []
+          : [
+              // One datum per panel: a rule from row data would be drawn once per row.
+              { data: { values: [{ stepMs: step.stepMs }] }, mark: { type: 'rule' as const, color: 'black', strokeDash: [2, 2] }, encoding: { y: { field: 'stepMs', type: 'quantitative' as const } } },
+            ]),
       ],
     },
   };
 }
 
-/** Vega-Lite spec: where the stall goes (encode / transfer / decode / derive) per codec at the largest size. */
+/** Vega-Lite spec: where the stall goes (encode / transfer / decode / convert / derive) per codec at the largest size. */
 function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
   const values = results.rows
@@ -69,25 +99,25 @@ function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
         strategy: r.strategy,
         part,
         order: PART_ORDER.indexOf(part),
-        ms: { encode: r.report.parts.encodeMs, transfer: r.report.parts.transferMs, decode: r.report.parts.decodeMs, derive: r.report.parts.deriveMs }[part] ?? 0,
+        ms: r.report.parts[part as keyof typeof r.report.parts].p50,
       })),
     );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Where the stall goes at seq_len ${largest} (batch ${results.options.batch}, p50 per part)`, subtitle: provenance(results) },
+    title: { text: `Where the stall goes at seq_len ${largest} (batch ${results.options.batch}, median of each part, tp=2)`, subtitle: [provenance(results), 'each strategy has its own x scale (labelled on its axis): they differ by orders of magnitude'] },
     data: { values },
-    facet: { row: { field: 'strategy', type: 'nominal', sort: ['full', 'new-slots', 'no-slots', 'delta'] } },
+    facet: { row: { field: 'strategy', type: 'nominal', sort: STRATEGY_ORDER } },
     spec: {
       width: 520,
       mark: 'bar',
       encoding: {
         y: { field: 'codec', type: 'nominal', title: null },
-        x: { field: 'ms', type: 'quantitative', stack: 'zero', title: 'ms per step' },
+        x: { field: 'ms', type: 'quantitative', stack: 'zero', title: 'ms per step (stacked medians; this panel\'s own scale)' },
         color: { field: 'part', type: 'nominal', sort: PART_ORDER, scale: PHASE_COLORS },
         order: { field: 'order', type: 'quantitative' },
       },
     },
-    resolve: { scale: { x: 'independent' } },
+    resolve: { scale: { x: 'independent' }, axis: { x: 'independent' } },
   };
 }
 
@@ -97,14 +127,14 @@ function timelineSpec(results: SweepResultsFile): TopLevelSpec {
     t.events.map((e) => ({
       ...e,
       rank: e.rank === 0 ? 'rank 0 (scheduler)' : `rank ${e.rank}`,
-      config: `${t.label}: ${t.codec}, ${t.strategy}, seq_len ${t.seqLen}, tp=${t.tp}${t.oversubscribed ? ' (ranks share cores)' : ''}`,
+      config: `${t.label}: ${t.codec}, ${t.strategy}, seq_len ${t.seqLen}, tp=${t.tp}${t.oversubscribed ? ' (ranks share cores)' : ''} (own x scale)`,
     })),
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'One step on every rank: until its bar ends, a rank cannot launch its CUDA graph', subtitle: provenance(results) },
+    title: { text: 'One median step on every rank: until its bar ends, a rank cannot launch its CUDA graph', subtitle: provenance(results) },
     data: { values },
-    facet: { row: { field: 'config', type: 'nominal', title: null, sort: 'descending', header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' } } },
+    facet: { row: { field: 'config', type: 'nominal', title: null, sort: 'descending', header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelLimit: 0 } } },
     spec: {
       width: 560,
       mark: 'bar',
@@ -125,11 +155,22 @@ async function renderSvg(spec: TopLevelSpec): Promise<string> {
   return view.toSVG();
 }
 
+/** The chart specs of a sweep, by file name (for tests and custom rendering). */
+export function chartSpecs(results: SweepResultsFile): Record<keyof ChartSet, TopLevelSpec | null> {
+  return {
+    'stall-vs-seqlen.svg': stallVsSeqLenSpec(results),
+    'stall-split.svg': stallSplitSpec(results),
+    'timeline.svg': results.timelines.length > 0 ? timelineSpec(results) : null,
+  };
+}
+
 /** Renders every chart of a sweep. */
 export async function renderCharts(results: SweepResultsFile): Promise<ChartSet> {
-  return {
-    'stall-vs-seqlen.svg': await renderSvg(stallVsSeqLenSpec(results)),
-    'stall-split.svg': await renderSvg(stallSplitSpec(results)),
-    'timeline.svg': results.timelines.length > 0 ? await renderSvg(timelineSpec(results)) : '',
-  };
+  const specs = chartSpecs(results);
+  const out = { 'stall-vs-seqlen.svg': '', 'stall-split.svg': '', 'timeline.svg': '' };
+  for (const name of Object.keys(out) as (keyof ChartSet)[]) {
+    const spec = specs[name];
+    out[name] = spec === null ? '' : await renderSvg(spec);
+  }
+  return out;
 }

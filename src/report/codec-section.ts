@@ -4,9 +4,12 @@ import { CODEC_TABLE_HEADER, codecTableRows } from './codec-table.js';
 import { markdownTable } from './format.js';
 import { provenance } from './provenance.js';
 
-/** What `npm run bench:codecs -- --out` writes. */
+/** Version of this results file's schema; readers refuse other versions. */
+export const CODEC_SCHEMA_VERSION = 2;
+
+/** What `stallbench codecs --out` writes. */
 export interface CodecResultsFile {
-  schemaVersion: 1;
+  schemaVersion: typeof CODEC_SCHEMA_VERSION;
   context: RunContext;
   rows: CodecBenchRow[];
 }

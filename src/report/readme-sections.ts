@@ -6,6 +6,12 @@ export class ReportError extends Error {
 const start = (name: string): string => `<!-- stallbench:${name}:start -->`;
 const end = (name: string): string => `<!-- stallbench:${name}:end -->`;
 
+/** True when the document has both markers of a named section. */
+export function hasSection(document: string, name: string): boolean {
+  const from = document.indexOf(start(name));
+  return from >= 0 && document.indexOf(end(name)) > from;
+}
+
 /** Replaces the text between a named section's markers, keeping the markers; throws ReportError when they are missing. */
 export function replaceSection(document: string, name: string, content: string): string {
   const from = document.indexOf(start(name));

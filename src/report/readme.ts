@@ -1,37 +1,83 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StallReport } from '../model/measure-stall.js';
 import { renderCharts, type ChartSet } from './charts.js';
-import { codecSection, type CodecResultsFile } from './codec-section.js';
-import { ipcSection, type IpcResultsFile } from './ipc-section.js';
-import { replaceSection } from './readme-sections.js';
+import { codecSection, CODEC_SCHEMA_VERSION, type CodecResultsFile } from './codec-section.js';
+import { ipcSection, IPC_SCHEMA_VERSION, type IpcResultsFile } from './ipc-section.js';
+import { hasSection, replaceSection } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
 import { formatStallReport } from './stall-report.js';
 import { pickleSection, storySection, sweepTableSection } from './sweep-section.js';
 import { readLatestSweep } from './sweep-results.js';
 
-/** What `npm run stall -- --out` writes: one report and the command that made it. */
+/** Version of the stall example file's schema. */
+export const STALL_EXAMPLE_SCHEMA_VERSION = 2;
+
+/** What `stallbench stall --out` writes: one report and the command that made it. */
 export interface StallExampleFile {
-  schemaVersion: 1;
+  schemaVersion: typeof STALL_EXAMPLE_SCHEMA_VERSION;
   kind: 'stall';
   command: string;
   report: StallReport;
 }
 
-/** The README's generated sections rebuilt from the results folder, and the charts; nothing is written here. */
-export async function buildReadme(readmePath: string, resultsDir: string): Promise<{ readme: string; charts: ChartSet; sweepPath: string }> {
-  // Every input is read and checked first, so a bad results file leaves the README and charts as they were.
+/** The README's generated sections rebuilt from a results folder, and the charts; nothing is written here. */
+export interface BuiltReadme {
+  readme: string;
+  charts: ChartSet;
+  sweepPath: string;
+  /** Sections regenerated. */
+  written: string[];
+  /** Sections left as they were, and why (an optional results file or the README's markers are missing). */
+  skipped: string[];
+}
+
+/** A document holding every section's markers, for a README that does not exist yet. */
+function blankReadme(): string {
+  const section = (name: string, title: string): string => `## ${title}\n\n<!-- stallbench:${name}:start -->\n<!-- stallbench:${name}:end -->\n`;
+  return [
+    '# stallbench results\n',
+    section('sweep', 'Stall per step'),
+    section('story', 'Full slots against no-slots and delta'),
+    section('pickle', 'pickle inside Python'),
+    section('stall-example', 'One measureStall report'),
+    section('codecs', 'Encode and decode in one process'),
+    section('ipc', 'Broadcast to real rank processes'),
+    '![stall per step vs seq_len](charts/stall-vs-seqlen.svg)\n',
+  ].join('\n');
+}
+
+/**
+ * Rebuilds every section whose results exist and whose markers the README has. The sweep is required; the codec, ipc
+ * and stall example files are optional (a user's own run may have only the sweep). Every input is read and checked
+ * before anything is returned, so a bad file leaves the README and charts as they were.
+ */
+export async function buildReadme(readmePath: string, resultsDir: string): Promise<BuiltReadme> {
   const { results: sweep, path: sweepPath } = readLatestSweep(join(resultsDir, 'latest.json'));
-  const codecs = readResultsFile<CodecResultsFile>(join(resultsDir, 'codecs.json'), 1, 'codec');
-  const ipc = readResultsFile<IpcResultsFile>(join(resultsDir, 'ipc.json'), 1, 'broadcast');
-  const example = readResultsFile<StallExampleFile>(join(resultsDir, 'stall-example.json'), 1, 'stall');
+  const optional = <T extends { schemaVersion: number }>(file: string, version: number, kind: string): T | null =>
+    existsSync(join(resultsDir, file)) ? readResultsFile<T>(join(resultsDir, file), version, kind) : null;
+  const codecs = optional<CodecResultsFile>('codecs.json', CODEC_SCHEMA_VERSION, 'codec');
+  const ipc = optional<IpcResultsFile>('ipc.json', IPC_SCHEMA_VERSION, 'broadcast');
+  const example = optional<StallExampleFile>('stall-example.json', STALL_EXAMPLE_SCHEMA_VERSION, 'stall');
   const charts = await renderCharts(sweep);
-  let readme = readFileSync(readmePath, 'utf8');
-  readme = replaceSection(readme, 'sweep', sweepTableSection(sweep, sweepPath));
-  readme = replaceSection(readme, 'story', storySection(sweep, 'msgpack-boxed'));
-  readme = replaceSection(readme, 'pickle', pickleSection(sweep));
-  readme = replaceSection(readme, 'stall-example', `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.report)}\n\`\`\``);
-  readme = replaceSection(readme, 'codecs', codecSection(codecs, join(resultsDir, 'codecs.json')));
-  readme = replaceSection(readme, 'ipc', ipcSection(ipc, join(resultsDir, 'ipc.json')));
-  return { readme, charts, sweepPath };
+  const sections: [string, string | null, string][] = [
+    ['sweep', sweepTableSection(sweep, sweepPath), ''],
+    ['story', storySection(sweep, 'msgpack-boxed'), ''],
+    ['pickle', pickleSection(sweep), ''],
+    ['stall-example', example === null ? null : `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.report)}\n\`\`\``, 'stall-example.json'],
+    ['codecs', codecs === null ? null : codecSection(codecs, join(resultsDir, 'codecs.json')), 'codecs.json'],
+    ['ipc', ipc === null ? null : ipcSection(ipc, join(resultsDir, 'ipc.json')), 'ipc.json'],
+  ];
+  let readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : blankReadme();
+  const written: string[] = [];
+  const skipped: string[] = [];
+  for (const [name, content, file] of sections) {
+    if (content === null) skipped.push(`${name} (no ${join(resultsDir, file)})`);
+    else if (!hasSection(readme, name)) skipped.push(`${name} (no markers in ${readmePath})`);
+    else {
+      readme = replaceSection(readme, name, content);
+      written.push(name);
+    }
+  }
+  return { readme, charts, sweepPath, written, skipped };
 }

@@ -1,40 +1,41 @@
+import { PART_NAMES } from '../broadcast/parts.js';
 import type { StallReport } from '../model/measure-stall.js';
 import { formatBytes, formatMs, formatRatio, textTable } from './format.js';
+import { tail, withInterval } from './sweep-section.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** A StallReport as the plain-text block the CLI prints. */
 export function formatStallReport(r: Omit<StallReport, 'context'>): string {
-  const p = r.projection;
+  const where = r.transport === 'ipc' ? 'measured at tp=2, real processes' : 'in one process, no transport';
   const lines = [
-    `${r.codec} (${r.form}), strategy ${r.strategy}: batch ${r.batch}, ${r.slots} slots; ${r.frames} frame(s), ${formatBytes(r.wireBytes)} on the wire`,
+    `${r.codec} (${r.form}), strategy ${r.strategy}, regime ${r.regime}: batch ${r.batch}, ${r.slots} slots; ${r.frames} frame(s), ${formatBytes(r.wireBytes)} on the wire`,
+    `${r.stall.n} measured steps after ${r.warmup.steps} warm-up steps (${r.warmup.settled ? 'rolling median settled' : 'warm-up cap reached'})${r.restarts > 0 ? `, ${r.restarts} labelled restarts not sampled` : ''}`,
     '',
     textTable(
-      ['part', 'p50 ms', 'p99 ms', '±%'],
+      ['part', 'p50 ms [95% CI]', 'p99 ms', 'n'],
       [
-        [`encode (${r.timingSource})`, formatMs(r.encode.p50), formatMs(r.encode.p99), r.encode.rme.toFixed(1)],
-        [`decode (${r.timingSource})`, formatMs(r.decode.p50), formatMs(r.decode.p99), r.decode.rme.toFixed(1)],
-        [`derive/apply (${r.timingSource})`, formatMs(r.derive.p50), formatMs(r.derive.p99), r.derive.rme.toFixed(1)],
-        [`step stall, tp=2 (${r.transport === 'ipc' ? 'measured, real processes' : 'encode + decode + derive'})`, formatMs(r.stall.p50), formatMs(r.stall.p99), ''],
-        ['memcpy of the payload bytes', formatMs(r.memcpy.p50), formatMs(r.memcpy.p99), r.memcpy.rme.toFixed(1)],
+        ...PART_NAMES.map((name) => [name, withInterval(r.parts[name]), tail(r.parts[name]), String(r.parts[name].n)]),
+        [`step stall (${where})${r.oversubscribed ? ' *' : ''}`, withInterval(r.stall), tail(r.stall), String(r.stall.n)],
+        ['memcpy of the payload bytes (reused floor)', withInterval(r.floors.memcpy), tail(r.floors.memcpy), String(r.floors.memcpy.n)],
+        ['fresh allocation + copy (fresh floor)', withInterval(r.floors.freshCopy), tail(r.floors.freshCopy), String(r.floors.freshCopy.n)],
+        ...(r.floors.roundTrip === null ? [] : [['small-message round trip', withInterval(r.floors.roundTrip), tail(r.floors.roundTrip), String(r.floors.roundTrip.n)]]),
       ],
     ),
-    `stall / memcpy: ${formatRatio(r.vsMemcpy)}`,
+    `stall / (${r.regime} floor + round trip): ${formatRatio(r.vsFloor)}; page faults per step: ${r.pageFaultsPerStep.scheduler.toFixed(0)} scheduler, ${r.pageFaultsPerStep.rank.toFixed(0)} rank`,
   ];
-  const t = r.transportMeasurement;
-  if (t !== null) {
+  if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');
+  const b = r.band;
+  const p = r.projection;
+  lines.push(`tp=${b.tp}: ${formatMs(b.lowMs)}–${formatMs(b.highMs)} ms per step (projected band; ${b.basis})`);
+  if (r.direct !== null) lines.push(`  measured directly at tp=${r.direct.tp}: ${withInterval(r.direct.stall)} ms, ${r.direct.inBand ? 'inside' : 'OUTSIDE'} the band`);
+  if (p.stepTime === null || p.low === null || p.high === null) {
+    lines.push(`  no published GPU step time for tp=${p.tp}: pass stepMs for the idle share`);
+  } else {
     lines.push(
-      `transport: transfer ${formatMs(t.transferMs)} ms to one peer, +${formatMs(t.perPeerMs)} ms per extra peer, bare round trip ${formatMs(t.roundTripMs)} ms`,
-      ...t.measured.map(
-        (m) =>
-          `  tp=${m.tp}: measured ${formatMs(m.stallP50)} ms (p99 ${formatMs(m.stallP99)}), projected ${formatMs(m.projectedMs)} ms, difference ${pct(m.projectionError)}${m.oversubscribed ? ' (more ranks than cores: measured stall inflated)' : ''}`,
-      ),
+      `  onto a ${p.stepTime.stepMs} ms GPU step${p.overlap ? ', overlapped scheduler' : ''}: GPUs idle ${pct(p.low.idleFraction)}–${pct(p.high.idleFraction)}, ${p.low.tokensPerSecondLost.toFixed(0)}–${p.high.tokensPerSecondLost.toFixed(0)} of ${p.low.tokensPerSecond.toFixed(0)} tok/s lost`,
+      `  step time: ${p.stepTime.source}`,
     );
   }
-  lines.push(
-    `projection at tp=${p.tp} (${r.projectionBasis}) onto a ${p.stepMs} ms GPU step${p.overlap ? ', overlapped scheduler' : ''}:`,
-    `  stall ${formatMs(p.stallMs)} ms per step, exposed ${formatMs(p.exposedMs)} ms, GPUs idle ${pct(p.idleFraction)}, ${p.tokensPerSecondLost.toFixed(0)} of ${p.tokensPerSecond.toFixed(0)} tok/s lost`,
-    `  step time: ${r.stepSource}`,
-  );
   return lines.join('\n');
 }

@@ -1,14 +1,19 @@
 import { dirname, join } from 'node:path';
+import type { SamplingPlan } from '../broadcast/sampling.js';
 import type { RunContext } from '../harness/context.js';
+import { writeFileAtomic } from '../harness/write-atomic.js';
 import type { SweepOptions, SweepRow, Timeline } from '../sweep/sweep.js';
+import type { ReferenceRow } from '../reference/reference-row.js';
 import { ReportError } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
-import { writeFileAtomic } from './write-atomic.js';
 
 /** Version of the sweep results schema; readers refuse other versions. */
-export const SWEEP_SCHEMA_VERSION = 2;
+export const SWEEP_SCHEMA_VERSION = 3;
 
-/** What `npm run bench` writes: provenance, options and one row per codec × strategy × size. */
+/** The options a sweep ran with, as they are stored (no callbacks, no signal). */
+export type StoredSweepOptions = Omit<SweepOptions, 'signal' | 'onProgress' | 'onPythonUnavailable' | 'sampling'> & { sampling: SamplingPlan };
+
+/** What `npm run bench` writes: provenance, options, one row per codec × strategy × size with its raw samples. */
 export interface SweepResultsFile {
   schemaVersion: typeof SWEEP_SCHEMA_VERSION;
   kind: 'sweep';
@@ -19,10 +24,12 @@ export interface SweepResultsFile {
     /** The interpreter behind the pickle reference rows, or why there are none. */
     python: { version: string; executable: string } | { unavailable: string };
   };
-  options: Omit<SweepOptions, 'signal' | 'onProgress'>;
+  options: StoredSweepOptions;
   /** False when the run was interrupted: rows hold what was measured until then. */
   complete: boolean;
   rows: SweepRow[];
+  /** pickle inside Python: its own table. */
+  reference: ReferenceRow[];
   timelines: Timeline[];
 }
 
@@ -33,68 +40,100 @@ export interface LatestPointer {
   csv: string;
 }
 
-const CSV_COLUMNS = [
-  'codec',
-  'strategy',
-  'form',
-  'batch',
-  'seqLen',
-  'slots',
-  'wireBytes',
-  'stallP50Ms',
-  'stallP99Ms',
-  'encodeP50Ms',
-  'transferP50Ms',
-  'perPeerMs',
-  'decodeP50Ms',
-  'deriveP50Ms',
-  'memcpyP50Ms',
-  'vsMemcpy',
-  'roundTripMs',
-] as const;
+/** A number to 4 significant digits, as the CSV shows it. */
+export function sig4(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}
 
-function csvRow(row: SweepRow): (string | number)[] {
-  const r = row.report;
+/** The CSV's columns, each with how to read it from a row. */
+const COLUMNS: [string, (row: SweepRow) => string | number | boolean][] = [
+  ['runtime', (r) => r.runtime],
+  ['codec', (r) => r.codec],
+  ['strategy', (r) => r.strategy],
+  ['transport', (r) => r.transport],
+  ['regime', (r) => r.report.regime],
+  ['batch', (r) => r.batch],
+  ['seqLen', (r) => r.seqLen],
+  ['slots', (r) => r.report.slots],
+  ['wireBytes', (r) => r.report.wireBytes],
+  ['payloadBytes', (r) => r.report.payloadBytes],
+  ['measuredTp', (r) => r.report.measuredTp],
+  ['oversubscribed', (r) => r.report.oversubscribed],
+  ['n', (r) => r.report.stall.n],
+  ['stallP50Ms', (r) => r.report.stall.p50],
+  ['stallCi95LowMs', (r) => r.report.stall.ci95[0]],
+  ['stallCi95HighMs', (r) => r.report.stall.ci95[1]],
+  ['stallP99Ms', (r) => r.report.stall.p99],
+  ['p99IsMax', (r) => r.report.stall.p99IsMax],
+  ['encodeP50Ms', (r) => r.report.parts.encode.p50],
+  ['transferP50Ms', (r) => r.report.parts.transfer.p50],
+  ['decodeP50Ms', (r) => r.report.parts.decode.p50],
+  ['convertP50Ms', (r) => r.report.parts.convert.p50],
+  ['deriveP50Ms', (r) => r.report.parts.derive.p50],
+  ['memcpyP50Ms', (r) => r.report.floors.memcpy.p50],
+  ['freshCopyP50Ms', (r) => r.report.floors.freshCopy.p50],
+  ['roundTripP50Ms', (r) => r.report.floors.roundTrip?.p50 ?? Number.NaN],
+  ['vsFloor', (r) => r.report.vsFloor],
+  ['schedulerPageFaultsPerStep', (r) => r.report.pageFaultsPerStep.scheduler],
+  ['rankPageFaultsPerStep', (r) => r.report.pageFaultsPerStep.rank],
+  ['warmupSteps', (r) => r.report.warmup.steps],
+  ['restarts', (r) => r.report.restarts],
+  ['launches', (r) => r.launches.length],
+  ['launchSpread', (r) => r.launchSpread],
+];
+
+function projectionColumns(tp: number): [string, (row: SweepRow) => string | number | boolean][] {
+  const at = (r: SweepRow) => r.projections.find((p) => p.tp === tp);
   return [
-    row.codec,
-    row.strategy,
-    r.form,
-    row.batch,
-    row.seqLen,
-    r.slots,
-    r.wireBytes,
-    r.stall.p50,
-    r.stall.p99,
-    r.parts.encodeMs,
-    r.parts.transferMs,
-    r.parts.perPeerMs,
-    r.parts.decodeMs,
-    r.parts.deriveMs,
-    r.memcpy.p50,
-    r.vsMemcpy,
-    r.transportMeasurement?.roundTripMs ?? '',
-    ...row.projections.flatMap((p) => [p.stallMs, p.idleFraction, p.tokensPerSecondLost]),
+    [`tp${tp}LowMs`, (r) => at(r)?.band.lowMs ?? Number.NaN],
+    [`tp${tp}HighMs`, (r) => at(r)?.band.highMs ?? Number.NaN],
+    [`tp${tp}BasisOversubscribed`, (r) => at(r)?.band.basisOversubscribed ?? ''],
+    [`tp${tp}Basis`, (r) => at(r)?.band.basis ?? ''],
+    [`tp${tp}StepMs`, (r) => at(r)?.stepTime?.stepMs ?? Number.NaN],
+    [`tp${tp}IdleLow`, (r) => at(r)?.low?.idleFraction ?? Number.NaN],
+    [`tp${tp}IdleHigh`, (r) => at(r)?.high?.idleFraction ?? Number.NaN],
+    [`tp${tp}TokensPerSecondLostLow`, (r) => at(r)?.low?.tokensPerSecondLost ?? Number.NaN],
+    [`tp${tp}TokensPerSecondLostHigh`, (r) => at(r)?.high?.tokensPerSecondLost ?? Number.NaN],
+    [`tp${tp}DirectP50Ms`, (r) => at(r)?.direct?.stall.p50 ?? Number.NaN],
+    [`tp${tp}DirectInBand`, (r) => at(r)?.direct?.inBand ?? ''],
   ];
 }
 
-/** The rows as CSV: the main figures of each row, then stall, idle share and tokens lost per projected TP. */
-export function sweepCsv(results: SweepResultsFile): string {
-  const tps = results.rows[0]?.projections.map((p) => p.tp) ?? [];
-  const header = [...CSV_COLUMNS, ...tps.flatMap((tp) => [`tp${tp}StallMs`, `tp${tp}IdleFraction`, `tp${tp}TokensPerSecondLost`])];
-  const escape = (v: string | number): string => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
-  return `${[header, ...results.rows.map(csvRow)].map((cells) => cells.map(escape).join(',')).join('\n')}\n`;
+/** The rows as CSV, numbers to 4 significant digits: the main figures, then the band and GPU share per projected TP. */
+export function sweepCsv(results: Pick<SweepResultsFile, 'rows' | 'options'>): string {
+  const columns = [...COLUMNS, ...results.options.projectTp.flatMap(projectionColumns)];
+  const cell = (v: string | number | boolean): string => {
+    if (typeof v === 'number') return sig4(v);
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [columns.map(([name]) => name), ...results.rows.map((row) => columns.map(([, read]) => cell(read(row))))];
+  return `${lines.map((cells) => cells.join(',')).join('\n')}\n`;
 }
 
-/** Writes <dir>/<timestamp>.json and .csv, each atomically, then points <dir>/latest.json at them. */
+// Six significant digits keep the raw samples exact to well under their noise and the file a few MB.
+const compact = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value);
+
+/** Writes <dir>/sweep-<time>.json and .csv, each atomically, then points <dir>/latest.json at them. */
 export function writeSweepResults(dir: string, results: SweepResultsFile): { json: string; csv: string } {
   const stamp = results.context.date.replace(/[:.]/g, '-');
   const json = `sweep-${stamp}.json`;
   const csv = `sweep-${stamp}.csv`;
-  writeFileAtomic(join(dir, json), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileAtomic(join(dir, json), `${JSON.stringify(results, compact)}\n`);
   writeFileAtomic(join(dir, csv), sweepCsv(results));
   const pointer: LatestPointer = { schemaVersion: SWEEP_SCHEMA_VERSION, json, csv };
   writeFileAtomic(join(dir, 'latest.json'), `${JSON.stringify(pointer, null, 2)}\n`);
   return { json: join(dir, json), csv: join(dir, csv) };
+}
+
+/** Checks that a parsed file is a usable sweep; throws ReportError naming what is wrong. */
+export function checkSweep(results: SweepResultsFile, path: string): SweepResultsFile {
+  if (results.kind !== 'sweep' || !Array.isArray(results.rows) || results.rows.length === 0) throw new ReportError(`${path}: holds no sweep rows`);
+  for (const row of results.rows) {
+    if (!Array.isArray(row.report?.samples?.stall)) throw new ReportError(`${path}: row ${row.codec} ${row.strategy} ${row.seqLen} has no raw samples`);
+  }
+  return results;
 }
 
 /** Follows <dir>/latest.json to the newest sweep results; throws ReportError saying what is missing or wrong. */
@@ -102,8 +141,12 @@ export function readLatestSweep(latestPath: string): { results: SweepResultsFile
   const pointer = readResultsFile<LatestPointer>(latestPath, SWEEP_SCHEMA_VERSION, 'sweep');
   if (typeof pointer.json !== 'string') throw new ReportError(`${latestPath}: names no results file`);
   const path = join(dirname(latestPath), pointer.json);
-  const results = readResultsFile<SweepResultsFile>(path, SWEEP_SCHEMA_VERSION, 'sweep');
-  if (results.kind !== 'sweep' || !Array.isArray(results.rows) || results.rows.length === 0) throw new ReportError(`${path}: holds no sweep rows`);
-  return { results, path };
+  return { results: checkSweep(readResultsFile<SweepResultsFile>(path, SWEEP_SCHEMA_VERSION, 'sweep'), path), path };
 }
 
+/** Reads a sweep given as a results file, a latest.json pointer, or a results folder. */
+export function readSweep(path: string): { results: SweepResultsFile; path: string } {
+  const parsed = readResultsFile<SweepResultsFile | LatestPointer>(path.endsWith('.json') ? path : join(path, 'latest.json'), SWEEP_SCHEMA_VERSION, 'sweep');
+  if (!('kind' in parsed)) return readLatestSweep(path.endsWith('.json') ? path : join(path, 'latest.json'));
+  return { results: checkSweep(parsed, path), path };
+}

@@ -2,32 +2,96 @@ import type { SweepRow } from '../sweep/sweep.js';
 import { formatBytes, formatMs, markdownTable } from './format.js';
 import { provenance } from './provenance.js';
 import type { SweepResultsFile } from './sweep-results.js';
+import type { SampleSummary } from '../stats/summary.js';
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
 
-/** Markdown table of the sweep at its largest size: stall, split and projections per codec and strategy. */
-export function sweepTableSection(results: SweepResultsFile, source: string): string {
+/** A median with its 95% interval, as "1.23 [1.20, 1.31]". */
+export function withInterval(s: SampleSummary): string {
+  return `${formatMs(s.p50)} [${formatMs(s.ci95[0])}, ${formatMs(s.ci95[1])}]`;
+}
+
+/** p99, or the max when there are fewer than 100 samples (then it says so). */
+export function tail(s: SampleSummary): string {
+  return s.p99IsMax ? `${formatMs(s.p99)} (max)` : formatMs(s.p99);
+}
+
+/** A projected band as "low–high", marked when its basis run was oversubscribed. */
+export function bandText(row: SweepRow, tp: number): string {
+  const p = row.projections.find((x) => x.tp === tp);
+  if (p === undefined) return '-';
+  const mark = p.band.basisOversubscribed ? '*' : '';
+  const direct = p.direct === null ? '' : ` (measured ${formatMs(p.direct.stall.p50)}${p.direct.inBand ? '' : ', outside'})`;
+  return `${formatMs(p.band.lowMs)}–${formatMs(p.band.highMs)}${mark}${direct}`;
+}
+
+function idleText(row: SweepRow, tp: number): string {
+  const p = row.projections.find((x) => x.tp === tp);
+  if (p?.low == null || p.high == null) return '-';
+  return `${pct(p.low.idleFraction)}–${pct(p.high.idleFraction)}`;
+}
+
+/** The headline table's header for the sweep's projected TPs. */
+export function headlineHeader(tps: readonly number[]): string[] {
+  return ['codec', 'strategy', 'wire', 'n', 'stall ms p50 [95% CI]', 'p99', 'encode', 'transfer', 'decode+convert', 'derive', ...tps.flatMap((tp) => [`tp${tp} ms (band)`, `tp${tp} idle`])];
+}
+
+/** One headline row: measured figures with n and interval, then each projected TP's band and idle share. */
+export function headlineRow(r: SweepRow, tps: readonly number[]): string[] {
+  const parts = r.report.parts;
+  return [
+    r.codec,
+    r.strategy,
+    formatBytes(r.report.wireBytes),
+    String(r.report.stall.n),
+    withInterval(r.report.stall),
+    tail(r.report.stall),
+    formatMs(parts.encode.p50),
+    formatMs(parts.transfer.p50),
+    formatMs(parts.decode.p50 + parts.convert.p50),
+    formatMs(parts.derive.p50),
+    ...tps.flatMap((tp) => [bandText(r, tp), idleText(r, tp)]),
+  ];
+}
+
+/** The one line every table of sweep figures carries: which figures are measured and which are projected. */
+export function measuredVsProjected(results: SweepResultsFile): string {
+  const tps = results.options.projectTp;
+  const oversubscribed = results.rows.some((r) => r.projections.some((p) => p.band.basisOversubscribed));
+  const direct = results.rows.some((r) => r.projections.some((p) => p.direct !== null));
+  return (
+    `Measured: everything up to \`derive\`, at tp=2 with real processes (n steps each, median with its 95% order-statistic interval). ` +
+    `Projected: ${tps.map((t) => `tp${t}`).join(' and ')}, a band from the tp=2 samples — low: ranks receive in parallel and the step waits for the slowest of tp−1; high: the sender's fan-out is serial${direct ? '; "measured" where this machine had the cores to run that TP directly' : ''}.` +
+    (oversubscribed ? ' `*`: the basis run had more ranks than cores.' : '')
+  );
+}
+
+/** The headline table's rows: the sweep's largest size, fastest first. */
+export function headlineRows(results: SweepResultsFile): { largest: number; header: string[]; rows: string[][] } {
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
-  const tps = results.rows[0]?.projections.map((p) => p.tp) ?? [];
+  const tps = results.options.projectTp;
   const rows = results.rows
     .filter((r) => r.seqLen === largest)
     .sort((a, b) => a.report.stall.p50 - b.report.stall.p50)
-    .map((r) => [
-      r.codec,
-      r.strategy,
-      formatBytes(r.report.wireBytes),
-      formatMs(r.report.stall.p50),
-      formatMs(r.report.stall.p99),
-      formatMs(r.report.parts.encodeMs),
-      formatMs(r.report.parts.transferMs),
-      formatMs(r.report.parts.decodeMs),
-      formatMs(r.report.parts.deriveMs),
-      ...r.projections.flatMap((p) => [formatMs(p.stallMs), pct(p.idleFraction)]),
-    ]);
-  const header = ['codec', 'strategy', 'wire', 'stall p50 ms', 'p99', 'encode', 'transfer', 'decode', 'derive', ...tps.flatMap((tp) => [`tp${tp} stall`, `tp${tp} idle`])];
+    .map((r) => headlineRow(r, tps));
+  return { largest, header: headlineHeader(tps), rows };
+}
+
+/** Markdown table of the sweep at its largest size: stall with n and interval, its parts, and each projected TP's band. */
+export function sweepTableSection(results: SweepResultsFile, source: string): string {
+  const { largest, header, rows } = headlineRows(results);
+  const tps = results.options.projectTp;
   const c = results.context;
+  const steps = tps
+    .map((tp) => {
+      const t = results.rows[0]?.projections.find((p) => p.tp === tp)?.stepTime;
+      return `tp${tp}: ${t === null || t === undefined ? 'no published step time (stall only)' : t.label}`;
+    })
+    .join('; ');
   return [
-    `${provenance(c, source)} Batch ${results.options.batch}, seq_len ${largest}; stall measured with real processes at tp=2, projected to ${tps.map((t) => `tp=${t}`).join(' and ')} onto a ${results.options.stepMs} ms GPU step. Sweep wall time ${c.wallSeconds.toFixed(0)} s, peak RSS ${c.peakRssMiB.toFixed(0)} MiB (${c.peakRssNote}).${results.complete ? '' : ' **Interrupted run: not every configuration was measured.**'}`,
+    `${provenance(c, source)} Batch ${results.options.batch}, seq_len ${largest} (the measured steps straddle it); sampling: ${results.options.sampling.samples} steps wanted per configuration after warm-up. GPU steps for the idle share: ${steps}. Sweep wall time ${c.wallSeconds.toFixed(0)} s, peak RSS ${c.peakRssMiB.toFixed(0)} MiB (${c.peakRssNote}).${results.complete ? '' : ' **Interrupted run: not every configuration was measured.**'}`,
+    '',
+    measuredVsProjected(results),
     '',
     markdownTable(header, rows),
   ].join('\n');
@@ -43,37 +107,37 @@ export function storySection(results: SweepResultsFile, codec: string): string {
   const strategies = ['full', 'no-slots', 'delta'];
   const cell = (strategy: string, seqLen: number): string => {
     const row = find(results, codec, strategy, seqLen);
-    return row === undefined ? '-' : `${formatMs(row.report.stall.p50)} ms`;
+    return row === undefined ? '-' : `${withInterval(row.report.stall)} ms (n=${row.report.stall.n})`;
   };
   const rows = strategies.map((s) => [s, ...sizes.map((n) => cell(s, n))]);
-  const full = find(results, codec, 'full', sizes[1] ?? 0)?.report.stall.p50;
-  const delta = find(results, codec, 'delta', sizes[1] ?? 0)?.report.stall.p50;
-  const drop = full !== undefined && delta !== undefined ? ` At seq_len ${sizes[1]}, delta cuts the stall ${(full / delta).toFixed(0)}-fold.` : '';
-  return `Codec \`${codec}\` (every slot a separate number, as Python lists are pickled), batch ${results.options.batch}, step stall p50 measured at tp=2.${drop}\n\n${markdownTable(['strategy', ...sizes.map((n) => `seq_len ${n}`)], rows)}`;
+  const full = find(results, codec, 'full', sizes[1] ?? 0)?.report.stall;
+  const delta = find(results, codec, 'delta', sizes[1] ?? 0)?.report.stall;
+  const drop =
+    full !== undefined && delta !== undefined
+      ? ` At seq_len ${sizes[1]}, delta cuts the median stall ${(full.p50 / delta.p50).toFixed(0)}-fold (between ${(full.ci95[0] / delta.ci95[1]).toFixed(0)}- and ${(full.ci95[1] / delta.ci95[0]).toFixed(0)}-fold at the intervals' ends).`
+      : '';
+  return `Codec \`${codec}\` (every slot a separate number, as Python lists are pickled), batch ${results.options.batch}, step stall measured at tp=2: median [95% CI].${drop}\n\n${markdownTable(['strategy', ...sizes.map((n) => `seq_len ${n}`)], rows)}`;
 }
 
-/** Where pickle of the boxed payload reaches the story's ~3 ms encode, and what the JS codecs cost at that size. */
+/** The pickle reference in its own table: dumps and loads inside one Python process, per size, strategy `full`. */
 export function pickleSection(results: SweepResultsFile, thresholdMs = 3): string {
   const python = results.context.python;
   if ('unavailable' in python) return `No pickle reference in this run: ${python.unavailable}.`;
-  const pickle = results.rows.filter((r) => r.codec === 'pickle (python3)' && r.strategy === 'full').sort((a, b) => a.seqLen - b.seqLen);
-  const reached = pickle.find((r) => r.report.encode.p50 >= thresholdMs);
-  if (reached === undefined) return `pickle.dumps stayed under ${thresholdMs} ms up to seq_len ${pickle[pickle.length - 1]?.seqLen ?? '-'} (Python ${python.version}).`;
-  const atSize = results.rows
-    .filter((r) => r.seqLen === reached.seqLen && r.strategy === 'full')
-    .sort((a, b) => a.report.stall.p50 - b.report.stall.p50)
-    .map((r) => [
-      r.codec,
-      r.report.transport === 'ipc' ? 'processes, tp=2' : 'inside Python',
-      formatMs(r.report.encode.p50),
-      formatMs(r.report.decode.p50),
-      formatMs(r.report.stall.p50),
-    ]);
+  const boxed = results.reference.filter((r) => r.codec === 'pickle (python3)' && r.strategy === 'full').sort((a, b) => a.seqLen - b.seqLen);
+  const reached = boxed.find((r) => r.dumps.p50 >= thresholdMs);
+  const rows = results.reference
+    .filter((r) => r.strategy === 'full' || reached === undefined || r.seqLen === reached.seqLen)
+    .sort((a, b) => a.seqLen - b.seqLen || a.codec.localeCompare(b.codec) || a.strategy.localeCompare(b.strategy))
+    .map((r) => [r.codec, r.strategy, String(r.seqLen), formatBytes(r.wireBytes), String(r.dumps.n), withInterval(r.dumps), withInterval(r.loads), formatMs(r.inProcessMs)]);
+  const headline =
+    reached === undefined
+      ? `\`pickle.dumps\` of the boxed payload stayed under ${thresholdMs} ms up to seq_len ${boxed[boxed.length - 1]?.seqLen ?? '-'} (Python ${python.version}).`
+      : `With Python ${python.version} on this machine, \`pickle.dumps\` of the boxed payload (per-request dicts of int lists, protocol 5) first takes ${thresholdMs} ms or more at batch ${reached.batch} × seq_len ${reached.seqLen} (${reached.slots} slots): ${withInterval(reached.dumps)} ms to dump, ${withInterval(reached.loads)} ms to load (n=${reached.dumps.n}).`;
   return [
-    `With Python ${python.version} on this machine, \`pickle.dumps\` of the boxed payload (per-request dicts of int lists, protocol 5) first takes ${thresholdMs} ms or more at batch ${reached.batch} × seq_len ${reached.seqLen} (${reached.report.slots} slots): ${formatMs(reached.report.encode.p50)} ms to dump, ${formatMs(reached.report.decode.p50)} ms to load. At that size, strategy \`full\`, every codec:`,
+    headline,
     '',
-    markdownTable(['codec', 'measured', 'encode p50 ms', 'decode p50 ms', 'stall p50 ms'], atSize),
+    'These rows are `pickle.dumps` + `pickle.loads` inside one Python process — no transfer, no rank process, no rank-side work — so they are not comparable with the broadcast rows above and are kept in their own table.',
     '',
-    'The pickle rows are dumps + loads inside Python — no transport, no rank-side work — so they are a lower bound on what a Python engine stalls; the JS rows are full broadcasts to a rank process.',
+    markdownTable(['codec', 'strategy', 'seq_len', 'bytes', 'n', 'dumps ms [95% CI]', 'loads ms [95% CI]', 'dumps + loads ms'], rows),
   ].join('\n');
 }

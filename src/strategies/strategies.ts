@@ -2,7 +2,7 @@ import { OptionsError } from '../errors.js';
 import { withSlotCoverage } from '../payload/slots.js';
 import type { CtxMeta } from '../payload/types.js';
 import { DeltaState, deltaOf } from './delta.js';
-import { STRATEGY_NAMES, type RankSide, type StrategyName } from './types.js';
+import { STRATEGY_NAMES, type RankSide, type SchedulerSide, type StrategyName } from './types.js';
 
 /** Throws OptionsError unless `name` is a strategy. */
 export function checkStrategy(name: string): StrategyName {
@@ -14,15 +14,29 @@ export function checkStrategy(name: string): StrategyName {
 
 /** What the scheduler sends for each step of a sequence (computed before any timing: the scheduler's bookkeeping, not serialization). */
 export function wirePayloads(strategy: StrategyName, steps: readonly CtxMeta[]): CtxMeta[] {
+  const side = createSchedulerSide(strategy);
+  return steps.map((step, i) => side.wire(step, i === 0));
+}
+
+/** Creates the scheduler's side of a strategy; its bookkeeping runs before a step's clock starts. */
+export function createSchedulerSide(strategy: StrategyName): SchedulerSide {
   switch (strategy) {
     case 'full':
-      return steps.map((s) => withSlotCoverage(s, 'full'));
+      return { wire: (step) => withSlotCoverage(step, 'full') };
     case 'new-slots':
-      return steps.map((s) => withSlotCoverage(s, 'new'));
+      return { wire: (step) => withSlotCoverage(step, 'new') };
     case 'no-slots':
-      return steps.map((s) => withSlotCoverage(s, 'none'));
-    case 'delta':
-      return steps.map((s, i) => deltaOf(i === 0 ? null : (steps[i - 1] ?? null), s));
+      return { wire: (step) => withSlotCoverage(step, 'none') };
+    case 'delta': {
+      let previous: CtxMeta | null = null;
+      return {
+        wire: (step, restart) => {
+          const delta = deltaOf(restart ? null : previous, step);
+          previous = step;
+          return delta;
+        },
+      };
+    }
   }
 }
 
@@ -48,14 +62,19 @@ function newSlotsFromFull(p: CtxMeta): CtxMeta {
 export function createRankSide(strategy: StrategyName): RankSide {
   switch (strategy) {
     case 'full':
-      return { apply: newSlotsFromFull };
+      return { apply: newSlotsFromFull, reset: () => undefined };
     case 'new-slots':
-      return { apply: (wire) => wire };
+      return { apply: (wire) => wire, reset: () => undefined };
     case 'no-slots':
-      return { apply: (wire) => withSlotCoverage(wire, 'new') };
+      return { apply: (wire) => withSlotCoverage(wire, 'new'), reset: () => undefined };
     case 'delta': {
-      const state = new DeltaState();
-      return { apply: (wire) => withSlotCoverage({ ...wire, ...state.apply(wire) }, 'new') };
+      let state = new DeltaState();
+      return {
+        apply: (wire) => withSlotCoverage({ ...wire, ...state.apply(wire) }, 'new'),
+        reset: () => {
+          state = new DeltaState();
+        },
+      };
     }
   }
 }

@@ -12,4 +12,12 @@ export const STRATEGY_NAMES: readonly StrategyName[] = ['full', 'new-slots', 'no
  */
 export interface RankSide {
   apply(wire: CtxMeta): CtxMeta;
+  /** Forgets what earlier steps left (a delta's per-request tables): the next step starts a new sequence. */
+  reset(): void;
+}
+
+/** The scheduler's side of a strategy: what goes on the wire for each step, given the steps before it. */
+export interface SchedulerSide {
+  /** The wire payload for `step`; `restart` starts a new sequence (a delta then sends every table in full). */
+  wire(step: CtxMeta, restart: boolean): CtxMeta;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchCodec, RoundTripError } from '../../src/bench/codecs.js';
+import { createJsonCodec } from '../../src/codecs/json.js';
 import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
 import type { ColumnarCodec } from '../../src/codecs/types.js';
 import { generateCtxMeta } from '../../src/payload/generate.js';
@@ -8,19 +9,31 @@ import { payloadByteLength } from '../../src/payload/size.js';
 const budget = { timeMs: 20, iterations: 3, warmupMs: 5 };
 
 describe('benchCodec', () => {
-  it('reports wire size, latencies and ratios that hang together', async () => {
-    const payload = generateCtxMeta({ batch: 8, seqLen: 512, seed: 1 });
-    const row = await benchCodec(createMsgpackCodec(), payload, { batch: 8, seqLen: 512 }, budget);
-    expect(row.slots).toBe(8 * 512);
-    expect(row.payloadBytes).toBe(payloadByteLength(payload));
-    // msgpack adds a few bytes of header per field and string to the raw arrays.
-    expect(row.wireBytes).toBeGreaterThan(row.payloadBytes);
-    expect(row.wireBytes).toBeLessThan(row.payloadBytes + 2048);
-    expect(row.encode.samples).toBeGreaterThanOrEqual(3);
-    expect(row.encode.p99).toBeGreaterThanOrEqual(row.encode.p50);
-    expect(row.encodeVsMemcpy).toBeCloseTo(row.encode.p50 / row.memcpy.p50, 6);
-    // The encoder allocates its output buffer at least once per call.
-    expect(row.encodeAllocBytes).toBeGreaterThanOrEqual(row.wireBytes);
+  it('times a codec that writes into given memory in both regimes, each against its own floor', async () => {
+    const payload = generateCtxMeta({ batch: 8, seqLen: 2048, seed: 1 });
+    const rows = await benchCodec(createMsgpackCodec(), payload, { batch: 8, seqLen: 2048 }, budget);
+    expect(rows.map((r) => r.regime)).toEqual(['reused', 'fresh']);
+    for (const row of rows) {
+      expect(row.allocation).toBe('caller');
+      expect(row.slots).toBe(8 * 2048);
+      expect(row.payloadBytes).toBe(payloadByteLength(payload));
+      // msgpack adds a few bytes of header per field and string to the raw arrays.
+      expect(row.wireBytes).toBeGreaterThan(row.payloadBytes);
+      expect(row.wireBytes).toBeLessThan(row.payloadBytes + 2048);
+      expect(row.encode.n).toBeGreaterThanOrEqual(3);
+      expect(row.encode.p99).toBeGreaterThanOrEqual(row.encode.p50);
+      expect(row.encodeVsFloor).toBeCloseTo(row.encode.p50 / row.encodeFloor.p50, 6);
+      expect(row.decodeVsMemcpy).toBeCloseTo(row.decode.p50 / row.memcpy.p50, 6);
+    }
+    const [reused, fresh] = rows;
+    // A recycled buffer costs no new memory per encode; a fresh one costs at least the wire size.
+    expect(reused?.encodeAllocBytes).toBeLessThan((reused?.wireBytes ?? 0) / 2);
+    expect(fresh?.encodeAllocBytes).toBeGreaterThanOrEqual(fresh?.wireBytes ?? Infinity);
+  });
+
+  it('times a codec whose library allocates in the fresh regime only, and says so', async () => {
+    const rows = await benchCodec(createJsonCodec(), generateCtxMeta({ batch: 2, seqLen: 64 }), { batch: 2, seqLen: 64 }, budget);
+    expect(rows.map((r) => [r.regime, r.allocation])).toEqual([['fresh', 'library']]);
   });
 
   it('refuses to time a codec that loses data', async () => {

@@ -19,10 +19,10 @@ describe('the built package', () => {
       join(scratch, 'main.js'),
       `import { measureStall, generateCtxMeta } from 'stallbench';
        const payload = generateCtxMeta({ batch: 4, seqLen: 256 });
-       const report = await measureStall(payload, 'msgpack', { transport: 'ipc', timeMs: 20, broadcastSteps: 3 });
-       console.log(JSON.stringify({ slots: report.slots, measured: report.transportMeasurement.measured.length, stall: report.stall.p50 > 0 }));`,
+       const report = await measureStall(payload, 'msgpack', { transport: 'ipc', sampling: 'quick' });
+       console.log(JSON.stringify({ slots: report.slots, n: report.stall.n, measuredTp: report.measuredTp, stall: report.stall.p50 > 0 }));`,
     );
     const out = execFileSync(process.execPath, ['main.js'], { cwd: scratch, encoding: 'utf8' });
-    expect(JSON.parse(out.trim().split('\n').pop() ?? '{}')).toEqual({ slots: 1024, measured: 2, stall: true });
+    expect(JSON.parse(out.trim().split('\n').pop() ?? '{}')).toEqual({ slots: 1024, n: 30, measuredTp: 2, stall: true });
   });
 });

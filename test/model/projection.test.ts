@@ -1,17 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { projectOntoGpu, projectStall } from '../../src/model/projection.js';
+import { projectBand, projectOntoGpu } from '../../src/model/projection.js';
+import { presetForTp, stepTimeFor, STEP_PRESETS } from '../../src/model/presets.js';
 
-const parts = { encodeMs: 3, transferMs: 0.5, perPeerMs: 0.25, decodeMs: 3, deriveMs: 0.1 };
+// Rank sides 1..100 ms (uniform order statistics), encode always 2 ms, transfer always 0.5 ms.
+const inputs = {
+  tp: 2,
+  oversubscribed: false,
+  encode: Array(100).fill(2),
+  rankSide: Array.from({ length: 100 }, (_, i) => i + 1),
+  transfer: Array(100).fill(0.5),
+};
 
-describe('projectStall', () => {
-  it('adds the parts and one per-peer cost for every peer beyond the first', () => {
-    expect(projectStall(parts, 2)).toBeCloseTo(6.6, 10);
-    expect(projectStall(parts, 4)).toBeCloseTo(7.1, 10);
-    expect(projectStall(parts, 8)).toBeCloseTo(8.1, 10);
+describe('projectBand', () => {
+  it('at the measured TP is encode + the median rank side, with no fan-out', () => {
+    const band = projectBand(inputs, 2);
+    // Median of 1..100 (type 7) is 50.5.
+    expect(band.lowMs).toBeCloseTo(2 + 50.5, 12);
+    expect(band.highMs).toBeCloseTo(band.lowMs, 12);
+  });
+
+  it('low takes the median of the slowest of tp − 1 ranks; high adds a serial fan-out per extra peer', () => {
+    const band = projectBand(inputs, 8);
+    // The median of the max of 7 draws sits at the 0.5^(1/7) = 0.90572 quantile: 1 + 99 × 0.90572 = 90.666 ms.
+    const q = 0.5 ** (1 / 7);
+    expect(band.lowMs).toBeCloseTo(2 + 1 + 99 * q, 9);
+    expect(band.highMs).toBeCloseTo(band.lowMs + 6 * 0.5, 9);
+    expect(band.basis).toMatch(/slowest of 7 ranks/);
+    expect(band.basisOversubscribed).toBe(false);
+  });
+
+  it('grows with the TP at both ends, and carries an oversubscribed basis forward', () => {
+    const four = projectBand({ ...inputs, oversubscribed: true }, 4);
+    const eight = projectBand({ ...inputs, oversubscribed: true }, 8);
+    expect(eight.lowMs).toBeGreaterThan(four.lowMs);
+    expect(eight.highMs - eight.lowMs).toBeGreaterThan(four.highMs - four.lowMs);
+    expect(eight.basisOversubscribed).toBe(true);
+    expect(eight.basis).toMatch(/oversubscribed/);
   });
 
   it('is zero without peers', () => {
-    expect(projectStall(parts, 1)).toBe(0);
+    expect(projectBand(inputs, 1)).toMatchObject({ lowMs: 0, highMs: 0 });
+  });
+});
+
+describe('step time per TP', () => {
+  it('takes the preset measured at that TP, the user figure over any preset, and none where nothing is published', () => {
+    expect(presetForTp(4)?.name).toBe('llama-70b-tp4-h100');
+    expect(stepTimeFor(8, undefined)?.stepMs).toBe(STEP_PRESETS['falcon-180b-tp8-h100'].stepMs);
+    expect(stepTimeFor(8, undefined)?.label).toMatch(/Falcon 180B/);
+    expect(stepTimeFor(8, 12)).toMatchObject({ stepMs: 12, source: 'given by the user' });
+    expect(stepTimeFor(16, undefined)).toBeNull();
+    expect(stepTimeFor(16, undefined, 'llama-70b-tp4-h100')?.stepMs).toBe(24.5);
   });
 });
 

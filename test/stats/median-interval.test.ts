@@ -57,15 +57,12 @@ describe('medianInterval', () => {
     expect(Math.abs((ci.hi - ci.lo) / 2 - (1.96 * Math.sqrt(10_000)) / 2)).toBeLessThanOrEqual(1);
   });
 
-  it('n = 100,000: exact ranks 49690 and 50311, quickly and without underflow', () => {
+  it('n = 100,000: exact ranks 49690 and 50311, without underflow', () => {
     // Same python integer computation as for n = 10,000: coverage 0.9504442853304751.
     const xs = ranks(100_000);
-    const started = performance.now();
     const ci = medianInterval(xs);
-    const elapsed = performance.now() - started;
     expect([ci.lo, ci.hi]).toEqual([49690, 50311]);
     expect(ci.coverage).toBeCloseTo(0.9504442853304751, 10);
-    expect(elapsed).toBeLessThan(500);
   });
 
   it('falls back to [min, max] with its lower coverage when n < 6, and never throws', () => {

@@ -1,72 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import { runSweep } from '../../src/sweep/sweep.js';
+import { fixedPlan } from '../../src/broadcast/sampling.js';
+import { runSweep, type SweepOptions } from '../../src/sweep/sweep.js';
+
+const base: SweepOptions = {
+  codecs: ['msgpack', 'shm'],
+  strategies: ['full', 'delta'],
+  batch: 4,
+  seqLens: [64, 256],
+  projectTp: [4, 8],
+  stepMs: 20,
+  transport: 'ipc',
+  finishRate: 0,
+  sampling: fixedPlan(6, 2),
+  python: null,
+};
 
 describe('runSweep', () => {
-  it('measures every codec × strategy × size with real processes, projects each TP, and records worst and best timelines', async () => {
+  it('measures every codec × strategy × size on live ranks, projects each TP as a band with its basis, and keeps raw samples', async () => {
     const seen: string[] = [];
-    const outcome = await runSweep({
-      codecs: ['msgpack', 'shm'],
-      strategies: ['full', 'delta'],
-      batch: 4,
-      seqLens: [64, 256],
-      projectTp: [4, 8],
-      stepMs: 20,
-      ipc: true,
-      sequenceSteps: 3,
-      finishRate: 0.2,
-      broadcastSteps: 2,
-      timeMs: 10,
-      python: null,
-      onProgress: (p) => seen.push(`${p.done}/${p.total}`),
-    });
+    const outcome = await runSweep({ ...base, onProgress: (p) => seen.push(`${p.done}/${p.total}`) });
     expect(outcome.complete).toBe(true);
     expect(outcome.rows).toHaveLength(8);
-    expect(seen[0]).toBe('0/8');
+    // The counter counts configurations only, once each.
+    expect(seen).toEqual(['0/8', '1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8']);
     for (const row of outcome.rows) {
+      expect(row.report.samples.stall).toHaveLength(6);
+      expect(row.report.stall.n).toBe(6);
+      expect(row.report.restarts).toBe(0);
       expect(row.projections.map((p) => p.tp)).toEqual([4, 8]);
-      const [tp4, tp8] = row.projections;
-      // Each extra peer adds a non-negative cost, so a larger TP never projects a smaller stall.
-      expect(tp8?.stallMs).toBeGreaterThanOrEqual(tp4?.stallMs ?? Infinity);
-      expect(row.report.transportMeasurement?.measured.map((m) => m.tp)).toEqual([2, 3]);
+      for (const p of row.projections) {
+        expect(p.band.highMs).toBeGreaterThanOrEqual(p.band.lowMs);
+        expect(p.band.basis).toMatch(/^tp=2 measured/);
+        expect(p.band.basisOversubscribed).toBe(row.report.oversubscribed);
+        expect(p.low?.stepMs).toBe(20);
+      }
+      expect(row.launches).toHaveLength(1);
+      expect(row.launchSpread).toBe(0);
     }
     expect(outcome.timelines.map((t) => t.label)).toEqual(['worst', 'best']);
     const worst = outcome.timelines[0];
     expect(worst?.seqLen).toBe(256);
-    expect(new Set(worst?.events.map((e) => e.rank))).toEqual(new Set([0, 1, 2]));
+    // Timelines come from the tp=2 runs themselves.
+    expect(worst?.tp).toBe(2);
+    expect(new Set(worst?.events.map((e) => e.rank))).toEqual(new Set([0, 1]));
     expect(worst?.events.every((e) => e.endMs >= e.startMs)).toBe(true);
   });
 
-  it('adds pickle reference rows from Python, or says once that it cannot and carries on', async () => {
-    const base = { codecs: ['msgpack'] as const, strategies: ['full', 'delta'] as const, batch: 2, seqLens: [64, 128], projectTp: [4], stepMs: 20, ipc: false, sequenceSteps: 2, finishRate: 0, broadcastSteps: 2, timeMs: 5 };
-    const withPython = await runSweep({ ...base, codecs: [...base.codecs], strategies: [...base.strategies], python: 'python3' });
-    const names = withPython.rows.filter((r) => r.seqLen === 64).map((r) => `${r.codec}/${r.strategy}`);
-    expect(names).toEqual(['msgpack/full', 'msgpack/delta', 'pickle (python3)/full', 'pickle-array (python3)/full', 'pickle (python3)/delta', 'pickle-array (python3)/delta']);
+  it('with repeat: launches fresh ranks each time, pools the samples and reports the spread of the medians', async () => {
+    const outcome = await runSweep({ ...base, codecs: ['cbor'], strategies: ['no-slots'], seqLens: [64], repeat: 3 });
+    const [row] = outcome.rows;
+    expect(outcome.rows).toHaveLength(1);
+    expect(row?.launches).toHaveLength(3);
+    expect(row?.report.stall.n).toBe(18);
+    const medians = row?.launches.map((l) => l.p50) ?? [];
+    const sorted = [...medians].sort((a, b) => a - b);
+    expect(row?.launchSpread).toBeCloseTo(((sorted[2] ?? 0) - (sorted[0] ?? 0)) / (sorted[1] ?? 1), 12);
+  });
+
+  it('puts pickle in its own reference table, or says once that it cannot and carries on', async () => {
+    const inProcess = { ...base, codecs: ['msgpack'], strategies: ['full', 'delta'] as const, seqLens: [64, 128], transport: 'none' as const };
+    const withPython = await runSweep({ ...inProcess, strategies: [...inProcess.strategies], python: '/usr/bin/python3' });
+    expect(withPython.rows.map((r) => r.codec)).toEqual(['msgpack', 'msgpack', 'msgpack', 'msgpack']);
+    expect(withPython.reference.filter((r) => r.seqLen === 64).map((r) => `${r.codec}/${r.strategy}`)).toEqual([
+      'pickle (python3)/full',
+      'pickle-array (python3)/full',
+      'pickle (python3)/delta',
+      'pickle-array (python3)/delta',
+    ]);
     expect(withPython.python).toMatchObject({ version: expect.stringMatching(/^3\./) });
-    const pickle = withPython.rows.find((r) => r.codec === 'pickle (python3)');
-    expect(pickle?.report.stall.p50).toBeCloseTo((pickle?.report.encode.p50 ?? 0) + (pickle?.report.decode.p50 ?? 0), 9);
+    const pickle = withPython.reference.find((r) => r.codec === 'pickle (python3)');
+    expect(pickle?.inProcessMs).toBeCloseTo((pickle?.dumps.p50 ?? 0) + (pickle?.loads.p50 ?? 0), 9);
+    expect(pickle?.dumps.n).toBeGreaterThanOrEqual(10);
     const warnings: string[] = [];
-    const without = await runSweep({ ...base, codecs: [...base.codecs], strategies: [...base.strategies], python: '/nonexistent/python3', onPythonUnavailable: (r) => warnings.push(r) });
+    const without = await runSweep({ ...inProcess, strategies: [...inProcess.strategies], python: '/nonexistent/python3', onPythonUnavailable: (r) => warnings.push(r) });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/not found/);
-    expect(without.rows.map((r) => r.codec)).toEqual(['msgpack', 'msgpack', 'msgpack', 'msgpack']);
+    expect(without.reference).toEqual([]);
     expect(without.python).toEqual({ unavailable: '/nonexistent/python3: not found' });
   });
 
   it('returns what it measured when aborted', async () => {
     const controller = new AbortController();
     const outcome = await runSweep({
+      ...base,
       codecs: ['msgpack', 'cbor', 'v8'],
       strategies: ['full'],
-      batch: 2,
       seqLens: [32],
-      projectTp: [4],
-      stepMs: 20,
-      ipc: true,
-      sequenceSteps: 2,
-      finishRate: 0,
-      broadcastSteps: 2,
-      timeMs: 10,
-      python: null,
       signal: controller.signal,
       onProgress: (p) => {
         if (p.done === 1) controller.abort('test');

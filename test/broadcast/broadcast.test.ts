@@ -1,13 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Push } from 'zeromq';
 import { describe, expect, it } from 'vitest';
 import { OptionsError, PayloadError } from '../../src/errors.js';
-import { runBroadcast, type BroadcastOptions } from '../../src/ipc/broadcast.js';
-import { BroadcastAbortedError, RankFailedError } from '../../src/ipc/errors.js';
-import { INJECTED_CRASH_EXIT_CODE } from '../../src/ipc/faults.js';
-import { packControl } from '../../src/ipc/protocol.js';
+import { runBroadcast, type BroadcastOptions } from '../../src/broadcast/broadcast.js';
+import { BroadcastAbortedError, RankFailedError } from '../../src/broadcast/errors.js';
+import { INJECTED_CRASH_EXIT_CODE } from '../../src/broadcast/faults.js';
+import { criticalPath } from '../../src/broadcast/parts.js';
+import { broadcastTrace } from '../../src/broadcast/trace.js';
 import { generateCtxMeta } from '../../src/payload/generate.js';
 import { generateStepSequence } from '../../src/payload/sequence.js';
 import { leftovers } from './leftovers.js';
@@ -18,7 +15,7 @@ async function run(options: Partial<BroadcastOptions> & Pick<BroadcastOptions, '
   let info = { pids: [] as number[], runDir: '' };
   const onStart: BroadcastOptions['onStart'] = (i) => {
     info = i;
-    options.onStart?.(i);
+    return options.onStart?.(i);
   };
   const result = await runBroadcast({ payloads, steps: 6, warmup: 1, pings: 3, ...options, onStart }).then(
     (value) => ({ value, error: null }),
@@ -46,19 +43,36 @@ describe('runBroadcast across real processes', () => {
     expect(r.oversubscribed).toBe(tp > r.cores);
     if (codec === 'shm') expect(r.shmBackend).toBe('posix-mmap');
     for (const step of r.steps) {
+      // Three payloads wrap around: the step after each wrap is a labelled restart, never a measured sample.
+      expect(step.restart).toBe(false);
       expect(step.ranks.map((k) => k.rank)).toEqual(Array.from({ length: tp - 1 }, (_, i) => i + 1));
       expect(step.ranks.every((k) => k.verified === true)).toBe(true);
       expect(step.encodedNs).toBeGreaterThanOrEqual(step.startNs);
       for (const k of step.ranks) {
-        // One clock for all processes: a rank receives after rank 0 encodes, and is ready after it receives.
+        // One clock for all processes: a rank receives after rank 0 encodes, and its stamps never run backwards.
         expect(k.receivedNs).toBeGreaterThan(step.encodedNs);
-        expect(k.readyNs).toBeGreaterThanOrEqual(k.receivedNs);
+        expect(k.decodedNs).toBeGreaterThanOrEqual(k.receivedNs);
+        expect(k.convertedNs).toBeGreaterThanOrEqual(k.decodedNs);
+        expect(k.readyNs).toBeGreaterThanOrEqual(k.convertedNs);
       }
     }
-    expect(r.stepStall.p50).toBeGreaterThan(0);
-    expect(r.stepStall.samples).toBe(6);
-    expect(r.stepStall.p99).toBeGreaterThanOrEqual(r.decode.p50);
-    expect(r.roundTrip.samples).toBe(3);
+    expect(r.stepStall.n).toBe(6);
+    expect(r.stepStall.p99IsMax).toBe(true);
+    expect(r.stepStall.ci95[0]).toBeLessThanOrEqual(r.stepStall.p50);
+    expect(r.stepStall.ci95[1]).toBeGreaterThanOrEqual(r.stepStall.p50);
+    expect(r.roundTrip.n).toBe(3);
+  });
+
+  it('the parts of each step add up to its stall, along the slowest rank', async () => {
+    const { value, error } = await run({ codec: 'msgpack-boxed', tp: 3, steps: 8 });
+    expect(error).toBeNull();
+    for (const step of value?.steps ?? []) {
+      const p = criticalPath(step);
+      expect(p.encode + p.transfer + p.decode + p.convert + p.derive).toBeCloseTo(p.stall, 9);
+      expect(p.stall).toBeCloseTo((Math.max(...step.ranks.map((k) => k.readyNs)) - step.startNs) / 1e6, 9);
+      // A boxed codec's lists become arrays on the rank, inside the timed span.
+      expect(p.convert).toBeGreaterThan(0);
+    }
   });
 
   it.each([
@@ -72,8 +86,11 @@ describe('runBroadcast across real processes', () => {
     expect(error).toBeNull();
     expect(left).toEqual([]);
     expect(value?.strategy).toBe(strategy);
-    expect(value?.steps.every((s) => s.ranks.every((k) => k.verified === true && k.readyNs >= k.decodedNs))).toBe(true);
-    expect(value?.derive.samples).toBe(40);
+    expect(value?.steps.every((s) => s.ranks.every((k) => k.verified === true && k.readyNs >= k.convertedNs))).toBe(true);
+    // 20 samples from a 9-step sequence: the wraps are restarts, run but not sampled.
+    expect(value?.steps).toHaveLength(20);
+    expect(value?.restarts).toBe(2);
+    expect(value?.parts.derive.n).toBe(20);
   });
 
   it('refuses delta over payloads that are not one consecutive sequence', async () => {
@@ -83,11 +100,9 @@ describe('runBroadcast across real processes', () => {
   });
 
   it('reports a crashed rank with its exit code and step, and cleans up', async () => {
-    const started = Date.now();
     const { error, left } = await run({ codec: 'msgpack', tp: 3, fault: { kind: 'crash', rank: 2, step: 3 } });
     expect(error).toBeInstanceOf(RankFailedError);
     expect(error).toMatchObject({ rank: 2, step: 3, exitCode: INJECTED_CRASH_EXIT_CODE });
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(left).toEqual([]);
   });
 
@@ -97,12 +112,10 @@ describe('runBroadcast across real processes', () => {
     expect(left).toEqual([]);
   });
 
-  it('reports a hung rank within the timeout', async () => {
-    const started = Date.now();
+  it('reports a hung rank after the timeout', async () => {
     const { error, left } = await run({ codec: 'cbor', tp: 3, timeoutMs: 800, fault: { kind: 'hang', rank: 1, step: 2 } });
     expect(error).toMatchObject({ name: 'RankFailedError', rank: 1, step: 2 });
-    expect((error as Error).message).toMatch(/no step answer/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect((error as Error).message).toMatch(/no step answer within 800 ms/);
     expect(left).toEqual([]);
   });
 
@@ -113,40 +126,13 @@ describe('runBroadcast across real processes', () => {
     expect(left).toEqual([]);
   });
 
-  it('ignores answers from a process that does not hold the run token', async () => {
-    let forged: Promise<void> = Promise.resolve();
-    const { value, error, left } = await run({
-      codec: 'msgpack',
-      tp: 2,
-      steps: 40,
-      onStart: ({ runDir }) => {
-        forged = (async () => {
-          const intruder = new Push({ linger: 0 });
-          intruder.connect(`ipc://${join(runDir, 'acks')}`);
-          for (let step = 0; step < 41; step++) {
-            const ack = { token: 'f'.repeat(32), rank: 1, kind: 'step', step, receivedNs: 0, decodedNs: 0, readyNs: 0, verified: true, error: null } as const;
-            await intruder.send(packControl(ack));
-          }
-          intruder.close();
-        })();
-      },
-    });
-    await forged;
+  it('builds a Chrome trace with one track per rank and every phase, derive included', async () => {
+    const { value, error } = await run({ codec: 'v8', tp: 3, steps: 3 });
     expect(error).toBeNull();
-    expect(value?.rejectedFrames).toBeGreaterThan(0);
-    expect(value?.steps.every((s) => s.ranks[0]?.verified === true && s.ranks[0].readyNs > 0)).toBe(true);
-    expect(left).toEqual([]);
-  });
-
-  it('writes a Chrome trace with one track per rank', async () => {
-    const trace = join(tmpdir(), `stallbench-trace-${process.pid}.json`);
-    const { error } = await run({ codec: 'v8', tp: 3, steps: 3, trace });
-    expect(error).toBeNull();
-    const events = (JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: { name: string; tid: number; ph: string }[] }).traceEvents;
-    rmSync(trace);
+    const events = broadcastTrace(value?.steps ?? [], { label: 'v8 full', tp: 3 }).traceEvents;
     expect(events.filter((e) => e.name === 'thread_name').map((e) => e.tid)).toEqual([0, 1, 2]);
-    expect(events.filter((e) => e.name === 'decode' && e.ph === 'X').length).toBe(3 * 2);
-    expect(events.filter((e) => e.name === 'encode' && e.tid === 0).length).toBe(3);
+    for (const phase of ['decode', 'convert', 'derive', 'transfer']) expect(events.filter((e) => e.name === phase && e.ph === 'X')).toHaveLength(3 * 2);
+    expect(events.filter((e) => e.name === 'encode' && e.tid === 0)).toHaveLength(3);
   });
 
   it('stops on an AbortSignal with BroadcastAbortedError and cleans up', async () => {
@@ -155,7 +141,7 @@ describe('runBroadcast across real processes', () => {
       codec: 'shm',
       tp: 3,
       steps: 1_000_000,
-      onStart: () => setTimeout(() => controller.abort('user pressed Ctrl-C'), 300),
+      onStart: () => void setTimeout(() => controller.abort('user pressed Ctrl-C'), 300),
       signal: controller.signal,
     });
     expect(error).toBeInstanceOf(BroadcastAbortedError);
@@ -165,7 +151,7 @@ describe('runBroadcast across real processes', () => {
 
   it('rejects invalid options before starting any process', async () => {
     await expect(runBroadcast({ codec: 'msgpack', tp: 1, payloads })).rejects.toThrow(OptionsError);
-    await expect(runBroadcast({ codec: 'nope' as 'msgpack', payloads })).rejects.toThrow(/unknown codec/);
+    await expect(runBroadcast({ codec: 'nope', payloads })).rejects.toThrow(/unknown codec/);
     await expect(runBroadcast({ codec: 'msgpack', payloads: [] })).rejects.toThrow(OptionsError);
     await expect(runBroadcast({ codec: 'msgpack', steps: 0, payloads })).rejects.toThrow(OptionsError);
     const bad = { ...generateCtxMeta({ batch: 2, seqLen: 8 }), blockSize: 0 };

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { RankFailedError } from './errors.js';
-import type { RankConfig } from './rank-process.js';
+import type { RankStart } from './rank-process.js';
 
 /** The rank processes of one run, and a promise that rejects the moment one exits unexpectedly. */
 export interface Ranks {
@@ -23,7 +23,7 @@ function rankEntry(): { path: string; execArgv: string[] } {
 }
 
 /** Forks ranks 1..configs.length with the IPC channel open, so a rank exits when this process goes. */
-export function spawnRanks(configs: readonly RankConfig[]): Ranks {
+export function spawnRanks(configs: readonly RankStart[]): Ranks {
   const { path, execArgv } = rankEntry();
   let step = -1;
   let stopping = false;

@@ -1,0 +1,75 @@
+import { Packr, Unpackr } from 'msgpackr';
+import type { StrategyName } from '../strategies/types.js';
+import type { FaultInjection } from './faults.js';
+
+/** What a rank runs for one configuration: its codec, the strategy's rank side and how often it verifies. */
+export interface RankConfiguration {
+  /** Numbers configurations within a session, so answers to an old one are never taken for the current one. */
+  id: number;
+  codec: string;
+  strategy: StrategyName;
+  /** Readers of the shm codec's ring: the ranks of the session. */
+  readers: number;
+  fault: FaultInjection | null;
+}
+
+/** What rank 0 sends ahead of a step's frames, or alone. */
+export type Command =
+  | { kind: 'configure'; token: string; config: RankConfiguration }
+  | { kind: 'ping'; token: string; step: number }
+  | {
+      kind: 'step';
+      token: string;
+      config: number;
+      /** Step index within the configuration, counting warm-up steps. */
+      step: number;
+      /** True when this step starts a new sequence: the rank drops its strategy state first. */
+      restart: boolean;
+      /** Fingerprint of the step view, for steps the rank verifies; empty otherwise. */
+      check: string;
+    }
+  | { kind: 'stop'; token: string };
+
+/** What a rank sends back: its own clock stamps (CLOCK_MONOTONIC ns), or why it failed. */
+export interface Ack {
+  token: string;
+  rank: number;
+  kind: 'hello' | 'configured' | 'ping' | 'step';
+  /** The configuration id for 'configured' and 'step'; 0 otherwise. */
+  config: number;
+  step: number;
+  receivedNs: number;
+  /** The codec's decode returned. */
+  decodedNs: number;
+  /** The payload is in the form the rank launches from (typed arrays); equal to decodedNs for columnar codecs. */
+  convertedNs: number;
+  /** The strategy's rank-side work is done: the rank could launch its CUDA graph. Stamped from the clock. */
+  readyNs: number;
+  /** Minor page faults the rank took from receive to ready. */
+  pageFaults: number;
+  /** Fingerprint check: true, false, or null when the step was not verified. */
+  verified: boolean | null;
+  error: string | null;
+}
+
+const packr = new Packr({ useRecords: false });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+
+/** Monotonic clock in nanoseconds as a plain number (exact for ~104 days of uptime). */
+export const nowNs = (): number => Number(process.hrtime.bigint());
+
+/** Encodes a command or ack as one small msgpack frame. */
+export function packControl(message: Command | Ack): Uint8Array {
+  return packr.pack(message);
+}
+
+/** Decodes a control frame; returns null for anything that is not a map carrying `token`. */
+export function unpackControl(frame: Uint8Array | undefined): Record<string, unknown> | null {
+  if (frame === undefined) return null;
+  try {
+    const value = unpackr.unpack(frame) as unknown;
+    return typeof value === 'object' && value !== null && 'token' in value ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,116 @@
+// Entry point of ranks 1..tp-1: take a configuration, then receive each step, decode, convert, derive, check, answer.
+import { asColumnar } from '../codecs/form.js';
+import { createCodec } from '../codecs/registry.js';
+import { createShmCodec } from '../codecs/shm.js';
+import type { Codec } from '../codecs/types.js';
+import { fingerprint } from '../payload/fingerprint.js';
+import { createRankSide } from '../strategies/strategies.js';
+import type { RankSide } from '../strategies/types.js';
+import { connectRankTransport } from '../transport/open.js';
+import type { TransportAddress } from '../transport/types.js';
+import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
+import { nowNs, packControl, unpackControl, type Ack, type RankConfiguration } from './protocol.js';
+
+/** What the scheduler hands a rank on its command line. */
+export interface RankStart {
+  rank: number;
+  token: string;
+  address: TransportAddress;
+  idleTimeoutMs: number;
+}
+
+interface Configured {
+  config: RankConfiguration;
+  codec: Codec;
+  side: RankSide;
+}
+
+function configure(rank: number, config: RankConfiguration): Configured {
+  const codec = config.codec === 'shm' ? createShmCodec({ readerIndex: rank - 1 }) : createCodec(config.codec);
+  return { config, codec, side: createRankSide(config.strategy) };
+}
+
+const minorFaults = (): number => process.resourceUsage().minorPageFault;
+
+async function main(start: RankStart): Promise<void> {
+  const transport = connectRankTransport(start.address, start.idleTimeoutMs);
+  const ack = (fields: Omit<Ack, 'token' | 'rank'>): Promise<void> => transport.send(packControl({ token: start.token, rank: start.rank, ...fields }));
+  const quiet = { config: 0, decodedNs: 0, convertedNs: 0, readyNs: 0, pageFaults: 0, verified: null, error: null };
+  await ack({ ...quiet, kind: 'hello', step: -1, receivedNs: nowNs() });
+  let current: Configured | null = null;
+  let faults = minorFaults();
+  try {
+    for (;;) {
+      const frames = await transport.receive();
+      const receivedNs = nowNs();
+      // A scheduler silent for the idle timeout has gone without a word: the rank exits rather than wait forever.
+      if (frames === null) throw new Error(`no message from the scheduler for ${start.idleTimeoutMs} ms`);
+      const command = unpackControl(frames[0]);
+      // Frames without this run's token come from someone else and are dropped.
+      if (command === null || command.token !== start.token) continue;
+      if (command.kind === 'stop') break;
+      if (command.kind === 'ping') {
+        await ack({ ...quiet, kind: 'ping', step: Number(command.step), receivedNs });
+        continue;
+      }
+      if (command.kind === 'configure') {
+        const config = command.config as RankConfiguration;
+        current?.codec.dispose?.();
+        current = null;
+        let error: string | null = null;
+        try {
+          current = configure(start.rank, config);
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+        }
+        await ack({ ...quiet, kind: 'configured', config: config.id, step: -1, receivedNs, error });
+        continue;
+      }
+      if (command.kind !== 'step' || current === null || command.config !== current.config.id) continue;
+      const step = Number(command.step);
+      const fault = current.config.fault;
+      if (fault !== null && fault.rank === start.rank && fault.step === step) {
+        if (fault.kind === 'crash') process.exit(INJECTED_CRASH_EXIT_CODE);
+        if (fault.kind === 'kill') process.kill(process.pid, 'SIGKILL');
+        if (fault.kind === 'hang') await new Promise(() => setInterval(() => undefined, 1000));
+      }
+      const { codec, side } = current;
+      let decodedNs = receivedNs;
+      let convertedNs = receivedNs;
+      let readyNs = receivedNs;
+      let verified: boolean | null = null;
+      let error: string | null = null;
+      try {
+        if (command.restart === true) side.reset();
+        const decoded = codec.decode(frames.slice(1));
+        decodedNs = nowNs();
+        // Boxed codecs hand back lists; the rank needs arrays before it can launch, so the conversion is timed.
+        const wire = asColumnar(codec, decoded);
+        convertedNs = nowNs();
+        const view = side.apply(wire);
+        readyNs = nowNs();
+        // Checked after the clock stops: verification is the test's cost, not the engine's.
+        if (typeof command.check === 'string' && command.check !== '') verified = fingerprint(view) === command.check;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      if ('release' in codec && typeof codec.release === 'function') codec.release();
+      const now = minorFaults();
+      await ack({ kind: 'step', config: current.config.id, step, receivedNs, decodedNs, convertedNs, readyNs, pageFaults: now - faults, verified, error });
+      faults = now;
+    }
+  } finally {
+    current?.codec.dispose?.();
+    transport.close();
+  }
+}
+
+// The parent going away closes the IPC channel; a rank never outlives its scheduler.
+process.on('disconnect', () => process.exit(0));
+main(JSON.parse(process.argv[2] ?? '{}') as RankStart).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`rank failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(3);
+  },
+);

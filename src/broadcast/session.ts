@@ -1,0 +1,365 @@
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { encodeWith, inFormOf } from '../codecs/form.js';
+import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
+import { createCodec } from '../codecs/registry.js';
+import { createShmCodec } from '../codecs/shm.js';
+import type { ShmBackendKind } from '../codecs/shm-region.js';
+import type { Codec } from '../codecs/types.js';
+import { requireInt } from '../options.js';
+import { fingerprint } from '../payload/fingerprint.js';
+import { payloadByteLength } from '../payload/size.js';
+import type { StepSource } from '../payload/stream.js';
+import type { CtxMeta } from '../payload/types.js';
+import { createSchedulerSide, stepView } from '../strategies/strategies.js';
+import type { StrategyName } from '../strategies/types.js';
+import { openSchedulerTransport } from '../transport/open.js';
+import { createRunDir, type RunDir } from '../transport/run-dir.js';
+import type { SchedulerTransport, TransportName } from '../transport/types.js';
+import { BroadcastAbortedError, RankFailedError } from './errors.js';
+import type { FaultInjection } from './faults.js';
+import { interruption, type Interruption } from './interrupt.js';
+import { nowNs, packControl, unpackControl, type Ack, type Command, type RankConfiguration } from './protocol.js';
+import { spawnRanks, type Ranks } from './ranks.js';
+import { checkPlan, cursorOf, runSampling, type SamplingPlan } from './sampling.js';
+
+/** Options of openRankSession. */
+export interface SessionOptions {
+  /** Ranks in all, including this process (rank 0, the scheduler). @default 2 */
+  tp?: number;
+  /** How frames travel. @default 'ipc' */
+  transport?: TransportName;
+  /** Longest wait for any rank's answer, in ms. @default 5000 */
+  timeoutMs?: number;
+  /** Stops the session and cleans up; without it, SIGINT and SIGTERM are handled (cleanup, then the signal's usual exit). */
+  signal?: AbortSignal;
+  /** Called once the ranks are running, with their pids and the run folder; the session waits for a returned promise. */
+  onStart?: (info: { pids: number[]; runDir: string }) => void | Promise<void>;
+}
+
+/** How rank 0 gets the memory it encodes into. */
+export type AllocationRegime = 'reused' | 'fresh';
+
+/** One configuration to measure on the session's ranks. */
+export interface MeasureRun {
+  /** Registered codec name; ranks build their own instance. */
+  codec: string;
+  /** What goes on the wire; each rank rebuilds its step view and that work counts in the stall. @default 'full' */
+  strategy: StrategyName;
+  /** The steps, in order; when they run out, the source restarts (a labelled restart, never a sample). */
+  source: StepSource;
+  /** 'reused': encode into pooled buffers, recycled once every rank holds the step; 'fresh': new memory per message. @default 'reused' */
+  regime?: AllocationRegime;
+  plan: SamplingPlan;
+  /** Verify every n-th step's rebuilt view on every rank against its fingerprint; 0 never. @default 1 */
+  verifyEvery?: number;
+  /** Test hook: make a rank crash or hang, or resend a stale shm descriptor. */
+  fault?: FaultInjection;
+}
+
+/** Clock stamps of one rank in one step (CLOCK_MONOTONIC ns), taken in the rank's own process. */
+export interface RankTimes {
+  rank: number;
+  receivedNs: number;
+  decodedNs: number;
+  convertedNs: number;
+  readyNs: number;
+  pageFaults: number;
+  verified: boolean | null;
+}
+
+/** One step: rank 0's stamps and every other rank's. */
+export interface StepRecord {
+  /** Step index within the configuration, counting warm-up and restarts. */
+  step: number;
+  /** True for a step that started a new sequence: run, labelled, and never sampled. */
+  restart: boolean;
+  startNs: number;
+  encodedNs: number;
+  sentNs: number;
+  frames: number;
+  wireBytes: number;
+  /** Content bytes of the wire payload (arrays and request ids): what a memcpy floor copies. */
+  payloadBytes: number;
+  /** Minor page faults rank 0 took over this step's whole cycle. */
+  pageFaults: number;
+  ranks: RankTimes[];
+}
+
+/** What one configuration measured. */
+export interface Measurement {
+  codec: string;
+  strategy: StrategyName;
+  /** The regime that ran: 'fresh' whenever the codec's library allocates its own output. */
+  regime: AllocationRegime;
+  shmBackend: ShmBackendKind | null;
+  warmup: { steps: number; settled: boolean; ms: number };
+  /** Restarts inside the measured phase (the source ran out); their steps are not in `steps`. */
+  restarts: number;
+  /** The measured steps, in order. */
+  steps: StepRecord[];
+  /** Answers that did not carry this run's token, or answered a step not asked. */
+  rejectedFrames: number;
+}
+
+/** Live rank processes that measure one configuration after another. */
+export interface RankSession {
+  readonly tp: number;
+  readonly cores: number;
+  /** True when the ranks outnumber the cores: stalls then include waiting for a core. */
+  readonly oversubscribed: boolean;
+  readonly transport: TransportName;
+  readonly pids: number[];
+  readonly runDir: string;
+  /** Small-message round trips rank 0 → every rank → rank 0, ms each: the transport's own latency. */
+  pingRoundTrips(count: number): Promise<number[]>;
+  /** Configures the ranks, warms up until the rolling median settles, then measures the plan's steps. */
+  measure(run: MeasureRun): Promise<Measurement>;
+  /** Stops the ranks and removes everything the session made. */
+  close(): Promise<void>;
+}
+
+const ms = (ns: number): number => ns / 1e6;
+const START_TIMEOUT_MS = 60_000;
+const minorFaults = (): number => process.resourceUsage().minorPageFault;
+
+/** The regime that runs: 'reused' only where the codec writes into the memory it is given. */
+export function regimeFor(codec: Codec, wanted: AllocationRegime): AllocationRegime {
+  return wanted === 'reused' && codec.allocation === 'caller' ? 'reused' : 'fresh';
+}
+
+/** Which shared-memory backend a codec uses, for codecs that have one. */
+export function shmBackendOf(codec: Codec): ShmBackendKind | null {
+  return 'backend' in codec ? (codec.backend as ShmBackendKind) : null;
+}
+
+function schedulerCodec(name: string, readers: number): Codec {
+  return name === 'shm' ? createShmCodec({ readers }) : createCodec(name);
+}
+
+/** Starts ranks 1..tp-1 as child processes and completes the handshake; measure() then reuses them. */
+export async function openRankSession(options: SessionOptions = {}): Promise<RankSession> {
+  const tp = requireInt('tp', options.tp ?? 2, 2, 64);
+  const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
+  const transportName = options.transport ?? 'ipc';
+  const token = randomBytes(16).toString('hex');
+  const dir: RunDir = createRunDir();
+  let transport: SchedulerTransport | null = null;
+  let ranks: Ranks | null = null;
+  let rejected = 0;
+  let configId = 0;
+  // Shortened while rank 0 pings for subscribers that have not joined yet.
+  let answerTimeoutMs = timeoutMs;
+  let closed = false;
+  // The codec of the configuration in flight: a signal ends the process before measure's finally runs, so teardown disposes it.
+  let active: Codec | null = null;
+  const tearDown = (): void => {
+    if (closed) return;
+    closed = true;
+    ranks?.killAll();
+    transport?.close();
+    active?.dispose?.();
+    active = null;
+    dir.remove();
+  };
+  const interrupt: Interruption = interruption(options.signal, tearDown);
+
+  const guard = <T>(promise: Promise<T>): Promise<T> =>
+    Promise.race([promise, interrupt.promise, ...(ranks === null ? [] : [ranks.failed])]);
+
+  /** Waits for one answer of `kind` from every rank; drops foreign or out-of-step frames. */
+  const collect = async (kind: Ack['kind'], config: number, step: number): Promise<Map<number, Ack>> => {
+    const got = new Map<number, Ack>();
+    if (transport === null) throw new Error('transport closed');
+    while (got.size < tp - 1) {
+      const frame = await guard(transport.receive(answerTimeoutMs));
+      if (frame === null) {
+        const missing = Array.from({ length: tp - 1 }, (_, i) => i + 1).find((r) => !got.has(r)) ?? 1;
+        throw new RankFailedError(missing, step, `no ${kind} answer within ${answerTimeoutMs} ms (hung?)`);
+      }
+      const ack = unpackControl(frame) as Ack | null;
+      if (ack === null || ack.token !== token) {
+        rejected++;
+        continue;
+      }
+      if (ack.kind !== kind || ack.step !== step || ack.config !== config) continue;
+      if (ack.error !== null) throw new RankFailedError(ack.rank, step, `${kind === 'configured' ? 'configure' : 'decode'} failed: ${ack.error}`);
+      if (ack.verified === false) throw new RankFailedError(ack.rank, step, 'decoded payload differs from the one sent');
+      got.set(ack.rank, ack);
+    }
+    return got;
+  };
+  const send = (command: Command | Uint8Array, frames: readonly Uint8Array[] = []): Promise<void> => {
+    if (transport === null) throw new Error('transport closed');
+    return guard(transport.send([command instanceof Uint8Array ? command : packControl(command), ...frames]));
+  };
+
+  try {
+    transport = await openSchedulerTransport(transportName, dir, timeoutMs);
+    const address = transport.address;
+    ranks = spawnRanks(
+      Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })),
+    );
+    await options.onStart?.({ pids: ranks.pids, runDir: dir.path });
+    // Starting a process (and loading its modules) on a busy machine is not a hung rank: it gets its own, longer wait.
+    answerTimeoutMs = Math.max(timeoutMs, START_TIMEOUT_MS);
+    try {
+      await collect('hello', 0, -1);
+    } finally {
+      answerTimeoutMs = timeoutMs;
+    }
+    // PUB/SUB drops messages sent before a subscriber has joined: ping until every rank answers one.
+    for (let attempt = 0; ; attempt++) {
+      await send({ kind: 'ping', token, step: -2 - attempt });
+      answerTimeoutMs = 100;
+      try {
+        await collect('ping', 0, -2 - attempt);
+        break;
+      } catch (error) {
+        if (!(error instanceof RankFailedError) || error.exitCode !== null || error.signal !== null || attempt * 100 > timeoutMs) throw error;
+      } finally {
+        answerTimeoutMs = timeoutMs;
+      }
+    }
+  } catch (error) {
+    interrupt.dispose();
+    tearDown();
+    throw error;
+  }
+
+  const live = ranks as Ranks;
+  const cores = availableParallelism();
+
+  const pingRoundTrips = async (count: number): Promise<number[]> => {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const t0 = nowNs();
+      await send({ kind: 'ping', token, step: i });
+      await collect('ping', 0, i);
+      out.push(ms(nowNs() - t0));
+    }
+    return out;
+  };
+
+  const measure = async (run: MeasureRun): Promise<Measurement> => {
+    const plan = checkPlan(run.plan);
+    const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
+    const id = ++configId;
+    const rejectedBefore = rejected;
+    const codec = schedulerCodec(run.codec, tp - 1);
+    active = codec;
+    const regime = regimeFor(codec, run.regime ?? 'reused');
+    const pool = createFramePool();
+    try {
+      const config: RankConfiguration = { id, codec: run.codec, strategy: run.strategy, readers: tp - 1, fault: run.fault ?? null };
+      await send({ kind: 'configure', token, config });
+      await collect('configured', id, -1);
+
+      const scheduler = createSchedulerSide(run.strategy);
+      let stepIndex = 0;
+      const recent: Uint8Array[][] = [];
+      const fault = run.fault;
+
+      /** Runs one step on every rank and returns its record. */
+      const runStep = async ({ payload, restart }: { payload: CtxMeta; restart: boolean }): Promise<StepRecord> => {
+        const step = stepIndex++;
+        live.setStep(step);
+        // The strategy's bookkeeping, the codec's input form and the check are the scheduler's or the test's work, not the stall.
+        const wire = scheduler.wire(payload, restart);
+        const input = inFormOf(codec, wire);
+        const verify = verifyEvery > 0 && step % verifyEvery === 0;
+        const header = packControl({ kind: 'step', token, config: id, step, restart, check: verify ? fingerprint(stepView(payload)) : '' });
+        const lease = regime === 'reused' ? pool.lease() : null;
+        const faultsBefore = minorFaults();
+        const startNs = nowNs();
+        let frames = encodeWith(codec, input, lease ?? FRESH_ALLOCATOR);
+        const encodedNs = nowNs();
+        if (fault?.kind === 'stale-descriptor') {
+          // Copies kept for the fault only: pooled buffers are reused, and the fault needs the old bytes.
+          recent.push(frames.map((f) => Uint8Array.from(f)));
+          if (recent.length > 5) recent.shift();
+          if (fault.step === step && recent[0] !== undefined) frames = recent[0];
+        }
+        await send(header, frames);
+        const sentNs = nowNs();
+        const acks = await collect('step', id, step);
+        // Every rank holds the step: its buffers may be reused.
+        lease?.release();
+        return {
+          step,
+          restart,
+          startNs,
+          encodedNs,
+          sentNs,
+          frames: frames.length,
+          wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
+          payloadBytes: payloadByteLength(wire),
+          pageFaults: minorFaults() - faultsBefore,
+          ranks: [...acks.values()]
+            .sort((a, b) => a.rank - b.rank)
+            .map((a) => ({
+              rank: a.rank,
+              receivedNs: a.receivedNs,
+              decodedNs: a.decodedNs,
+              convertedNs: a.convertedNs,
+              readyNs: a.readyNs,
+              pageFaults: a.pageFaults,
+              verified: a.verified,
+            })),
+        };
+      };
+
+      const outcome = await runSampling(plan, cursorOf(run.source), runStep, stallOf);
+      return {
+        codec: run.codec,
+        strategy: run.strategy,
+        regime,
+        shmBackend: shmBackendOf(codec),
+        ...outcome,
+        rejectedFrames: rejected - rejectedBefore,
+      };
+    } finally {
+      codec.dispose?.();
+      active = null;
+    }
+  };
+
+  return {
+    tp,
+    cores,
+    oversubscribed: tp > cores,
+    transport: transportName,
+    pids: live.pids,
+    runDir: dir.path,
+    pingRoundTrips: (count) => guardClosed(() => pingRoundTrips(count)),
+    measure: (run) => guardClosed(() => measure(run)),
+    close: async () => {
+      try {
+        if (!closed) {
+          await send({ kind: 'stop', token });
+          await live.stop(2000);
+        }
+      } finally {
+        interrupt.dispose();
+        tearDown();
+      }
+    },
+  };
+
+  /** Any failure inside a call takes the whole session down, so nothing is left running behind an error. */
+  async function guardClosed<T>(fn: () => Promise<T>): Promise<T> {
+    if (closed) throw new BroadcastAbortedError('the session is closed');
+    try {
+      return await fn();
+    } catch (error) {
+      interrupt.dispose();
+      tearDown();
+      throw error;
+    }
+  }
+}
+
+/** Step stall of a record: latest rank ready − step start, ms. */
+export function stallOf(record: StepRecord): number {
+  return ms(Math.max(...record.ranks.map((k) => k.readyNs)) - record.startNs);
+}

@@ -1,0 +1,38 @@
+import { OptionsError } from '../errors.js';
+
+/** A comma-separated option parsed item by item, or the fallback when the option was not given. */
+export function list<T>(text: string | undefined, fallback: readonly T[], parse: (item: string) => T): T[] {
+  return text === undefined ? [...fallback] : text.split(',').map((item) => parse(item.trim()));
+}
+
+/** An integer option in [1, max]. */
+export function positiveInt(option: string, text: string, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 1 || n > max) throw new OptionsError(option, `'${text}' is not an integer in [1, ${max}]`);
+  return n;
+}
+
+/** A positive finite number option (milliseconds, percentages). */
+export function positiveNumber(option: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new OptionsError(option, `'${text}' is not a positive number`);
+  return n;
+}
+
+/** A probability option in [0, 1]. */
+export function probability(option: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n >= 0 && n <= 1)) throw new OptionsError(option, `'${text}' is not a probability in [0, 1]`);
+  return n;
+}
+
+/** One of a fixed set of words. */
+export function oneOf<T extends string>(option: string, text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) throw new OptionsError(option, `'${text}' is not one of ${allowed.join(', ')}`);
+  return text as T;
+}
+
+/** True for errors that mean the command line was wrong (exit 2), as opposed to a failure while running. */
+export function isUsageError(error: unknown): boolean {
+  return error instanceof OptionsError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+}

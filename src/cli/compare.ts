@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { compareResults, formatComparison, regressions } from '../report/compare.js';
+import { readSweep } from '../report/sweep-results.js';
+import { OptionsError } from '../errors.js';
+import { positiveNumber } from './args.js';
+
+/** Help text of `stallbench compare`. */
+export const COMPARE_HELP = `usage: stallbench compare A B [--fail-above PCT] [--alpha P]
+
+Compares two sweep results (a sweep-*.json file, a latest.json, or a results folder) row by row, benchstat's way:
+each row's median stall with its 95% interval in A and in B, the change, and a two-sided Mann–Whitney U test on
+the raw per-step samples. '~' means the difference is not significant at alpha. Rows in only one file are listed.
+
+  --fail-above PCT  exit 1 when any row is significantly slower in B by more than PCT percent
+                    (for CI against a committed baseline)
+  --alpha P         significance level (default: 0.05)
+  --help            this text`;
+
+/** Runs `stallbench compare`; returns the exit code. */
+export function compareCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'fail-above': { type: 'string' }, alpha: { type: 'string' }, help: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(COMPARE_HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new OptionsError('compare', `needs two results files, got ${positionals.length}`);
+  const alpha = values.alpha === undefined ? 0.05 : positiveNumber('alpha', values.alpha);
+  if (alpha >= 1) throw new OptionsError('alpha', `'${values.alpha}' is not below 1`);
+  const failAbove = values['fail-above'] === undefined ? null : positiveNumber('fail-above', values['fail-above']);
+  const [pathA, pathB] = positionals as [string, string];
+  const a = readSweep(pathA);
+  const b = readSweep(pathB);
+  const comparison = compareResults(a.results, b.results, alpha);
+  console.log(formatComparison(comparison, { a: 'A', b: 'B' }));
+  console.log(`A: ${a.path}\nB: ${b.path}`);
+  if (failAbove !== null) {
+    const bad = regressions(comparison, failAbove);
+    if (bad.length > 0) {
+      console.log(`${bad.length} rows significantly slower by more than ${failAbove}%: ${bad.map((r) => r.key).join('; ')}`);
+      return 1;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { benchIpc } from '../bench/ipc.js';
+import { parseSizes } from '../bench/sizes.js';
+import { fixedPlan, SAMPLING_PRESETS } from '../broadcast/sampling.js';
+import { isCodecName, listCodecs } from '../codecs/registry.js';
+import { OptionsError } from '../errors.js';
+import { collectRunContext } from '../harness/context.js';
+import { writeFileAtomic } from '../harness/write-atomic.js';
+import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
+import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
+import { list, oneOf, positiveInt } from './args.js';
+import { abortOnSignals } from './progress.js';
+import { fitTable } from './terminal-table.js';
+
+const DEFAULT_CODECS = ['json', 'msgpack', 'msgpack-boxed', 'cbor', 'flatbuffers', 'protobuf', 'v8', 'v8-boxed', 'shm'];
+
+/** Help text of `stallbench ipc`. */
+export const IPC_HELP = `usage: stallbench ipc [options]
+
+Broadcasts full payloads of each size to real rank processes over ZeroMQ ipc:// and times every part of the step,
+beside the floor measured in the same run: a memcpy of the payload's bytes plus a small-message round trip.
+
+  --codecs a,b     codecs (default: ${DEFAULT_CODECS.join(',')})
+  --sizes BxS,...  payload sizes (default: 64x512,64x4096,64x32768)
+  --tp N           ranks including the scheduler (default: 2)
+  --steps N        measured steps per codec and size (default: the full sampling plan, ${SAMPLING_PRESETS.full.samples})
+  --regime R       reused or fresh (default: reused)
+  --quick          one small size, ${SAMPLING_PRESETS.quick.samples} steps
+  --out FILE       also write rows and run context as JSON (stallbench report reads results/ipc.json)
+  --help           this text`;
+
+/** Runs `stallbench ipc`; returns the exit code. */
+export async function ipcCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      codecs: { type: 'string' },
+      sizes: { type: 'string' },
+      tp: { type: 'string' },
+      steps: { type: 'string' },
+      regime: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(IPC_HELP);
+    return 0;
+  }
+  const codecs = list(values.codecs, DEFAULT_CODECS, (name) => {
+    if (!isCodecName(name)) throw new OptionsError('codecs', `unknown codec '${name}'; known: ${listCodecs().join(', ')}`);
+    return name;
+  });
+  const sizes = parseSizes(values.sizes ?? (values.quick ? '16x1024' : '64x512,64x4096,64x32768'));
+  const base = values.quick ? SAMPLING_PRESETS.quick : SAMPLING_PRESETS.full;
+  const plan = values.steps === undefined ? base : { ...fixedPlan(positiveInt('steps', values.steps, 1_000_000), 0), warmup: base.warmup };
+  const context = collectRunContext();
+  console.log(`stallbench ipc on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}, ${context.date}`);
+  const controller = new AbortController();
+  abortOnSignals(controller);
+  const rows = await benchIpc({
+    codecs,
+    sizes,
+    tp: positiveInt('tp', values.tp ?? '2', 64),
+    plan,
+    regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
+    signal: controller.signal,
+    onProgress: (text) => process.stderr.write(`  ${text}\n`),
+  });
+  const { text, dropped } = fitTable(IPC_TABLE_HEADER, ipcTableRows(rows));
+  console.log(text);
+  if (dropped > 0) console.log(`(${dropped} columns did not fit the terminal; --out writes every figure)`);
+  if (rows.some((r) => r.oversubscribed)) console.log(`* tp exceeds the ${context.cores} cores: ranks share cores and stalls are inflated`);
+  console.log('floor = memcpy of the payload bytes + small-message round trip, both measured in this run');
+  if (values.out !== undefined) {
+    const file: IpcResultsFile = { schemaVersion: IPC_SCHEMA_VERSION, context, rows };
+    writeFileAtomic(values.out, `${JSON.stringify(file, null, 1)}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { isCodecName, listCodecs } from '../codecs/registry.js';
+import { OptionsError } from '../errors.js';
+import { writeFileAtomic } from '../harness/write-atomic.js';
+import { measureStall } from '../model/measure-stall.js';
+import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
+import { generateCtxMeta } from '../payload/generate.js';
+import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/readme.js';
+import { formatStallReport } from '../report/stall-report.js';
+import { checkStrategy } from '../strategies/strategies.js';
+import { oneOf, positiveInt, positiveNumber } from './args.js';
+import { abortOnSignals } from './progress.js';
+
+/** Help text of `stallbench stall`. */
+export const STALL_HELP = `usage: stallbench stall [options]
+
+measureStall from the command line: one codec and strategy on a generated payload, measured at tp=2 with a real
+rank process and projected onto the TP asked for.
+
+  --codec NAME       one of ${listCodecs().join(', ')} (default: msgpack-boxed)
+  --strategy NAME    full, new-slots, no-slots or delta (default: full)
+  --batch N          requests (default: 64)
+  --seq-len N        context length (default: 4096)
+  --block-size N     tokens per KV block (default: 16)
+  --tp N             TP size to project onto (default: 4)
+  --step-ms MS       GPU step time (default: the preset of that TP)
+  --preset NAME      ${Object.keys(STEP_PRESETS).join(', ')}
+  --overlap          the engine overlaps scheduling with the GPU step
+  --regime R         reused or fresh (default: reused)
+  --quick            the quick sampling plan
+  --no-ipc           encode, decode and derive in this process only
+  --trace FILE       write a Chrome trace of the measured steps
+  --json             print the report as JSON
+  --out FILE         also write the report and this command as JSON (stallbench report shows it in the README)
+  --help             this text`;
+
+/** Runs `stallbench stall`; returns the exit code. */
+export async function stallCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      codec: { type: 'string', default: 'msgpack-boxed' },
+      strategy: { type: 'string', default: 'full' },
+      batch: { type: 'string', default: '64' },
+      'seq-len': { type: 'string', default: '4096' },
+      'block-size': { type: 'string', default: '16' },
+      tp: { type: 'string', default: '4' },
+      'step-ms': { type: 'string' },
+      preset: { type: 'string' },
+      overlap: { type: 'boolean', default: false },
+      regime: { type: 'string', default: 'reused' },
+      quick: { type: 'boolean', default: false },
+      'no-ipc': { type: 'boolean', default: false },
+      trace: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(STALL_HELP);
+    return 0;
+  }
+  if (!isCodecName(values.codec)) throw new OptionsError('codec', `unknown codec '${values.codec}'; known: ${listCodecs().join(', ')}`);
+  const payload = generateCtxMeta({
+    batch: positiveInt('batch', values.batch, 4096),
+    seqLen: positiveInt('seq-len', values['seq-len'], 1 << 20),
+    blockSize: positiveInt('block-size', values['block-size'], 1 << 20),
+    seed: 1,
+  });
+  const controller = new AbortController();
+  abortOnSignals(controller);
+  const report = await measureStall(payload, values.codec, {
+    strategy: checkStrategy(values.strategy),
+    tp: positiveInt('tp', values.tp, 1024),
+    overlap: values.overlap,
+    regime: oneOf('regime', values.regime, ['reused', 'fresh'] as const),
+    sampling: values.quick ? 'quick' : 'full',
+    transport: values['no-ipc'] ? 'none' : 'ipc',
+    signal: controller.signal,
+    ...(values['step-ms'] !== undefined ? { stepMs: positiveNumber('step-ms', values['step-ms']) } : {}),
+    ...(values.preset !== undefined ? { preset: oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]) } : {}),
+    ...(values.trace !== undefined ? { trace: values.trace } : {}),
+  });
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatStallReport(report));
+  if (values.trace !== undefined) console.log(`trace: ${values.trace} (open in https://ui.perfetto.dev)`);
+  if (values.out !== undefined) {
+    const command = `stallbench stall ${args.filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out').join(' ')}`.trim();
+    const file: StallExampleFile = { schemaVersion: STALL_EXAMPLE_SCHEMA_VERSION, kind: 'stall', command, report };
+    writeFileAtomic(values.out, `${JSON.stringify(file, null, 1)}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,170 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SAMPLING_PRESETS } from '../broadcast/sampling.js';
+import { isCodecName, listCodecs } from '../codecs/registry.js';
+import { OptionsError } from '../errors.js';
+import { collectRunContext } from '../harness/context.js';
+import { writeFileAtomic } from '../harness/write-atomic.js';
+import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
+import { renderCharts } from '../report/charts.js';
+import { SWEEP_SCHEMA_VERSION, writeSweepResults, type StoredSweepOptions, type SweepResultsFile } from '../report/sweep-results.js';
+import { headlineRows, measuredVsProjected } from '../report/sweep-section.js';
+import { checkStrategy } from '../strategies/strategies.js';
+import type { StrategyName } from '../strategies/types.js';
+import { runSweep } from '../sweep/sweep.js';
+import { list, oneOf, positiveInt, positiveNumber, probability } from './args.js';
+import { abortOnSignals, formatDuration, progressPrinter } from './progress.js';
+import { fitTable } from './terminal-table.js';
+
+const ALL_SEQ_LENS = [512, 1024, 2048, 4096, 8192, 16384, 32768];
+const QUICK_CODECS = ['msgpack-boxed', 'msgpack', 'flatbuffers', 'shm'];
+
+/** Help text of the sweep, the default command. */
+export const SWEEP_HELP = `usage: stallbench [sweep] [options]     run the sweep, write results, charts and a summary
+
+  --codecs a,b        codecs (default: all: ${listCodecs().join(', ')})
+  --strategies a,b    full, new-slots, no-slots, delta (default: full,no-slots,delta)
+  --batch N           requests per step (default: 64)
+  --seq-lens a,b      context lengths (default: ${ALL_SEQ_LENS.join(',')})
+  --block-size N      tokens per KV block (default: 16)
+  --tp a,b            TP sizes to project onto (default: 4,8). tp=2 is measured with real processes;
+                      a TP this machine has tp+1 cores for is also measured directly, as a check on its band
+  --step-ms MS        GPU step time for every TP (default: each TP's preset; a TP without one gets no idle share)
+  --preset NAME       take the GPU step time for every TP from one preset:
+${Object.entries(STEP_PRESETS)
+  .map(([name, p]) => `                        ${name}: ${p.stepMs} ms (${p.label})`)
+  .join('\n')}
+  --overlap           the engine overlaps scheduling with the GPU step (only stall beyond the step is exposed)
+  --finish-rate P     chance per step that a request finishes and a prefilling one arrives (default: 0)
+  --regime R          reused (encode into pooled buffers, as an engine does) or fresh (new memory per message)
+                      (default: reused)
+  --samples N         measured steps per configuration (default: ${SAMPLING_PRESETS.full.samples}; fewer when a configuration's
+                      steps are too slow for the ${SAMPLING_PRESETS.full.budgetMs / 1000} s budget, never under ${SAMPLING_PRESETS.full.minSamples})
+  --repeat N          independent launches with fresh rank processes; rows pool them and show the spread
+  --quick             fewer codecs and sizes, ${SAMPLING_PRESETS.quick.samples} steps each (under a minute)
+  --out DIR           results folder (default: results)
+  --trace DIR         also write a Chrome trace (Perfetto) of every configuration's measured steps
+  --no-ipc            encode, decode and derive one after the other in this process (no rank processes)
+  --python PATH       interpreter for the pickle reference table (default: python3)
+  --no-python         leave the pickle reference out
+  --help              this text`;
+
+/** Runs the sweep command; returns the exit code. */
+export async function sweepCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      codecs: { type: 'string' },
+      strategies: { type: 'string' },
+      batch: { type: 'string' },
+      'seq-lens': { type: 'string' },
+      'block-size': { type: 'string' },
+      tp: { type: 'string' },
+      'step-ms': { type: 'string' },
+      preset: { type: 'string' },
+      overlap: { type: 'boolean', default: false },
+      'finish-rate': { type: 'string' },
+      regime: { type: 'string' },
+      samples: { type: 'string' },
+      repeat: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'results' },
+      trace: { type: 'string' },
+      'no-ipc': { type: 'boolean', default: false },
+      python: { type: 'string', default: 'python3' },
+      'no-python': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(SWEEP_HELP);
+    return 0;
+  }
+  const quick = values.quick;
+  const base = quick ? SAMPLING_PRESETS.quick : SAMPLING_PRESETS.full;
+  const samples = values.samples === undefined ? base.samples : positiveInt('samples', values.samples, 100_000);
+  const sampling = { ...base, samples, minSamples: Math.min(base.minSamples, samples) };
+  if (values.preset !== undefined && values['step-ms'] !== undefined) throw new OptionsError('preset', 'give --step-ms or --preset, not both');
+  const preset = values.preset === undefined ? undefined : oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]);
+  const stepMs = values['step-ms'] !== undefined ? positiveNumber('step-ms', values['step-ms']) : preset !== undefined ? STEP_PRESETS[preset].stepMs : undefined;
+  const options: StoredSweepOptions = {
+    codecs: list(values.codecs, quick ? QUICK_CODECS : listCodecs(), (name) => {
+      if (!isCodecName(name)) throw new OptionsError('codecs', `unknown codec '${name}'; known: ${listCodecs().join(', ')}`);
+      return name;
+    }),
+    strategies: list<StrategyName>(values.strategies, ['full', 'no-slots', 'delta'], checkStrategy),
+    batch: positiveInt('batch', values.batch ?? '64', 4096),
+    seqLens: list(values['seq-lens'], quick ? [512, 4096] : ALL_SEQ_LENS, (n) => positiveInt('seq-lens', n, 1 << 17)),
+    blockSize: positiveInt('block-size', values['block-size'] ?? '16', 1 << 20),
+    projectTp: list(values.tp, [4, 8], (n) => positiveInt('tp', n, 1024)),
+    ...(stepMs !== undefined ? { stepMs } : {}),
+    overlap: values.overlap,
+    transport: values['no-ipc'] ? 'none' : 'ipc',
+    finishRate: probability('finish-rate', values['finish-rate'] ?? '0'),
+    regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
+    sampling,
+    repeat: positiveInt('repeat', values.repeat ?? '1', 100),
+    python: values['no-python'] ? null : values.python,
+    ...(values.trace !== undefined ? { traceDir: values.trace } : {}),
+  };
+  const controller = new AbortController();
+  const signals = abortOnSignals(controller);
+  const started = Date.now();
+  const context = collectRunContext();
+  console.log(
+    `stallbench sweep on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}: ` +
+      `${options.codecs.length} codecs × ${options.strategies.length} strategies × ${options.seqLens.length} sizes${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
+  );
+  const outcome = await runSweep({
+    ...options,
+    signal: controller.signal,
+    onProgress: progressPrinter(),
+    onPythonUnavailable: (reason) => process.stderr.write(`\nstallbench: no pickle reference rows (${reason}); carrying on without them\n`),
+  });
+  if (process.stderr.isTTY === true) process.stderr.write('\n');
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const results: SweepResultsFile = {
+    schemaVersion: SWEEP_SCHEMA_VERSION,
+    kind: 'sweep',
+    context: {
+      ...context,
+      wallSeconds: (Date.now() - started) / 1000,
+      peakRssMiB,
+      peakRssNote: `scheduler process; each rank is a separate process of its own (${availableParallelism()} cores here)`,
+      python: outcome.python,
+    },
+    options,
+    complete: outcome.complete && !signals.interrupted(),
+    rows: outcome.rows,
+    reference: outcome.reference,
+    timelines: outcome.timelines,
+  };
+  if (results.rows.length === 0) {
+    console.error('stallbench: interrupted before any configuration was measured; nothing written');
+    return 130;
+  }
+  const files = writeSweepResults(values.out, results);
+  const charts = await renderCharts(results);
+  for (const [name, svg] of Object.entries(charts)) if (svg !== '') writeFileAtomic(join(values.out, 'charts', name), svg);
+  printSummary(results);
+  console.log(`${results.rows.length} rows in ${formatDuration(results.context.wallSeconds)}, peak RSS ${peakRssMiB.toFixed(0)} MiB`);
+  console.log(`wrote ${files.json}, ${files.csv}, ${join(values.out, 'latest.json')} and ${join(values.out, 'charts')}/*.svg`);
+  if (outcome.traces.length > 0) console.log(`traces (open in https://ui.perfetto.dev):\n${outcome.traces.map((t) => `  ${t}`).join('\n')}`);
+  if (!results.complete) {
+    console.log('interrupted: the results above hold what was measured until then');
+    return 130;
+  }
+  return 0;
+}
+
+/** The README's headline table in terminal form: the largest size, sorted by stall, fitted to the width. */
+function printSummary(results: SweepResultsFile): void {
+  const { largest, header, rows } = headlineRows(results);
+  const { text, dropped } = fitTable(header, rows);
+  console.log(`\nseq_len ${largest}, batch ${results.options.batch}, stall per step in ms:\n${text}`);
+  if (dropped > 0) console.log(`(${dropped} columns did not fit the terminal; the CSV has every figure)`);
+  console.log(measuredVsProjected(results));
+}

@@ -1,0 +1,91 @@
+import { compareSamples } from '../stats/compare.js';
+import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
+import type { SweepRow } from '../sweep/sweep.js';
+import { formatMs, textTable } from './format.js';
+import type { SweepResultsFile } from './sweep-results.js';
+
+/** One row present in both runs: its two medians with their intervals, the ratio and the test's verdict. */
+export interface ComparisonRow {
+  key: string;
+  codec: string;
+  strategy: string;
+  seqLen: number;
+  a: SampleSummary;
+  b: SampleSummary;
+  /** b's median / a's median. */
+  ratio: number;
+  /** Two-sided Mann–Whitney U p-value of the two runs' step stalls. */
+  p: number;
+  /** '~' when the difference is not significant at alpha; else whether b is faster or slower than a. */
+  verdict: 'faster' | 'slower' | '~';
+}
+
+/** What compareResults found. */
+export interface Comparison {
+  alpha: number;
+  rows: ComparisonRow[];
+  onlyInA: string[];
+  onlyInB: string[];
+}
+
+/** The fields that make two rows the same configuration. */
+export function rowKey(row: Pick<SweepRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen'> & { report: { regime: string; measuredTp: number } }): string {
+  return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${row.batch}x${row.seqLen} tp=${row.report.measuredTp}`;
+}
+
+/** Compares every row present in both runs on its raw step stalls, benchstat-style. */
+export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepResultsFile, 'rows'>, alpha = 0.05): Comparison {
+  const inB = new Map(b.rows.map((row) => [rowKey(row), row]));
+  const inA = new Set(a.rows.map(rowKey));
+  const rows: ComparisonRow[] = [];
+  for (const rowA of a.rows) {
+    const key = rowKey(rowA);
+    const rowB = inB.get(key);
+    if (rowB === undefined) continue;
+    const test = compareSamples(rowA.report.samples.stall, rowB.report.samples.stall, alpha);
+    rows.push({
+      key,
+      codec: rowA.codec,
+      strategy: rowA.strategy,
+      seqLen: rowA.seqLen,
+      a: summarizeSamples(rowA.report.samples.stall),
+      b: summarizeSamples(rowB.report.samples.stall),
+      ratio: test.ratio,
+      p: test.p,
+      verdict: test.verdict,
+    });
+  }
+  return {
+    alpha,
+    rows,
+    onlyInA: a.rows.map(rowKey).filter((k) => !inB.has(k)),
+    onlyInB: b.rows.map(rowKey).filter((k) => !inA.has(k)),
+  };
+}
+
+/** Rows significantly slower in b by more than `percent`: what `--fail-above` fails on. */
+export function regressions(comparison: Comparison, percent: number): ComparisonRow[] {
+  return comparison.rows.filter((r) => r.verdict === 'slower' && (r.ratio - 1) * 100 > percent);
+}
+
+const interval = (s: SampleSummary): string => `${formatMs(s.p50)} [${formatMs(s.ci95[0])}, ${formatMs(s.ci95[1])}]`;
+
+const delta = (r: ComparisonRow): string => (r.verdict === '~' ? '~' : `${r.ratio >= 1 ? '+' : ''}${((r.ratio - 1) * 100).toFixed(1)}%`);
+
+/** The comparison as a plain-text table, benchstat's way: medians with 95% intervals, the change or '~', and p. */
+export function formatComparison(c: Comparison, names: { a: string; b: string }): string {
+  const table = textTable(
+    ['codec', 'strategy', 'seq_len', `${names.a} p50 ms [95% CI]`, `${names.b} p50 ms [95% CI]`, 'change', 'p', 'n', 'verdict'],
+    c.rows.map((r) => [r.codec, r.strategy, String(r.seqLen), interval(r.a), interval(r.b), delta(r), r.p < 0.001 ? '<0.001' : r.p.toFixed(3), `${r.a.n}+${r.b.n}`, r.verdict]),
+  );
+  const same = c.rows.filter((r) => r.verdict === '~').length;
+  const within10 = c.rows.filter((r) => r.verdict === '~' || Math.abs(r.ratio - 1) <= 0.1).length;
+  const lines = [
+    table,
+    '',
+    `${c.rows.length} rows in both: ${same} ~ (p ≥ ${c.alpha}), ${c.rows.filter((r) => r.verdict === 'faster').length} faster, ${c.rows.filter((r) => r.verdict === 'slower').length} slower; ${within10} (${((within10 / Math.max(1, c.rows.length)) * 100).toFixed(0)}%) either ~ or within ±10%.`,
+  ];
+  if (c.onlyInA.length > 0) lines.push(`only in ${names.a}: ${c.onlyInA.join('; ')}`);
+  if (c.onlyInB.length > 0) lines.push(`only in ${names.b}: ${c.onlyInB.join('; ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,34 @@
+/** How frames travel between the scheduler and its ranks. */
+export type TransportName = 'ipc';
+
+/** Every transport, in the order reports list them. */
+export const TRANSPORT_NAMES: readonly TransportName[] = ['ipc'];
+
+/** What a rank needs to reach the scheduler: plain data, handed to the rank process on its command line. */
+export interface TransportAddress {
+  transport: TransportName;
+  /** Where the scheduler publishes commands and steps. */
+  steps: string;
+  /** Where ranks send their answers. */
+  acks: string;
+}
+
+/** The scheduler's end: one send reaches every rank; answers come back one frame at a time. */
+export interface SchedulerTransport {
+  readonly name: TransportName;
+  readonly address: TransportAddress;
+  /** Queues one multipart message for every rank; resolves when the transport has taken it. */
+  send(frames: readonly Uint8Array[]): Promise<void>;
+  /** The next answer from any rank, or null when none came within timeoutMs. */
+  receive(timeoutMs: number): Promise<Uint8Array | null>;
+  /** Closes the sockets; safe to call twice. */
+  close(): void;
+}
+
+/** A rank's end: receives every message the scheduler sends and answers on its own channel. */
+export interface RankTransport {
+  /** The next multipart message, or null when the scheduler has been silent for the idle timeout. */
+  receive(): Promise<Uint8Array[] | null>;
+  send(frame: Uint8Array): Promise<void>;
+  close(): void;
+}

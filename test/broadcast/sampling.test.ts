@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { checkPlan, cursorOf, fixedPlan, rollingMedianSettled, runSampling, samplingDone, SAMPLING_PRESETS, stepsNeeded, warmupDone } from '../../src/broadcast/sampling.js';
+import { OptionsError } from '../../src/errors.js';
+import { arraySource } from '../../src/payload/stream.js';
+import { generateStepSequence } from '../../src/payload/sequence.js';
+
+const warm = { window: 3, tolerance: 0.05, minSteps: 6, maxSteps: 30, maxMs: 10_000 };
+
+describe('warm-up', () => {
+  it('settles when two consecutive window medians agree within the tolerance', () => {
+    // JIT-cold steps first, then steady.
+    expect(rollingMedianSettled([9, 8, 7, 2, 2.1, 2], warm)).toBe(false);
+    expect(rollingMedianSettled([9, 8, 7, 2, 2.1, 2, 2.02, 1.98, 2.05], warm)).toBe(true);
+    expect(warmupDone([9, 8, 7, 2, 2.1, 2, 2.02, 1.98, 2.05], 5, warm)).toEqual({ done: true, settled: true });
+  });
+
+  it('stops at its caps without claiming it settled, and before minSteps only when slow steps used up its time', () => {
+    const noisy = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 1 : 3) * (1 + i / 10));
+    expect(warmupDone(noisy, 5, warm)).toEqual({ done: true, settled: false });
+    expect(warmupDone([2, 2, 2, 2, 2], 5, warm).done).toBe(false);
+    expect(warmupDone([300, 290], 20_000, warm).done).toBe(false);
+    expect(warmupDone([300, 290, 295], 20_000, warm)).toEqual({ done: true, settled: false });
+  });
+});
+
+describe('sampling', () => {
+  it('stops at the wanted samples, or past the budget once the minimum is in', () => {
+    const plan = { ...SAMPLING_PRESETS.full };
+    expect(samplingDone(99, 100, plan)).toBe(false);
+    expect(samplingDone(100, 100, plan)).toBe(true);
+    expect(samplingDone(9, 1e9, plan)).toBe(false);
+    expect(samplingDone(10, plan.budgetMs, plan)).toBe(true);
+  });
+
+  it('asks for sources long enough that neither phase wraps', () => {
+    expect(stepsNeeded(SAMPLING_PRESETS.full)).toBe(Math.max(SAMPLING_PRESETS.full.samples, SAMPLING_PRESETS.full.warmup.maxSteps) + 1);
+  });
+
+  it('rejects plans that cannot run', () => {
+    expect(() => checkPlan({ ...fixedPlan(5, 1), minSamples: 6 })).toThrow(OptionsError);
+    expect(() => checkPlan({ ...fixedPlan(5, 1), budgetMs: 0 })).toThrow(/budgetMs/);
+  });
+
+  it('never samples a restart: a source that runs out starts again, and that step is counted, not measured', async () => {
+    const steps = generateStepSequence({ batch: 2, seqLen: 8, steps: 4, seed: 1, finishRate: 0 });
+    const seen: { stepId: number; restart: boolean }[] = [];
+    const outcome = await runSampling(
+      fixedPlan(7, 2),
+      cursorOf(arraySource(steps)),
+      async ({ payload, restart }) => {
+        seen.push({ stepId: payload.stepId, restart });
+        return { restart, stepId: payload.stepId };
+      },
+      () => 1,
+    );
+    // Warm-up: 0 (restart), 1, 2. Measured: rewound to 0 (restart), 1, 2, 3, 0 (restart), 1, 2, 3, 0 (restart), 1.
+    expect(seen.map((s) => `${s.stepId}${s.restart ? 'r' : ''}`)).toEqual(['0r', '1', '2', '0r', '1', '2', '3', '0r', '1', '2', '3', '0r', '1']);
+    expect(outcome.steps.map((s) => s.stepId)).toEqual([1, 2, 3, 1, 2, 3, 1]);
+    expect(outcome.restarts).toBe(2);
+    expect(outcome.warmup.steps).toBe(2);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { compareResults, formatComparison, regressions } from '../../src/report/compare.js';
+import type { SweepResultsFile } from '../../src/report/sweep-results.js';
+import { summarizeSamples } from '../../src/stats/summary.js';
+import type { SweepRow } from '../../src/sweep/sweep.js';
+
+/** A row whose only content that matters here is its raw stall samples. */
+function row(codec: string, seqLen: number, stall: number[]): SweepRow {
+  return {
+    runtime: 'node',
+    codec,
+    strategy: 'full',
+    transport: 'ipc',
+    batch: 64,
+    seqLen,
+    report: { regime: 'reused', measuredTp: 2, samples: { stall }, stall: summarizeSamples(stall) } as unknown as SweepRow['report'],
+    projections: [],
+    launches: [],
+    launchSpread: 0,
+  };
+}
+
+const steady = Array.from({ length: 100 }, (_, i) => 1 + ((i * 37) % 100) / 1000);
+const slower = steady.map((x) => x * 1.3);
+
+describe('compareResults', () => {
+  it('reports ~ on every row when a file is compared with itself', () => {
+    const a: Pick<SweepResultsFile, 'rows'> = { rows: [row('msgpack', 512, steady), row('cbor', 512, slower)] };
+    const c = compareResults(a, a);
+    expect(c.rows.map((r) => r.verdict)).toEqual(['~', '~']);
+    expect(c.rows.every((r) => r.ratio === 1 && r.p === 1)).toBe(true);
+    expect(c.onlyInA).toEqual([]);
+  });
+
+  it('calls a 30% shift on 100 samples slower or faster, and lists rows present in one file only', () => {
+    const a = { rows: [row('msgpack', 512, steady), row('json', 512, steady)] };
+    const b = { rows: [row('msgpack', 512, slower), row('v8', 512, steady)] };
+    const c = compareResults(a, b);
+    expect(c.rows).toHaveLength(1);
+    expect(c.rows[0]).toMatchObject({ codec: 'msgpack', verdict: 'slower' });
+    expect(c.rows[0]?.ratio).toBeCloseTo(1.3, 2);
+    expect(c.rows[0]?.p).toBeLessThan(0.001);
+    expect(c.onlyInA).toEqual(['node json full ipc reused 64x512 tp=2']);
+    expect(c.onlyInB).toEqual(['node v8 full ipc reused 64x512 tp=2']);
+    expect(compareResults(b, a).rows[0]?.verdict).toBe('faster');
+  });
+
+  it('fails above a threshold only on significant slowdowns larger than it', () => {
+    const c = compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, slower)] });
+    expect(regressions(c, 20)).toHaveLength(1);
+    expect(regressions(c, 40)).toHaveLength(0);
+    expect(regressions(compareResults({ rows: [row('msgpack', 512, slower)] }, { rows: [row('msgpack', 512, steady)] }), 1)).toHaveLength(0);
+  });
+
+  it('prints medians with intervals, the change and the share of rows that held', () => {
+    const text = formatComparison(compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, slower)] }), { a: 'A', b: 'B' });
+    expect(text).toMatch(/msgpack\s+full\s+512\s+1\.05\d? \[/);
+    expect(text).toMatch(/\+30\.\d%/);
+    expect(text).toMatch(/1 rows in both: 0 ~ .* 0 \(0%\) either ~ or within ±10%/);
+  });
+});

@@ -1,0 +1,32 @@
+import { fixedPlan } from '../../src/broadcast/sampling.js';
+import { collectRunContext } from '../../src/harness/context.js';
+import { SWEEP_SCHEMA_VERSION, type StoredSweepOptions, type SweepResultsFile } from '../../src/report/sweep-results.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+
+/** A small real sweep (in process unless told otherwise) wrapped as a results file, for report tests. */
+export async function smallResults(overrides: Partial<StoredSweepOptions> = {}): Promise<SweepResultsFile> {
+  const options: StoredSweepOptions = {
+    codecs: ['msgpack-boxed', 'msgpack'],
+    strategies: ['full', 'no-slots', 'delta'],
+    batch: 4,
+    seqLens: [64, 128],
+    projectTp: [4, 8],
+    stepMs: 20,
+    transport: 'none',
+    finishRate: 0,
+    sampling: fixedPlan(8, 2),
+    python: null,
+    ...overrides,
+  };
+  const outcome = await runSweep(options);
+  return {
+    schemaVersion: SWEEP_SCHEMA_VERSION,
+    kind: 'sweep',
+    context: { ...collectRunContext(), wallSeconds: 1, peakRssMiB: 100, peakRssNote: 'test', python: { unavailable: 'test' } },
+    options,
+    complete: outcome.complete,
+    rows: outcome.rows,
+    reference: outcome.reference,
+    timelines: outcome.timelines,
+  };
+}
