@@ -8,7 +8,8 @@ import { hasSection, replaceSection } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
 import { formatStallReport } from './stall-report.js';
 import { pickleSection, storySection, sweepTableSection } from './sweep-section.js';
-import { readLatestSweep } from './sweep-results.js';
+import { BASELINE_SCHEMA_VERSION, reproSection, type BaselinePointer } from './repro-section.js';
+import { checkSweep, readLatestSweep, SWEEP_SCHEMA_VERSION, type SweepResultsFile } from './sweep-results.js';
 
 /** Version of the stall example file's schema. */
 export const STALL_EXAMPLE_SCHEMA_VERSION = 2;
@@ -43,6 +44,7 @@ function blankReadme(): string {
     section('stall-example', 'One measureStall report'),
     section('codecs', 'Encode and decode in one process'),
     section('ipc', 'Broadcast to real rank processes'),
+    section('repro', 'Run to run'),
     '![stall per step vs seq_len](charts/stall-vs-seqlen.svg)\n',
   ].join('\n');
 }
@@ -59,6 +61,9 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
   const codecs = optional<CodecResultsFile>('codecs.json', CODEC_SCHEMA_VERSION, 'codec');
   const ipc = optional<IpcResultsFile>('ipc.json', IPC_SCHEMA_VERSION, 'broadcast');
   const example = optional<StallExampleFile>('stall-example.json', STALL_EXAMPLE_SCHEMA_VERSION, 'stall');
+  const baseline = optional<BaselinePointer>('baseline.json', BASELINE_SCHEMA_VERSION, 'baseline');
+  const earlier =
+    baseline === null ? null : checkSweep(readResultsFile<SweepResultsFile>(join(resultsDir, baseline.json), SWEEP_SCHEMA_VERSION, 'sweep'), join(resultsDir, baseline.json));
   const charts = await renderCharts(sweep);
   const sections: [string, string | null, string][] = [
     ['sweep', sweepTableSection(sweep, sweepPath), ''],
@@ -67,6 +72,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
     ['stall-example', example === null ? null : `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.report)}\n\`\`\``, 'stall-example.json'],
     ['codecs', codecs === null ? null : codecSection(codecs, join(resultsDir, 'codecs.json')), 'codecs.json'],
     ['ipc', ipc === null ? null : ipcSection(ipc, join(resultsDir, 'ipc.json')), 'ipc.json'],
+    ['repro', earlier === null || baseline === null ? null : reproSection(earlier, sweep, { a: join(resultsDir, baseline.json), b: sweepPath }), 'baseline.json'],
   ];
   let readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : blankReadme();
   const written: string[] = [];
