@@ -26,7 +26,8 @@ export const DTYPE_ARRAY: Readonly<Record<Dtype, NumericArrayConstructor>> = {
   float64: Float64Array,
 };
 
-const INT_RANGE: Readonly<Partial<Record<Dtype, readonly [number, number]>>> = {
+/** Smallest and largest value of each integer dtype. */
+export const INT_RANGE: Readonly<Record<Exclude<Dtype, 'float32' | 'float64'>, readonly [number, number]>> = {
   int8: [-128, 127],
   uint8: [0, 255],
   int16: [-32768, 32767],
@@ -64,7 +65,7 @@ export function isNumericArray(value: unknown): value is NumericArray {
 export function fitsDtype(value: number, dtype: Dtype): boolean {
   if (dtype === 'float64') return true;
   if (dtype === 'float32') return Object.is(Math.fround(value), value);
-  const range = INT_RANGE[dtype];
+  const range = INT_RANGE[dtype as keyof typeof INT_RANGE] as readonly [number, number] | undefined;
   return range !== undefined && Number.isInteger(value) && !Object.is(value, -0) && value >= range[0] && value <= range[1];
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DTYPE_ARRAY, DTYPES } from '../../src/message/dtypes.js';
+import { DTYPE_ARRAY, DTYPES, INT_RANGE } from '../../src/message/dtypes.js';
 import { itemPath, keyPath } from '../../src/message/paths.js';
 import { setField } from '../../src/message/record.js';
 import type { Dtype, MessageRecord, MessageValue, NumericArray } from '../../src/message/types.js';
@@ -8,15 +8,6 @@ import type { Dtype, MessageRecord, MessageValue, NumericArray } from '../../src
 class TypedLeaf {
   constructor(readonly variants: Readonly<Record<Dtype, NumericArray>>) {}
 }
-
-const INT_BOUNDS: Record<Exclude<Dtype, 'float32' | 'float64'>, [number, number]> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  int16: [-32768, 32767],
-  uint16: [0, 65535],
-  int32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
-};
 
 function arrayOf(dtype: Dtype): fc.Arbitrary<NumericArray> {
   const ctor = DTYPE_ARRAY[dtype];
@@ -27,7 +18,7 @@ function arrayOf(dtype: Dtype): fc.Arbitrary<NumericArray> {
       ? fc.oneof(fc.float(), special)
       : dtype === 'float64'
         ? fc.oneof(fc.double(), special)
-        : fc.integer({ min: INT_BOUNDS[dtype][0], max: INT_BOUNDS[dtype][1] });
+        : fc.integer({ min: INT_RANGE[dtype][0], max: INT_RANGE[dtype][1] });
   return fc.array(element, { maxLength: 12 }).map((values) => ctor.from(values));
 }
 

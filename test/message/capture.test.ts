@@ -1,25 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandWorks } from '../commands.js';
 import { loadMessages } from '../../src/message/load.js';
 import type { MessageRecord } from '../../src/message/types.js';
 
 const HELPER_DIR = new URL('../../python/', import.meta.url).pathname;
 
-function works(python: string, code: string): boolean {
-  try {
-    execFileSync(python, ['-c', code], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 // Debian's interpreter first: a pyenv python3 earlier on PATH may lack numpy.
 const candidates = ['/usr/bin/python3', 'python3'];
-const python = candidates.find((p) => works(p, 'import sys, json, dataclasses, array; assert sys.version_info >= (3, 8)'));
-const numpyPython = candidates.find((p) => works(p, 'import numpy'));
+const python = candidates.find((p) => commandWorks(p, ['-c', 'import sys, json, dataclasses, array; assert sys.version_info >= (3, 8)']));
+const numpyPython = candidates.find((p) => commandWorks(p, ['-c', 'import numpy']));
 const skipped = (what: string) => `${what} (skipped: no python3 ${what.includes('numpy') ? 'with numpy ' : ''}at ${candidates.join(' or ')})`;
 
 const folder = mkdtempSync(join(tmpdir(), 'stallbench-capture-'));

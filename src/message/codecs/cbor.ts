@@ -1,10 +1,10 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { decodeGuard, singleFrame } from '../../codecs/frames.js';
+import { encodeInFreshBuffer, type BufferedEncoder } from '../../codecs/fresh-buffer.js';
 import { messageByteBound } from '../size.js';
 import { checkBoxed, checkColumnar } from './check.js';
 import type { BoxedMessageCodec, ColumnarMessageCodec } from './types.js';
 
-const SCRATCH_BYTES = 8192;
 // Plain maps without cbor-x records or shared structures, so any CBOR decoder reads the frames.
 const STANDARD_OPTIONS = { useRecords: false, mapsAsObjects: true, pack: false } as const;
 
@@ -12,20 +12,14 @@ const STANDARD_OPTIONS = { useRecords: false, mapsAsObjects: true, pack: false }
 export function createCborMessageCodec(): ColumnarMessageCodec {
   const name = 'cbor';
   // cbor-x has useBuffer at runtime (encode.js) but leaves it out of its typings.
-  const encoder = new Encoder(STANDARD_OPTIONS) as Encoder & { useBuffer(buffer: Uint8Array): void };
+  const encoder = new Encoder(STANDARD_OPTIONS) as Encoder & BufferedEncoder;
   // copyBuffers: typed arrays own their memory whatever the alignment.
   const decoder = new Decoder({ ...STANDARD_OPTIONS, copyBuffers: true });
   return {
     name,
     form: 'columnar',
     description: 'CBOR map, typed arrays as RFC 8746 typed-array tags; one exact-size buffer per encode; decode copies arrays once',
-    encode: (message) => {
-      encoder.useBuffer(Buffer.allocUnsafeSlow(messageByteBound(message)));
-      const frame = encoder.encode(message);
-      // cbor-x's target buffer is shared by every Encoder; hand it a small one so later small encodes do not copy our size.
-      encoder.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
-      return [frame];
-    },
+    encode: (message) => [encodeInFreshBuffer(encoder, messageByteBound(message), () => encoder.encode(message))],
     decode: (frames) => decodeGuard(name, () => checkColumnar(name, decoder.decode(singleFrame(name, frames)))),
   };
 }

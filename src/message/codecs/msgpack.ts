@@ -1,5 +1,6 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { decodeGuard, singleFrame } from '../../codecs/frames.js';
+import { encodeInFreshBuffer } from '../../codecs/fresh-buffer.js';
 import { messageByteBound } from '../size.js';
 import { checkBoxed, checkColumnar } from './check.js';
 import type { BoxedMessageCodec, ColumnarMessageCodec } from './types.js';
@@ -15,7 +16,6 @@ export const TYPED_ARRAY_EXT = 0x74;
 /** msgpackr's kind byte of each dtype inside a TYPED_ARRAY_EXT payload. */
 export const TYPED_ARRAY_EXT_KIND = { int8: 0, uint8: 1, int16: 3, uint16: 4, int32: 5, uint32: 6, float32: 7, float64: 8 } as const;
 
-const SCRATCH_BYTES = 8192;
 const COLUMNAR_OPTIONS = { useRecords: false, moreTypes: true, mapsAsObjects: true } as const;
 // Plain maps and lists, no msgpackr records or extensions: any MessagePack library reads the frames.
 const BOXED_OPTIONS = { useRecords: false, moreTypes: false, mapsAsObjects: true } as const;
@@ -29,14 +29,7 @@ export function createMsgpackMessageCodec(): ColumnarMessageCodec {
     name,
     form: 'columnar',
     description: 'MessagePack map, typed arrays as ext 0x74 (kind byte + LE bytes); one exact-size buffer per encode; decode copies arrays once',
-    encode: (message) => {
-      // A fresh, unzeroed buffer of a bound on the size: no growth by doubling, no slice of a buffer the next encode reuses.
-      packr.useBuffer(Buffer.allocUnsafeSlow(messageByteBound(message)));
-      const frame = packr.pack(message);
-      // msgpackr's target buffer is shared by every Packr; hand it a small one so later small packs do not copy our size.
-      packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
-      return [frame];
-    },
+    encode: (message) => [encodeInFreshBuffer(packr, messageByteBound(message), () => packr.pack(message))],
     decode: (frames) => decodeGuard(name, () => checkColumnar(name, unpackr.unpack(singleFrame(name, frames)))),
   };
 }

@@ -1,6 +1,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { DecodeError } from '../../errors.js';
 import { bytesOf, decodeGuard, singleFrame } from '../../codecs/frames.js';
+import { encodeInFreshBuffer } from '../../codecs/fresh-buffer.js';
 import type { ShmBackendKind, ShmRegion } from '../../codecs/shm-region.js';
 import { align, checkSlotRef, createShmRing, type ShmRingOptions } from '../../codecs/shm-ring.js';
 import { DTYPE_ARRAY, DTYPES, numericArrayFromBytes } from '../dtypes.js';
@@ -17,8 +18,6 @@ export interface ShmMessageCodec extends ColumnarMessageCodec {
   /** Tells the writer this reader is done with the last message it decoded. */
   release(): void;
 }
-
-const SCRATCH_BYTES = 8192;
 
 /** The descriptor frame: ring slot, the envelope's structure (kinds, counts, keys, numbers, strings) and each column's dtype code and length. */
 interface Descriptor {
@@ -85,10 +84,7 @@ export function createShmMessageCodec(options: ShmRingOptions = {}): ShmMessageC
     for (const s of flat.keys) bound += 3 * s.length + 8;
     for (const s of flat.strings) bound += 3 * s.length + 8;
     // Packed into its own buffer: msgpackr's shared target may be whatever size another codec left it.
-    packr.useBuffer(Buffer.allocUnsafeSlow(bound));
-    const frame = packr.pack(descriptor);
-    packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
-    return [frame];
+    return [encodeInFreshBuffer(packr, bound, () => packr.pack(descriptor))];
   };
 
   const decode = (frame: Uint8Array): MessageRecord => {

@@ -8,45 +8,17 @@ import type { MessageCodec } from '../../../src/message/codecs/types.js';
 import { diffMessages } from '../../../src/message/equal.js';
 import { generateVllmStyleMessages } from '../../../src/message/generate.js';
 import { fromBoxedMessage } from '../../../src/message/boxed.js';
-import { findInvalid } from '../../../src/message/record.js';
-import { createPrng, type Prng } from '../../../src/payload/prng.js';
+import { findInvalid, messageDtypes } from '../../../src/message/record.js';
+import { createPrng } from '../../../src/payload/prng.js';
+import { CORRUPTIONS, corrupt } from '../../corrupt.js';
 import { messageArbitrary } from '../arbitraries.js';
-import { messageDtypes } from '../../../src/message/record.js';
 import type { BoxedMessageRecord, MessageRecord } from '../../../src/message/types.js';
 
 const CASES = Number(process.env.STALLBENCH_FUZZ_CASES ?? 400);
 const codecs: MessageCodec[] = [];
 afterAll(() => codecs.forEach((c) => c.dispose?.()));
 
-type Corruption = 'truncate' | 'flip' | 'random' | 'absurd-length' | 'frame-count';
 type Outcome = 'decode-error' | 'intact' | 'other-message';
-const KINDS: Corruption[] = ['truncate', 'flip', 'random', 'absurd-length', 'frame-count'];
-
-function corrupt(kind: Corruption, frames: Frames, prng: Prng): Uint8Array[] {
-  const frame = frames[0] ?? new Uint8Array(0);
-  // A copy in a buffer of its own: Buffer.prototype.slice would be a view into Node's shared pool.
-  const copy = Uint8Array.from(frame);
-  switch (kind) {
-    case 'truncate':
-      return [copy.subarray(0, prng.nextBelow(copy.byteLength))];
-    case 'flip':
-      for (let i = 1 + prng.nextBelow(8); i > 0; i--) {
-        const at = prng.nextBelow(copy.byteLength);
-        copy[at] = (copy[at] ?? 0) ^ (1 << prng.nextBelow(8));
-      }
-      return [copy];
-    case 'random':
-      return [Uint8Array.from({ length: prng.nextBelow(512) }, () => prng.nextBelow(256))];
-    case 'absurd-length': {
-      // A huge little- or big-endian length wherever a length prefix might sit.
-      const at = prng.nextBelow(Math.max(1, copy.byteLength - 3));
-      if (copy.byteLength >= 4) new DataView(copy.buffer).setUint32(at, prng.nextBelow(2) === 0 ? 0xfffffff0 : 0x7fffffff, prng.nextBelow(2) === 0);
-      return [copy];
-    }
-    case 'frame-count':
-      return prng.nextBelow(2) === 0 ? [] : [frame, frame];
-  }
-}
 
 /** Decodes corrupt frames: a DecodeError, the original message, or another well-formed message; anything else fails the test. */
 function outcomeOf(codec: MessageCodec, frames: Frames, original: MessageRecord): Outcome {
@@ -88,7 +60,7 @@ describe.each(listMessageCodecs())('%s on corrupt frames', (name) => {
       // Fresh frames each time: the ring codec reuses slots, and a stale descriptor is a different failure.
       const frames = encodeMessageWith(codec, messageInFormOf(codec, message));
       largestFrame = Math.max(largestFrame, frames[0]?.byteLength ?? 0);
-      const kind = KINDS[i % KINDS.length] ?? 'flip';
+      const kind = CORRUPTIONS[i % CORRUPTIONS.length] ?? 'flip';
       const before = process.memoryUsage().arrayBuffers;
       const outcome = outcomeOf(codec, corrupt(kind, frames, prng), message);
       worstGrowth = Math.max(worstGrowth, process.memoryUsage().arrayBuffers - before);

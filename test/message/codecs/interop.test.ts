@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandWorks } from '../../commands.js';
 import { toBoxedMessage } from '../../../src/message/boxed.js';
 import { createFlatbuffersMessageCodec } from '../../../src/message/codecs/flatbuffers.js';
 import { createMsgpackMessageCodec } from '../../../src/message/codecs/msgpack.js';
@@ -13,15 +14,7 @@ import type { MessageRecord, MessageValue } from '../../../src/message/types.js'
 
 // Readers from other implementations: Debian's python3-msgpack, protoc and flatc (.ci/run installs them).
 const PYTHON = '/usr/bin/python3';
-function has(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = { python: has(PYTHON, ['-c', 'import msgpack']), protoc: has('protoc', ['--version']), flatc: has('flatc', ['--version']) };
+const available = { python: commandWorks(PYTHON, ['-c', 'import msgpack']), protoc: commandWorks('protoc', ['--version']), flatc: commandWorks('flatc', ['--version']) };
 // In CI a missing reader is a failure, not a skip.
 const required = process.env.CI === 'true';
 
