@@ -44,9 +44,13 @@ function sniff(path: string, bytes: Uint8Array): MessageFileFormat {
 }
 
 async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw new MessageFileError(path, `cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  });
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) throw new MessageFileError(path, 'is not a regular file');
+    const { size } = info;
     if (size > maxBytes) throw new MessageFileError(path, `file of ${size} bytes exceeds maxBytes ${maxBytes}`);
     // Reads at most maxBytes + 1, so a file that grew since stat is caught without reading all of it.
     const buffer = Buffer.allocUnsafe(Math.min(size + 1, maxBytes + 1));

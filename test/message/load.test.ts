@@ -176,6 +176,11 @@ describe('loadMessages refuses bad input with the file, the place and the reason
     await expect(loadMessages(file('{}\n'), { maxMessages: 0 })).rejects.toThrow(OptionsError);
   });
 
+  it('a file that is missing or not a file', async () => {
+    expect((await refusal(join(folder, 'missing.jsonl'))).reason).toMatch(/cannot be read: ENOENT/);
+    expect((await refusal(folder)).reason).toBe('is not a regular file');
+  });
+
   it('an empty file, or one with only blank lines', async () => {
     expect((await refusal(file(''))).reason).toBe('holds no messages');
     expect((await refusal(file('\n  \n\n'))).reason).toBe('holds no messages');
