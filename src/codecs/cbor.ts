@@ -3,18 +3,18 @@ import { encodedByteBound } from '../payload/size.js';
 import type { BoxedCtxMeta } from '../payload/types.js';
 import { decodeGuard, singleFrame } from './frames.js';
 import { checkTypedFields } from './typed-fields.js';
+import { encodeIntoTarget, type BufferedEncoder } from './encode-target.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
 import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps without cbor-x records or shared structures, so any CBOR decoder reads the frames.
-const SCRATCH_BYTES = 8192;
 const STANDARD_OPTIONS = { useRecords: false, mapsAsObjects: true, pack: false } as const;
 
 /** CBOR of the columnar payload: arrays as RFC 8746 typed-array tags (int32/float32 little-endian); decode copies each array once. */
 export function createCborCodec(): ColumnarCodec {
   const name = 'cbor';
   // cbor-x has useBuffer at runtime (encode.js) but leaves it out of its typings.
-  const encoder = new Encoder(STANDARD_OPTIONS) as Encoder & { useBuffer(buffer: Uint8Array): void };
+  const encoder = new Encoder(STANDARD_OPTIONS) as Encoder & BufferedEncoder;
   // copyBuffers: typed arrays own their memory whatever the alignment, so decode cost does not depend on the header size.
   const decoder = new Decoder({ ...STANDARD_OPTIONS, copyBuffers: true });
   return {
@@ -22,14 +22,8 @@ export function createCborCodec(): ColumnarCodec {
     form: 'columnar',
     description: 'CBOR map, arrays as RFC 8746 typed-array tags; writes into one buffer sized up front; decode copies arrays once',
     allocation: 'caller',
-    encode: (payload, allocator = FRESH_ALLOCATOR) => {
-      // One unzeroed buffer of a bound's size (the encoder writes every byte it returns): no growth by doubling, no view into a buffer the next encode reuses.
-      encoder.useBuffer(allocator.allocate(encodedByteBound(payload)));
-      const frame = encoder.encode(payload);
-      // cbor-x's target buffer is shared by every Encoder; hand it a small one so later small encodes do not copy our size.
-      encoder.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
-      return [frame];
-    },
+    // The allocator's bytes are unzeroed: the encoder writes every byte it returns.
+    encode: (payload, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(encoder, allocator.allocate(encodedByteBound(payload)), () => encoder.encode(payload))],
     decode: (frames) => decodeGuard(name, () => checkTypedFields(name, decoder.decode(singleFrame(name, frames)))),
   };
 }

@@ -3,11 +3,11 @@ import { DecodeError } from '../errors.js';
 import { encodedByteBound } from '../payload/size.js';
 import { ARRAY_FIELDS, FIELD_DTYPE, type BoxedCtxMeta, type CtxMeta } from '../payload/types.js';
 import { bytesOf, copyInto, decodeGuard, singleFrame } from './frames.js';
+import { encodeIntoTarget } from './encode-target.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
 import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps, no msgpackr records or typed-array extensions: any MessagePack library can read the frames.
-const SCRATCH_BYTES = 8192;
 const STANDARD_OPTIONS = { useRecords: false, moreTypes: false, mapsAsObjects: true } as const;
 
 /** A map whose array fields are bin strings of little-endian bytes, as vLLM sends numpy buffers. */
@@ -45,14 +45,8 @@ export function createMsgpackCodec(): ColumnarCodec {
     form: 'columnar',
     description: 'MessagePack map, arrays as bin (LE bytes); writes into one buffer sized up front; decode copies arrays once',
     allocation: 'caller',
-    encode: (payload, allocator = FRESH_ALLOCATOR) => {
-      // One unzeroed buffer of a bound's size (the encoder writes every byte it returns): no growth by doubling, no slice of a buffer the next encode reuses.
-      packr.useBuffer(allocator.allocate(encodedByteBound(payload)));
-      const frame = packr.pack(toWire(payload));
-      // msgpackr's target buffer is shared by every Packr; hand it a small one so later small packs do not copy our size.
-      packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
-      return [frame];
-    },
+    // The allocator's bytes are unzeroed: the encoder writes every byte it returns.
+    encode: (payload, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(packr, allocator.allocate(encodedByteBound(payload)), () => packr.pack(toWire(payload)))],
     decode: (frames) => decodeGuard(name, () => fromByteFields(name, unpackr.unpack(singleFrame(name, frames)))),
   };
 }

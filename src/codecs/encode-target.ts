@@ -1,0 +1,17 @@
+/** An encoder whose target buffer can be swapped: msgpackr's Packr and cbor-x's Encoder, each of which shares one target per library. */
+export interface BufferedEncoder {
+  useBuffer(buffer: Uint8Array): void;
+}
+
+const SCRATCH_BYTES = 8192;
+
+/**
+ * Runs `encode` with `target` as the library's buffer (sized from a bound: no growth by doubling), then leaves the
+ * library a small scratch buffer of its own, so a later encode never writes into bytes a caller still holds.
+ */
+export function encodeIntoTarget<T>(encoder: BufferedEncoder, target: Buffer, encode: () => T): T {
+  encoder.useBuffer(target);
+  const frame = encode();
+  encoder.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
+  return frame;
+}
