@@ -1,3 +1,5 @@
+import type { FrameLease } from '../codecs/frame-pool.js';
+
 /** How frames travel between the scheduler and its ranks. */
 export type TransportName = 'ipc';
 
@@ -17,6 +19,11 @@ export interface TransportAddress {
 export interface SchedulerTransport {
   readonly name: TransportName;
   readonly address: TransportAddress;
+  /**
+   * Memory inside the transport's own send buffer for the next message, where it has one (a shared-memory slot): a
+   * codec that writes its frames there is sent without a copy. Null or absent: the session's pool or fresh memory.
+   */
+  lease?(): FrameLease | null;
   /** Queues one multipart message for every rank; resolves when the transport has taken it. */
   send(frames: readonly Uint8Array[]): Promise<void>;
   /** The next answer from any rank, or null when none came within timeoutMs. */
