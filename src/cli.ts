@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The stallbench command: dispatches to a subcommand (the sweep by default). The only module tree that prints or exits.
 import { ReportError } from './report/readme-sections.js';
+import { CodecModuleError } from './codecs/module.js';
+import { MessageFileError } from './message/errors.js';
+import { CodecMismatchError } from './model/gate.js';
 import { isUsageError } from './cli/args.js';
 import { codecsCommand, CODECS_HELP } from './cli/codecs.js';
 import { compareCommand, COMPARE_HELP } from './cli/compare.js';
@@ -40,8 +43,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     return command !== null ? await command.run(rest) : await sweepCommand(argv);
   } catch (error) {
-    const usage = isUsageError(error) || (first === 'compare' && error instanceof ReportError);
-    if (usage || error instanceof ReportError) {
+    const usage = isUsageError(error) || error instanceof CodecModuleError || error instanceof MessageFileError || (first === 'compare' && error instanceof ReportError);
+    if (usage || error instanceof ReportError || error instanceof CodecMismatchError) {
       // One line, whatever the parser wrote: scripts read the first line of stderr.
       console.error(`stallbench${named ? ` ${first}` : ''}: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')}`);
       return usage ? 2 : 1;

@@ -13,6 +13,8 @@ const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], {
 const folder = mkdtempSync(join(tmpdir(), 'stallbench-cli-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/codecs/${name}`, import.meta.url));
+
 describe('stallbench command', () => {
   it.each(['--help', 'sweep --help', 'report --help', 'compare --help', 'codecs --help', 'ipc --help', 'stall --help'])('prints usage for %s', (args) => {
     const r = run(...args.split(' '));
@@ -80,5 +82,45 @@ describe('stallbench command', () => {
     expect(r.stdout).toMatch(/regenerated sweep, story, pickle/);
     expect(r.stdout).toMatch(/left as they were: stall-example .*codecs .*ipc/);
     expect(readFileSync(readme, 'utf8')).toContain('| msgpack-boxed | full |');
+  });
+
+  it.each([
+    [['--codecs', 'msgpack,./no/such/codec.mjs'], /codec module .*codec\.mjs: did not load/],
+    [['stall', '--codec', fixture('takes-builtin-name.mjs')], /named 'msgpack', which is a built-in codec/],
+    [['--codecs', fixture('no-default.mjs')], /no default export/],
+  ])('refuses a codec module that cannot be used, %j, in one line with exit 2 before any rank starts', (args, message) => {
+    const r = run(...args, '--out', join(folder, 'never'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('stops a corrupting codec module before timing: CodecMismatchError in one line, exit 1', () => {
+    const r = run('stall', '--codec', fixture('corrupting.mjs'), '--seq-len', '64', '--batch', '4', '--quick');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/corrupting does not round-trip step 0: blockTables\[3\]/);
+  });
+
+  it('measures a user codec module and a captured message file from the command line', () => {
+    const out = join(folder, 'own');
+    const r = run('--quick', '--no-python', '--codecs', `msgpack,${fixture('json-frames.mjs')}`, '--strategies', 'full', '--seq-lens', '64', '--out', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/json-frames\s+full/);
+    const messages = join(folder, 'steps.jsonl');
+    writeFileSync(messages, Array.from({ length: 12 }, (_, i) => JSON.stringify({ step: i, req_ids: ['a', 'b'], new_block_ids: [100 + i, 200 + i], temperature: 0.7 })).join('\n'));
+    const m = run('--quick', '--codecs', 'msgpack,cbor', '--messages', messages, '--out', join(folder, 'captured'));
+    expect(m.status).toBe(0);
+    expect(m.stdout).toMatch(/msgpack\s+delta/);
+    expect(readFileSync(join(folder, 'captured', 'charts', 'stall-by-codec.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('names the file and the line of a malformed captured message, exit 2', () => {
+    const bad = join(folder, 'bad.jsonl');
+    writeFileSync(bad, '{"step": 0, "ids": [1, 2]}\n{"step": 1, "ids": [1, 2\n');
+    const r = run('--quick', '--messages', bad, '--out', join(folder, 'never'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad\.jsonl:2: malformed JSON/);
   });
 });

@@ -1,4 +1,5 @@
 import { Packr, Unpackr } from 'msgpackr';
+import type { KindSpec } from '../kind/types.js';
 import type { StrategyName } from '../strategies/types.js';
 import type { FaultInjection } from './faults.js';
 
@@ -6,6 +7,9 @@ import type { FaultInjection } from './faults.js';
 export interface RankConfiguration {
   /** Numbers configurations within a session, so answers to an old one are never taken for the current one. */
   id: number;
+  /** Which messages the steps carry. */
+  kind: KindSpec;
+  /** A built-in codec's name, or the absolute path of a codec module the rank imports. */
   codec: string;
   strategy: StrategyName;
   /** Readers of the shm codec's ring: the ranks of the session. */

@@ -1,11 +1,7 @@
 // Entry point of ranks 1..tp-1: take a configuration, then receive each step, decode, convert, derive, check, answer.
-import { asColumnar } from '../codecs/form.js';
-import { createCodec } from '../codecs/registry.js';
-import { createShmCodec } from '../codecs/shm.js';
-import type { Codec } from '../codecs/types.js';
-import { fingerprint } from '../payload/fingerprint.js';
-import { createRankSide } from '../strategies/strategies.js';
-import type { RankSide } from '../strategies/types.js';
+import type { AnyCodec } from '../codecs/types.js';
+import { kindOf } from '../kind/from-spec.js';
+import type { PayloadKind } from '../kind/types.js';
 import { connectRankTransport } from '../transport/open.js';
 import type { TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
@@ -21,13 +17,15 @@ export interface RankStart {
 
 interface Configured {
   config: RankConfiguration;
-  codec: Codec;
-  side: RankSide;
+  kind: PayloadKind<unknown>;
+  codec: AnyCodec;
+  side: { apply(wire: unknown): unknown; reset(): void };
 }
 
-function configure(rank: number, config: RankConfiguration): Configured {
-  const codec = config.codec === 'shm' ? createShmCodec({ readerIndex: rank - 1 }) : createCodec(config.codec);
-  return { config, codec, side: createRankSide(config.strategy) };
+async function configure(rank: number, config: RankConfiguration): Promise<Configured> {
+  const kind = kindOf(config.kind);
+  const codec = await kind.createCodec(config.codec, { readerIndex: rank - 1 });
+  return { config, kind, codec, side: kind.rankSide(config.strategy) };
 }
 
 const minorFaults = (): number => process.resourceUsage().minorPageFault;
@@ -59,7 +57,7 @@ async function main(start: RankStart): Promise<void> {
         current = null;
         let error: string | null = null;
         try {
-          current = configure(start.rank, config);
+          current = await configure(start.rank, config);
         } catch (e) {
           error = e instanceof Error ? e.message : String(e);
         }
@@ -74,7 +72,7 @@ async function main(start: RankStart): Promise<void> {
         if (fault.kind === 'kill') process.kill(process.pid, 'SIGKILL');
         if (fault.kind === 'hang') await new Promise(() => setInterval(() => undefined, 1000));
       }
-      const { codec, side } = current;
+      const { kind, codec, side } = current;
       let decodedNs = receivedNs;
       let convertedNs = receivedNs;
       let readyNs = receivedNs;
@@ -85,12 +83,12 @@ async function main(start: RankStart): Promise<void> {
         const decoded = codec.decode(frames.slice(1));
         decodedNs = nowNs();
         // Boxed codecs hand back lists; the rank needs arrays before it can launch, so the conversion is timed.
-        const wire = asColumnar(codec, decoded);
+        const wire = kind.toColumnar(codec, decoded);
         convertedNs = nowNs();
         const view = side.apply(wire);
         readyNs = nowNs();
         // Checked after the clock stops: verification is the test's cost, not the engine's.
-        if (typeof command.check === 'string' && command.check !== '') verified = fingerprint(view) === command.check;
+        if (typeof command.check === 'string' && command.check !== '') verified = kind.fingerprint(view) === command.check;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }

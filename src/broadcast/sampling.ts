@@ -25,6 +25,11 @@ export interface SamplingPlan {
   minSamples: number;
   /** Once measuring has taken this long (ms) and minSamples are in, it stops. */
   budgetMs: number;
+  /**
+   * Blocks the measured steps are split into when several configurations are measured together (a sweep): each
+   * configuration's blocks are spread over the whole run, so a slow minute of a shared machine lands on every row alike.
+   */
+  blocks: number;
   warmup: WarmupPlan;
 }
 
@@ -34,6 +39,7 @@ export function fixedPlan(steps: number, warmup: number): SamplingPlan {
     samples: steps,
     minSamples: steps,
     budgetMs: Number.POSITIVE_INFINITY,
+    blocks: 1,
     warmup: { window: Math.max(1, warmup), tolerance: Number.POSITIVE_INFINITY, minSteps: warmup, maxSteps: warmup, maxMs: Number.POSITIVE_INFINITY },
   };
 }
@@ -42,6 +48,7 @@ export function fixedPlan(steps: number, warmup: number): SamplingPlan {
 export function checkPlan(plan: SamplingPlan): SamplingPlan {
   requireInt('samples', plan.samples, 1, 1_000_000);
   requireInt('minSamples', plan.minSamples, 1, plan.samples);
+  requireInt('blocks', plan.blocks, 1, plan.samples);
   requireInt('warmup.window', plan.warmup.window, 1, 100_000);
   requireInt('warmup.minSteps', plan.warmup.minSteps, 0, 1_000_000);
   requireInt('warmup.maxSteps', plan.warmup.maxSteps, plan.warmup.minSteps, 1_000_000);
@@ -78,20 +85,17 @@ export function warmupDone(stalls: readonly number[], elapsedMs: number, plan: W
   return { done: settled || steps >= plan.maxSteps, settled };
 }
 
-/** Whether measuring is over after `samples` steps and this much time. */
-export function samplingDone(samples: number, elapsedMs: number, plan: SamplingPlan): boolean {
-  return samples >= plan.samples || (samples >= plan.minSamples && elapsedMs >= plan.budgetMs);
-}
-
 /** Steps of a source in order, restarting it when it runs out; every first step after a (re)start is flagged. */
-export interface StepCursor {
-  next(): { payload: CtxMeta; restart: boolean };
+export interface StepCursor<P = CtxMeta> {
+  next(): { payload: P; restart: boolean };
   /** Starts the source again: the next step is step 0, flagged as a restart. */
   rewind(): void;
+  /** Flags the next step as a restart without moving: the ranks lost their state (a new configuration). */
+  restartHere(): void;
 }
 
 /** A cursor over `source`. */
-export function cursorOf(source: StepSource): StepCursor {
+export function cursorOf<P>(source: StepSource<P>): StepCursor<P> {
   let iterator = source.open();
   let restart = true;
   return {
@@ -111,66 +115,130 @@ export function cursorOf(source: StepSource): StepCursor {
       iterator = source.open();
       restart = true;
     },
+    restartHere: () => {
+      restart = true;
+    },
   };
 }
 
-/** What a sampling loop produced. */
-export interface SamplingOutcome<T> {
+/** How warm-up ended. */
+export interface WarmupOutcome {
+  steps: number;
+  settled: boolean;
+  ms: number;
+}
+
+/** One block of measured steps. */
+export interface BlockOptions {
+  /** Measured steps wanted from this block. */
+  want: number;
+  /** Once the block has measured this long (ms) and taken minTake, it stops. */
+  budgetMs: number;
+  /** Fewest measured steps in this block, even past its budget. */
+  minTake: number;
+}
+
+/** What a block measured. */
+export interface BlockOutcome<T> {
   steps: T[];
-  warmup: { steps: number; settled: boolean; ms: number };
-  /** Restarts inside the measured phase (the source ran out); their steps are not in `steps`. */
+  /** Restarts inside the block after its first step (the source ran out); their steps are not in `steps`. */
   restarts: number;
+  /** Unmeasured steps the block began with: the restart after a new configuration, which also re-warms the caches. */
+  rewarmSteps: number;
 }
 
 const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
 
+/** Runs steps from a cursor: warm-up until the rolling median settles, and blocks of measured steps. */
+export interface SamplingDriver<T> {
+  warmUp(plan: WarmupPlan): Promise<WarmupOutcome>;
+  block(options: BlockOptions): Promise<BlockOutcome<T>>;
+}
+
 /**
- * Warms up until the rolling median of the stall settles (or a cap), then rewinds the source and measures until the
- * plan is met. Restart steps are run but never sampled: a wrapped delta resends every table and is a different event.
+ * A driver over `runStep`. Restart steps are run but never sampled: a wrapped delta resends every table and is a
+ * different event; a block begins with one (and re-warm steps) whenever the ranks were configured anew before it.
  */
-export async function runSampling<T extends { restart: boolean }>(
+export function samplingDriver<T extends { restart: boolean }, P>(
+  cursor: StepCursor<P>,
+  runStep: (step: { payload: P; restart: boolean }) => Promise<T>,
+  stallOf: (step: T) => number,
+): SamplingDriver<T> {
+  return {
+    warmUp: async (plan) => {
+      const start = process.hrtime.bigint();
+      const stalls: number[] = [];
+      let warm = warmupDone(stalls, 0, plan);
+      while (!warm.done) {
+        const record = await runStep(cursor.next());
+        if (!record.restart) stalls.push(stallOf(record));
+        warm = warmupDone(stalls, elapsedMs(start), plan);
+      }
+      return { steps: stalls.length, settled: warm.settled, ms: elapsedMs(start) };
+    },
+    block: async ({ want, budgetMs, minTake }) => {
+      let rewarmSteps = 0;
+      let first = await runStep(cursor.next());
+      // A block that begins with a restart (a new configuration) is not sampled from that step.
+      while (first.restart) {
+        rewarmSteps++;
+        first = await runStep(cursor.next());
+      }
+      const steps: T[] = [first];
+      let restarts = 0;
+      const start = process.hrtime.bigint();
+      while (steps.length < want && !(steps.length >= minTake && elapsedMs(start) >= budgetMs)) {
+        const record = await runStep(cursor.next());
+        if (record.restart) restarts++;
+        else steps.push(record);
+      }
+      return { steps, restarts, rewarmSteps };
+    },
+  };
+}
+
+/** What a single-block sampling run produced. */
+export interface SamplingOutcome<T> {
+  steps: T[];
+  warmup: WarmupOutcome;
+  /** Restarts inside the measured phase (the source ran out); their steps are not in `steps`. */
+  restarts: number;
+}
+
+/**
+ * Warms up until the rolling median of the stall settles (or a cap), then rewinds the source and measures one block
+ * until the plan is met; the measured steps start the sequence again, so what they carry does not depend on warm-up.
+ */
+export async function runSampling<T extends { restart: boolean }, P>(
   plan: SamplingPlan,
-  cursor: StepCursor,
-  runStep: (step: { payload: CtxMeta; restart: boolean }) => Promise<T>,
+  cursor: StepCursor<P>,
+  runStep: (step: { payload: P; restart: boolean }) => Promise<T>,
   stallOf: (step: T) => number,
 ): Promise<SamplingOutcome<T>> {
   checkPlan(plan);
-  const warmupStart = process.hrtime.bigint();
-  const warmStalls: number[] = [];
-  let warm = warmupDone(warmStalls, 0, plan.warmup);
-  while (!warm.done) {
-    const record = await runStep(cursor.next());
-    if (!record.restart) warmStalls.push(stallOf(record));
-    warm = warmupDone(warmStalls, elapsedMs(warmupStart), plan.warmup);
-  }
-  const warmupMs = elapsedMs(warmupStart);
-  // The measured steps start the sequence again, so what they carry does not depend on how long warm-up took.
+  const driver = samplingDriver(cursor, runStep, stallOf);
+  const warmup = await driver.warmUp(plan.warmup);
   cursor.rewind();
-  const steps: T[] = [];
-  let restarts = 0;
-  const measureStart = process.hrtime.bigint();
-  while (!samplingDone(steps.length, elapsedMs(measureStart), plan)) {
-    const record = await runStep(cursor.next());
-    if (!record.restart) steps.push(record);
-    else if (steps.length > 0) restarts++;
-  }
-  return { steps, warmup: { steps: warmStalls.length, settled: warm.settled, ms: warmupMs }, restarts };
+  const block = await driver.block({ want: plan.samples, budgetMs: plan.budgetMs, minTake: plan.minSamples });
+  return { steps: block.steps, warmup, restarts: block.restarts };
 }
 
 /** The sampling plans the sweep and measureStall offer by name. */
 export const SAMPLING_PRESETS = {
-  /** At least 100 measured steps, unless a configuration's steps are so slow that 2.5 s of measuring holds fewer (never under 10). */
+  /** At least 100 measured steps in 10 blocks, unless a configuration's steps are so slow that 2.5 s of measuring holds fewer (never under 10). */
   full: {
     samples: 100,
     minSamples: 10,
     budgetMs: 2500,
-    warmup: { window: 10, tolerance: 0.05, minSteps: 20, maxSteps: 200, maxMs: 1500 },
+    blocks: 10,
+    warmup: { window: 10, tolerance: 0.05, minSteps: 20, maxSteps: 200, maxMs: 1000 },
   },
-  /** For smoke runs: 30 steps, or what 0.4 s holds (never under 5). */
+  /** For smoke runs: 30 steps in 3 blocks, or what 0.4 s holds (never under 5). */
   quick: {
     samples: 30,
     minSamples: 5,
     budgetMs: 400,
+    blocks: 3,
     warmup: { window: 5, tolerance: 0.1, minSteps: 5, maxSteps: 40, maxMs: 300 },
   },
 } as const satisfies Record<string, SamplingPlan>;
@@ -178,7 +246,20 @@ export const SAMPLING_PRESETS = {
 /** Name of a sampling preset. */
 export type SamplingPresetName = keyof typeof SAMPLING_PRESETS;
 
-/** Steps a source must hold so that neither warm-up nor the measured steps of `plan` wrap around. */
+/** Steps a source must hold so that neither warm-up nor the measured steps of `plan` wrap around (each block restarts on one). */
 export function stepsNeeded(plan: SamplingPlan): number {
-  return Math.max(plan.samples, plan.warmup.maxSteps) + 1;
+  return Math.max(plan.samples + plan.blocks, plan.warmup.maxSteps) + 1;
+}
+
+/** How many steps a configuration's next block asks for, spreading what is left over the blocks that are left. */
+export function nextBlock(plan: SamplingPlan, done: { samples: number; measuredMs: number; blocks: number }): BlockOptions | null {
+  const left = plan.blocks - done.blocks;
+  const enough = done.samples >= plan.samples || (done.samples >= plan.minSamples && done.measuredMs >= plan.budgetMs);
+  if (enough) return null;
+  const blocksLeft = Math.max(1, left);
+  return {
+    want: Math.ceil((plan.samples - done.samples) / blocksLeft),
+    budgetMs: Math.max(0, plan.budgetMs - done.measuredMs) / blocksLeft,
+    minTake: Math.max(1, Math.ceil((plan.minSamples - done.samples) / blocksLeft)),
+  };
 }

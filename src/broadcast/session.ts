@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { encodeWith, inFormOf } from '../codecs/form.js';
-import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
-import { createCodec } from '../codecs/registry.js';
-import { createShmCodec } from '../codecs/shm.js';
+import { createFramePool, FRESH_ALLOCATOR, type FramePool } from '../codecs/frame-pool.js';
 import type { ShmBackendKind } from '../codecs/shm-region.js';
-import type { Codec } from '../codecs/types.js';
+import type { AnyCodec } from '../codecs/types.js';
+import { CTX_META_KIND } from '../kind/ctx-meta.js';
+import type { PayloadKind } from '../kind/types.js';
 import { requireInt } from '../options.js';
-import { fingerprint } from '../payload/fingerprint.js';
-import { payloadByteLength } from '../payload/size.js';
 import type { StepSource } from '../payload/stream.js';
-import type { CtxMeta } from '../payload/types.js';
-import { createSchedulerSide, stepView } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
 import { openSchedulerTransport } from '../transport/open.js';
 import { createRunDir, type RunDir } from '../transport/run-dir.js';
@@ -21,7 +16,7 @@ import type { FaultInjection } from './faults.js';
 import { interruption, type Interruption } from './interrupt.js';
 import { nowNs, packControl, unpackControl, type Ack, type Command, type RankConfiguration } from './protocol.js';
 import { spawnRanks, type Ranks } from './ranks.js';
-import { checkPlan, cursorOf, runSampling, type SamplingPlan } from './sampling.js';
+import { checkPlan, cursorOf, samplingDriver, type BlockOptions, type BlockOutcome, type SamplingPlan, type WarmupOutcome, type WarmupPlan } from './sampling.js';
 
 /** Options of openRankSession. */
 export interface SessionOptions {
@@ -42,12 +37,14 @@ export type AllocationRegime = 'reused' | 'fresh';
 
 /** One configuration to measure on the session's ranks. */
 export interface MeasureRun {
-  /** Registered codec name; ranks build their own instance. */
+  /** A built-in codec's name or a codec module's path; ranks build their own instance. */
   codec: string;
+  /** Which messages the steps carry. @default the scheduler's CtxMeta */
+  kind?: PayloadKind<unknown>;
   /** What goes on the wire; each rank rebuilds its step view and that work counts in the stall. @default 'full' */
   strategy: StrategyName;
   /** The steps, in order; when they run out, the source restarts (a labelled restart, never a sample). */
-  source: StepSource;
+  source: StepSource<unknown>;
   /** 'reused': encode into pooled buffers, recycled once every rank holds the step; 'fresh': new memory per message. @default 'reused' */
   regime?: AllocationRegime;
   plan: SamplingPlan;
@@ -102,6 +99,26 @@ export interface Measurement {
   rejectedFrames: number;
 }
 
+/** A configuration started on a session (or in process): warm-up and blocks of measured steps, on demand. */
+export interface ActiveRun {
+  /** The name the codec gives itself. */
+  readonly codec: string;
+  readonly strategy: StrategyName;
+  /** The form the codec takes and returns. */
+  readonly form: AnyCodec['form'];
+  /** The regime that runs: 'fresh' whenever the codec's library allocates its own output. */
+  readonly regime: AllocationRegime;
+  readonly shmBackend: ShmBackendKind | null;
+  /** Answers without the run token seen since the run started. */
+  readonly rejectedFrames: number;
+  warmUp(plan: WarmupPlan): Promise<WarmupOutcome>;
+  block(options: BlockOptions): Promise<BlockOutcome<StepRecord>>;
+  /** Starts the step source again: the next step is its first, a labelled restart. */
+  rewind(): void;
+  /** Frees the run's codec and buffers between blocks; its next block configures the ranks again. */
+  suspend(): void;
+}
+
 /** Live rank processes that measure one configuration after another. */
 export interface RankSession {
   readonly tp: number;
@@ -113,7 +130,12 @@ export interface RankSession {
   readonly runDir: string;
   /** Small-message round trips rank 0 → every rank → rank 0, ms each: the transport's own latency. */
   pingRoundTrips(count: number): Promise<number[]>;
-  /** Configures the ranks, warms up until the rolling median settles, then measures the plan's steps. */
+  /**
+   * Starts a configuration without running anything: its warm-up and blocks run when asked, each configuring the
+   * ranks first if another run held them, so a sweep can interleave blocks of many configurations.
+   */
+  start(run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun>;
+  /** Configures the ranks, warms up until the rolling median settles, then measures the plan's steps in one block. */
   measure(run: MeasureRun): Promise<Measurement>;
   /** Stops the ranks and removes everything the session made. */
   close(): Promise<void>;
@@ -124,17 +146,13 @@ const START_TIMEOUT_MS = 60_000;
 const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 /** The regime that runs: 'reused' only where the codec writes into the memory it is given. */
-export function regimeFor(codec: Codec, wanted: AllocationRegime): AllocationRegime {
+export function regimeFor(codec: AnyCodec, wanted: AllocationRegime): AllocationRegime {
   return wanted === 'reused' && codec.allocation === 'caller' ? 'reused' : 'fresh';
 }
 
 /** Which shared-memory backend a codec uses, for codecs that have one. */
-export function shmBackendOf(codec: Codec): ShmBackendKind | null {
+export function shmBackendOf(codec: AnyCodec): ShmBackendKind | null {
   return 'backend' in codec ? (codec.backend as ShmBackendKind) : null;
-}
-
-function schedulerCodec(name: string, readers: number): Codec {
-  return name === 'shm' ? createShmCodec({ readers }) : createCodec(name);
 }
 
 /** Starts ranks 1..tp-1 as child processes and completes the handshake; measure() then reuses them. */
@@ -152,7 +170,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   let answerTimeoutMs = timeoutMs;
   let closed = false;
   // The codec of the configuration in flight: a signal ends the process before measure's finally runs, so teardown disposes it.
-  let active: Codec | null = null;
+  let active: AnyCodec | null = null;
   const tearDown = (): void => {
     if (closed) return;
     closed = true;
@@ -241,87 +259,116 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     return out;
   };
 
-  const measure = async (run: MeasureRun): Promise<Measurement> => {
-    const plan = checkPlan(run.plan);
+  // The run whose configuration the ranks hold now; starting a block of another run configures them again.
+  let liveRun: { suspend(): void } | null = null;
+
+  const start = async (run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun> => {
     const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
-    const id = ++configId;
-    const rejectedBefore = rejected;
-    const codec = schedulerCodec(run.codec, tp - 1);
-    active = codec;
-    const regime = regimeFor(codec, run.regime ?? 'reused');
-    const pool = createFramePool();
-    try {
-      const config: RankConfiguration = { id, codec: run.codec, strategy: run.strategy, readers: tp - 1, fault: run.fault ?? null };
+    const kind = run.kind ?? (CTX_META_KIND as PayloadKind<unknown>);
+    const cursor = cursorOf(run.source);
+    const scheduler = kind.schedulerSide(run.strategy);
+    const fault = run.fault;
+    const recent: Uint8Array[][] = [];
+    const rejectedAtStart = rejected;
+    // Made here once to learn what the codec is; each activation makes its own, which suspend() disposes.
+    const probe = await kind.createCodec(run.codec, { readers: tp - 1 });
+    const name = probe.name;
+    const regime = regimeFor(probe, run.regime ?? 'reused');
+    const shmBackend = shmBackendOf(probe);
+    const form = probe.form;
+    probe.dispose?.();
+    let held: { id: number; codec: AnyCodec; pool: FramePool } | null = null;
+    let stepIndex = 0;
+    const self = {
+      suspend: (): void => {
+        if (held === null) return;
+        held.codec.dispose?.();
+        if (active === held.codec) active = null;
+        held = null;
+        if (liveRun === self) liveRun = null;
+      },
+    };
+    const activate = async (): Promise<{ id: number; codec: AnyCodec; pool: FramePool }> => {
+      if (held !== null && liveRun === self) return held;
+      liveRun?.suspend();
+      const id = ++configId;
+      const codec = await kind.createCodec(run.codec, { readers: tp - 1 });
+      held = { id, codec, pool: createFramePool() };
+      active = codec;
+      liveRun = self;
+      const config: RankConfiguration = { id, kind: kind.spec, codec: run.codec, strategy: run.strategy, readers: tp - 1, fault: fault ?? null };
       await send({ kind: 'configure', token, config });
       await collect('configured', id, -1);
+      // The ranks start this configuration with no strategy state: the next step starts a sequence.
+      cursor.restartHere();
+      return held;
+    };
 
-      const scheduler = createSchedulerSide(run.strategy);
-      let stepIndex = 0;
-      const recent: Uint8Array[][] = [];
-      const fault = run.fault;
-
-      /** Runs one step on every rank and returns its record. */
-      const runStep = async ({ payload, restart }: { payload: CtxMeta; restart: boolean }): Promise<StepRecord> => {
-        const step = stepIndex++;
-        live.setStep(step);
-        // The strategy's bookkeeping, the codec's input form and the check are the scheduler's or the test's work, not the stall.
-        const wire = scheduler.wire(payload, restart);
-        const input = inFormOf(codec, wire);
-        const verify = verifyEvery > 0 && step % verifyEvery === 0;
-        const header = packControl({ kind: 'step', token, config: id, step, restart, check: verify ? fingerprint(stepView(payload)) : '' });
-        const lease = regime === 'reused' ? pool.lease() : null;
-        const faultsBefore = minorFaults();
-        const startNs = nowNs();
-        let frames = encodeWith(codec, input, lease ?? FRESH_ALLOCATOR);
-        const encodedNs = nowNs();
-        if (fault?.kind === 'stale-descriptor') {
-          // Copies kept for the fault only: pooled buffers are reused, and the fault needs the old bytes.
-          recent.push(frames.map((f) => Uint8Array.from(f)));
-          if (recent.length > 5) recent.shift();
-          if (fault.step === step && recent[0] !== undefined) frames = recent[0];
-        }
-        await send(header, frames);
-        const sentNs = nowNs();
-        const acks = await collect('step', id, step);
-        // Every rank holds the step: its buffers may be reused.
-        lease?.release();
-        return {
-          step,
-          restart,
-          startNs,
-          encodedNs,
-          sentNs,
-          frames: frames.length,
-          wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
-          payloadBytes: payloadByteLength(wire),
-          pageFaults: minorFaults() - faultsBefore,
-          ranks: [...acks.values()]
-            .sort((a, b) => a.rank - b.rank)
-            .map((a) => ({
-              rank: a.rank,
-              receivedNs: a.receivedNs,
-              decodedNs: a.decodedNs,
-              convertedNs: a.convertedNs,
-              readyNs: a.readyNs,
-              pageFaults: a.pageFaults,
-              verified: a.verified,
-            })),
-        };
-      };
-
-      const outcome = await runSampling(plan, cursorOf(run.source), runStep, stallOf);
+    /** Runs one step on every rank and returns its record. */
+    const runStep = async ({ payload, restart }: { payload: unknown; restart: boolean }): Promise<StepRecord> => {
+      if (held === null) throw new Error('run is not active');
+      const { id, codec, pool } = held;
+      const step = stepIndex++;
+      live.setStep(step);
+      // The strategy's bookkeeping, the codec's input form and the check are the scheduler's or the test's work, not the stall.
+      const wire = scheduler.wire(payload, restart);
+      const input = kind.inFormOf(codec, wire);
+      const verify = verifyEvery > 0 && step % verifyEvery === 0;
+      const header = packControl({ kind: 'step', token, config: id, step, restart, check: verify ? kind.fingerprint(kind.view(payload)) : '' });
+      const lease = regime === 'reused' ? pool.lease() : null;
+      const faultsBefore = minorFaults();
+      const startNs = nowNs();
+      let frames = kind.encode(codec, input, lease ?? FRESH_ALLOCATOR);
+      const encodedNs = nowNs();
+      if (fault?.kind === 'stale-descriptor') {
+        // Copies kept for the fault only: pooled buffers are reused, and the fault needs the old bytes.
+        recent.push(frames.map((f) => Uint8Array.from(f)));
+        if (recent.length > 5) recent.shift();
+        if (fault.step === step && recent[0] !== undefined) frames = recent[0];
+      }
+      await send(header, frames);
+      const sentNs = nowNs();
+      const acks = await collect('step', id, step);
+      // Every rank holds the step: its buffers may be reused.
+      lease?.release();
       return {
-        codec: run.codec,
-        strategy: run.strategy,
-        regime,
-        shmBackend: shmBackendOf(codec),
-        ...outcome,
-        rejectedFrames: rejected - rejectedBefore,
+        step,
+        restart,
+        startNs,
+        encodedNs,
+        sentNs,
+        frames: frames.length,
+        wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
+        payloadBytes: kind.byteLength(wire),
+        pageFaults: minorFaults() - faultsBefore,
+        ranks: [...acks.values()]
+          .sort((a, b) => a.rank - b.rank)
+          .map((a) => ({
+            rank: a.rank,
+            receivedNs: a.receivedNs,
+            decodedNs: a.decodedNs,
+            convertedNs: a.convertedNs,
+            readyNs: a.readyNs,
+            pageFaults: a.pageFaults,
+            verified: a.verified,
+          })),
       };
-    } finally {
-      codec.dispose?.();
-      active = null;
-    }
+    };
+    const driver = samplingDriver(cursor, runStep, stallOf);
+    return {
+      codec: name,
+      strategy: run.strategy,
+      form,
+      regime,
+      shmBackend,
+      get rejectedFrames() {
+        return rejected - rejectedAtStart;
+      },
+      warmUp: (plan) => guardClosed(async () => (await activate(), driver.warmUp(plan))),
+      block: (options) => guardClosed(async () => (await activate(), driver.block(options))),
+      rewind: () => cursor.rewind(),
+      suspend: self.suspend,
+    };
   };
 
   return {
@@ -332,7 +379,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     pids: live.pids,
     runDir: dir.path,
     pingRoundTrips: (count) => guardClosed(() => pingRoundTrips(count)),
-    measure: (run) => guardClosed(() => measure(run)),
+    start,
+    measure: async (run) => measureOnce(await start(run), checkPlan(run.plan)),
     close: async () => {
       try {
         if (!closed) {
@@ -356,6 +404,27 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       tearDown();
       throw error;
     }
+  }
+}
+
+/** Warms a started run up, then measures one block from the source's first step, and frees the run. */
+export async function measureOnce(run: ActiveRun, plan: SamplingPlan): Promise<Measurement> {
+  try {
+    const warmup = await run.warmUp(plan.warmup);
+    run.rewind();
+    const block = await run.block({ want: plan.samples, budgetMs: plan.budgetMs, minTake: plan.minSamples });
+    return {
+      codec: run.codec,
+      strategy: run.strategy,
+      regime: run.regime,
+      shmBackend: run.shmBackend,
+      steps: block.steps,
+      warmup,
+      restarts: block.restarts,
+      rejectedFrames: run.rejectedFrames,
+    };
+  } finally {
+    run.suspend();
   }
 }
 

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { isCodecName, listCodecs } from '../codecs/registry.js';
-import { OptionsError } from '../errors.js';
+import { isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
+import { listCodecs } from '../codecs/registry.js';
+import { loadMessages } from '../message/load.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
-import { measureStall } from '../model/measure-stall.js';
+import { checkCodecRef, measureStall } from '../model/measure-stall.js';
 import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
 import { generateCtxMeta } from '../payload/generate.js';
 import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/readme.js';
@@ -17,7 +18,9 @@ export const STALL_HELP = `usage: stallbench stall [options]
 measureStall from the command line: one codec and strategy on a generated payload, measured at tp=2 with a real
 rank process and projected onto the TP asked for.
 
-  --codec NAME       one of ${listCodecs().join(', ')} (default: msgpack-boxed)
+  --codec NAME       one of ${listCodecs().join(', ')} (default: msgpack-boxed),
+                     or a path to a codec module (default export: a factory () => Codec)
+  --messages FILE    a captured sequence instead of a generated payload (strategies full and delta)
   --strategy NAME    full, new-slots, no-slots or delta (default: full)
   --batch N          requests (default: 64)
   --seq-len N        context length (default: 4096)
@@ -40,6 +43,7 @@ export async function stallCommand(args: string[]): Promise<number> {
     args,
     options: {
       codec: { type: 'string', default: 'msgpack-boxed' },
+      messages: { type: 'string' },
       strategy: { type: 'string', default: 'full' },
       batch: { type: 'string', default: '64' },
       'seq-len': { type: 'string', default: '4096' },
@@ -63,8 +67,9 @@ export async function stallCommand(args: string[]): Promise<number> {
     console.log(STALL_HELP);
     return 0;
   }
-  if (!isCodecName(values.codec)) throw new OptionsError('codec', `unknown codec '${values.codec}'; known: ${listCodecs().join(', ')}`);
-  const payload = generateCtxMeta({
+  const codec = checkCodecRef(values.codec);
+  if (isCodecModuleRef(codec)) await loadCodecModule(codec);
+  const payload = values.messages !== undefined ? await loadMessages(values.messages) : generateCtxMeta({
     batch: positiveInt('batch', values.batch, 4096),
     seqLen: positiveInt('seq-len', values['seq-len'], 1 << 20),
     blockSize: positiveInt('block-size', values['block-size'], 1 << 20),
@@ -72,7 +77,7 @@ export async function stallCommand(args: string[]): Promise<number> {
   });
   const controller = new AbortController();
   abortOnSignals(controller);
-  const report = await measureStall(payload, values.codec, {
+  const report = await measureStall(payload, codec, {
     strategy: checkStrategy(values.strategy),
     tp: positiveInt('tp', values.tp, 1024),
     overlap: values.overlap,

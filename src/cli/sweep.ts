@@ -2,7 +2,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SAMPLING_PRESETS } from '../broadcast/sampling.js';
-import { isCodecName, listCodecs } from '../codecs/registry.js';
+import { isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
+import { listCodecs } from '../codecs/registry.js';
+import { loadMessages } from '../message/load.js';
+import { checkCodecRef } from '../model/measure-stall.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
@@ -23,8 +26,12 @@ const QUICK_CODECS = ['msgpack-boxed', 'msgpack', 'flatbuffers', 'shm'];
 /** Help text of the sweep, the default command. */
 export const SWEEP_HELP = `usage: stallbench [sweep] [options]     run the sweep, write results, charts and a summary
 
-  --codecs a,b        codecs (default: all: ${listCodecs().join(', ')})
-  --strategies a,b    full, new-slots, no-slots, delta (default: full,no-slots,delta)
+  --codecs a,b        codecs (default: all: ${listCodecs().join(', ')}); a path to an ES module
+                      whose default export is a factory () => Codec measures your own codec
+  --strategies a,b    full, new-slots, no-slots, delta (default: full,no-slots,delta; captured messages:
+                      full,delta)
+  --messages FILE     measure a captured sequence (JSON Lines, or a msgpack stream; dtypes inferred or from
+                      FILE.dtypes.json — python/capture.py writes both) instead of generated steps
   --batch N           requests per step (default: 64)
   --seq-lens a,b      context lengths (default: ${ALL_SEQ_LENS.join(',')})
   --block-size N      tokens per KV block (default: 16)
@@ -57,6 +64,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     options: {
       codecs: { type: 'string' },
       strategies: { type: 'string' },
+      messages: { type: 'string' },
       batch: { type: 'string' },
       'seq-lens': { type: 'string' },
       'block-size': { type: 'string' },
@@ -90,12 +98,15 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (values.preset !== undefined && values['step-ms'] !== undefined) throw new OptionsError('preset', 'give --step-ms or --preset, not both');
   const preset = values.preset === undefined ? undefined : oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]);
   const stepMs = values['step-ms'] !== undefined ? positiveNumber('step-ms', values['step-ms']) : preset !== undefined ? STEP_PRESETS[preset].stepMs : undefined;
+  const messages = values.messages === undefined ? undefined : await loadMessages(values.messages);
+  if (messages !== undefined && values.batch !== undefined) messages.batch = positiveInt('batch', values.batch, 1 << 20);
+  // Module codecs are loaded here, before any rank starts: a module that does not load is one line and exit 2.
+  const codecs = list(values.codecs, quick && messages === undefined ? QUICK_CODECS : listCodecs(), (name) => checkCodecRef(name));
+  for (const ref of codecs) if (isCodecModuleRef(ref)) await loadCodecModule(ref);
   const options: StoredSweepOptions = {
-    codecs: list(values.codecs, quick ? QUICK_CODECS : listCodecs(), (name) => {
-      if (!isCodecName(name)) throw new OptionsError('codecs', `unknown codec '${name}'; known: ${listCodecs().join(', ')}`);
-      return name;
-    }),
-    strategies: list<StrategyName>(values.strategies, ['full', 'no-slots', 'delta'], checkStrategy),
+    codecs,
+    strategies: list<StrategyName>(values.strategies, messages === undefined ? ['full', 'no-slots', 'delta'] : ['full', 'delta'], checkStrategy),
+    ...(messages !== undefined ? { messages: messages.source } : {}),
     batch: positiveInt('batch', values.batch ?? '64', 4096),
     seqLens: list(values['seq-lens'], quick ? [512, 4096] : ALL_SEQ_LENS, (n) => positiveInt('seq-lens', n, 1 << 17)),
     blockSize: positiveInt('block-size', values['block-size'] ?? '16', 1 << 20),
@@ -120,6 +131,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   );
   const outcome = await runSweep({
     ...options,
+    messages,
     signal: controller.signal,
     onProgress: progressPrinter(),
     onPythonUnavailable: (reason) => process.stderr.write(`\nstallbench: no pickle reference rows (${reason}); carrying on without them\n`),

@@ -7,12 +7,12 @@ interface BuilderInternals {
   bb: ByteBuffer;
 }
 
-/** A builder over a fresh, unzeroed buffer of `size` bytes (a multiple of 8 keeps vectors aligned from the start): no growth copies when the size is a bound, and the builder writes every byte it returns. */
-export function presizedBuilder(size: number): Builder {
+/** A builder over `target` (unzeroed is fine: the builder writes every byte it returns; a size that is a bound avoids growth copies, and a multiple of 8 keeps vectors aligned from its start). */
+export function presizedBuilder(target: Uint8Array): Builder {
   const builder = new Builder(1);
   const internals = builder as unknown as BuilderInternals;
-  internals.bb = new ByteBuffer(Buffer.allocUnsafeSlow(size));
-  internals.space = size;
+  internals.bb = new ByteBuffer(target);
+  internals.space = target.byteLength;
   return builder;
 }
 

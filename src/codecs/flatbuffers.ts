@@ -1,7 +1,8 @@
-import { Builder, ByteBuffer } from 'flatbuffers';
+import type { Builder } from 'flatbuffers';
 import { DecodeError } from '../errors.js';
 import { encodedByteBound } from '../payload/size.js';
 import { ARRAY_FIELDS, type ArrayField, type CtxMeta } from '../payload/types.js';
+import { CheckedByteBuffer, bulkVector, presizedBuilder } from './flatbuffers-io.js';
 import { bytesOf, decodeGuard, singleFrame } from './frames.js';
 import { CtxMeta as FbCtxMeta } from './generated/ctx_meta_generated.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
@@ -34,86 +35,15 @@ const VIEW: Readonly<Record<ArrayField, Viewer>> = {
   slotMapping: (r) => r.slotMappingArray(),
 };
 
-/** Builder fields the generated code hides; a bulk copy needs them (generated createXVector writes one element at a time). */
-interface BuilderInternals {
-  space: number;
-  bb: ByteBuffer;
-}
-
-/** Writes a 4-byte-element vector with one memcpy instead of one call per element. */
-function bulkVector(builder: Builder, array: Int32Array | Float32Array): number {
-  const internals = builder as unknown as BuilderInternals;
-  builder.startVector(4, array.length, 4);
-  internals.space -= array.byteLength;
-  internals.bb.bytes().set(bytesOf(array), internals.space);
-  return builder.endVector();
-}
-
-/** A ByteBuffer that refuses reads past the frame: the stock one reads missing bytes as 0, so a truncated buffer decodes silently. */
-class CheckedByteBuffer extends ByteBuffer {
-  constructor(
-    bytes: Uint8Array,
-    private readonly codec: string,
-  ) {
-    super(bytes);
-  }
-
-  private check(offset: number, size: number): void {
-    if (!Number.isInteger(offset) || offset < 0 || offset + size > this.capacity()) {
-      throw new DecodeError(this.codec, `read of ${size} bytes at ${offset} is outside a ${this.capacity()}-byte frame`);
-    }
-  }
-
-  override readInt8(offset: number): number {
-    this.check(offset, 1);
-    return super.readInt8(offset);
-  }
-
-  override readUint8(offset: number): number {
-    this.check(offset, 1);
-    return super.readUint8(offset);
-  }
-
-  override readInt16(offset: number): number {
-    this.check(offset, 2);
-    return super.readInt16(offset);
-  }
-
-  override readUint16(offset: number): number {
-    this.check(offset, 2);
-    return super.readUint16(offset);
-  }
-
-  override readInt32(offset: number): number {
-    this.check(offset, 4);
-    return super.readInt32(offset);
-  }
-
-  override readUint32(offset: number): number {
-    this.check(offset, 4);
-    return super.readUint32(offset);
-  }
-
-  override __string(offset: number): string {
-    const start = offset + this.readInt32(offset);
-    this.check(start + 4, Math.max(0, this.readInt32(start)));
-    return super.__string(offset) as string;
-  }
-}
-
 function encode(payload: CtxMeta, allocator: FrameAllocator): Uint8Array {
   // Sized up front (a multiple of 8, so vectors stay aligned from the buffer's start) to avoid growth copies,
   // and unzeroed: the builder writes every byte it returns, padding included.
-  const size = encodedByteBound(payload);
-  const builder = new Builder(1);
-  const internals = builder as unknown as BuilderInternals;
-  internals.bb = new ByteBuffer(allocator.allocate(size));
-  internals.space = size;
+  const builder = presizedBuilder(allocator.allocate(encodedByteBound(payload)));
   const reqIds = FbCtxMeta.createReqIdsVector(
     builder,
     payload.reqIds.map((id) => builder.createString(id)),
   );
-  const vectors = ARRAY_FIELDS.map((field) => bulkVector(builder, payload[field]));
+  const vectors = ARRAY_FIELDS.map((field) => bulkVector(builder, bytesOf(payload[field]), 4, 4));
   FbCtxMeta.startCtxMeta(builder);
   FbCtxMeta.addStepId(builder, payload.stepId);
   FbCtxMeta.addBlockSize(builder, payload.blockSize);

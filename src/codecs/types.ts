@@ -12,9 +12,14 @@ export interface FrameAllocator {
   allocate(byteLength: number): Buffer;
 }
 
+/** Which messages a codec carries: the scheduler's CtxMeta, or captured messages of any shape. */
+export type PayloadKindName = 'ctx-meta' | 'message';
+
 interface CodecBase {
-  /** Registry name, e.g. 'msgpack' or 'msgpack-boxed'. */
+  /** Registry name, e.g. 'msgpack' or 'msgpack-boxed'; a codec module's own name, which may not be a built-in's. */
   readonly name: string;
+  /** Which messages it carries. @default 'ctx-meta' */
+  readonly kind?: PayloadKindName;
   /** One line on what goes on the wire and whether decode copies. */
   readonly description: string;
   /** True when encode's output buffer is allocated outside Node's accounting (v8.serialize uses realloc), so its allocation cannot be measured. */
@@ -25,21 +30,24 @@ interface CodecBase {
   dispose?(): void;
 }
 
-/** A codec over the columnar payload (typed arrays). */
-export interface ColumnarCodec extends CodecBase {
+/** A codec over the columnar form (typed arrays). */
+export interface ColumnarCodec<P = CtxMeta> extends CodecBase {
   readonly form: 'columnar';
   /** Returns frames the caller owns (in memory from `allocator` where the codec honours one); nothing it may mutate later aliases them. */
-  encode(payload: CtxMeta, allocator?: FrameAllocator): Frames;
+  encode(payload: P, allocator?: FrameAllocator): Frames;
   /** Returns a fully usable payload; throws DecodeError on corrupt input. */
-  decode(frames: Frames): CtxMeta;
+  decode(frames: Frames): P;
 }
 
-/** A codec over the boxed payload (plain objects and number[] lists). */
-export interface BoxedCodec extends CodecBase {
+/** A codec over the boxed form (plain objects and number[] lists); turning its output into arrays is the rank's `convert`. */
+export interface BoxedCodec<B = BoxedCtxMeta> extends CodecBase {
   readonly form: 'boxed';
-  encode(payload: BoxedCtxMeta, allocator?: FrameAllocator): Frames;
-  decode(frames: Frames): BoxedCtxMeta;
+  encode(payload: B, allocator?: FrameAllocator): Frames;
+  decode(frames: Frames): B;
 }
 
-/** Turns a payload into wire frames and back. */
-export type Codec = ColumnarCodec | BoxedCodec;
+/** Turns a payload into wire frames and back: by default the scheduler's CtxMeta. */
+export type Codec<P = CtxMeta, B = BoxedCtxMeta> = ColumnarCodec<P> | BoxedCodec<B>;
+
+/** A codec of either kind, as the broadcast handles it without knowing the payload's type. */
+export type AnyCodec = Codec<unknown, unknown>;

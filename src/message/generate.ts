@@ -149,5 +149,6 @@ export function generateVllmStyleMessages(options: VllmStyleOptions): MessageSeq
     messages,
     dtypes: { ...VLLM_STYLE_DTYPES },
     source: `vllm-style generator (batch ${batch}, seqLen ${seqLen}, steps ${steps}, seed ${seed})`,
+    batch,
   };
 }

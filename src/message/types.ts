@@ -29,4 +29,6 @@ export interface MessageSequence {
   dtypes: DtypeMap;
   /** Where the messages came from: a file path or a generator's description. */
   source: string;
+  /** Requests per step where it is known (a generator knows; a capture may say), for tokens per second. */
+  batch?: number;
 }

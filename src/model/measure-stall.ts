@@ -1,11 +1,18 @@
 import { availableParallelism } from 'node:os';
-import { openRankSession, stallOf, type AllocationRegime, type Measurement, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { measureOnce, openRankSession, stallOf, type AllocationRegime, type Measurement, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { broadcastTrace } from '../broadcast/trace.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { partSamples, PART_NAMES, rankSideTimes, type PartName } from '../broadcast/parts.js';
 import { checkPlan, SAMPLING_PRESETS, stepsNeeded, type SamplingPlan, type SamplingPresetName } from '../broadcast/sampling.js';
-import { createCodec, isCodecName, listCodecs } from '../codecs/registry.js';
-import type { Codec } from '../codecs/types.js';
+import { isCodecModuleRef } from '../codecs/module.js';
+import { isCodecName, listCodecs } from '../codecs/registry.js';
+import type { AnyCodec } from '../codecs/types.js';
+import { CTX_META_KIND } from '../kind/ctx-meta.js';
+import { messageKind } from '../kind/message.js';
+import type { PayloadKind } from '../kind/types.js';
+import type { MessageSequence } from '../message/types.js';
+import { messageSource } from '../message/source.js';
+import { checkRoundTrip } from './gate.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext, type RunContext } from '../harness/context.js';
 import { createFreshCopy, createMemcpy } from '../harness/memcpy.js';
@@ -16,7 +23,7 @@ import type { CtxMeta } from '../payload/types.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import { checkStrategy } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
-import { measureInProcess } from './in-process.js';
+import { startInProcess } from './in-process.js';
 import { STEP_PRESETS, stepTimeFor, type StepPresetName, type StepTime } from './presets.js';
 import { projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
 
@@ -67,7 +74,7 @@ export interface Floors {
 export interface StallReport {
   codec: string;
   strategy: StrategyName;
-  form: Codec['form'];
+  form: AnyCodec['form'];
   transport: 'ipc' | 'none';
   /** The allocation regime that ran ('fresh' whenever the codec's library allocates its own output). */
   regime: AllocationRegime;
@@ -122,9 +129,14 @@ interface Resolved {
 
 const VERIFY_EVERY = { all: 1, sample: 10, none: 0 } as const;
 
-function resolve(codec: Codec | string, options: MeasureStallOptions): Resolved {
-  const codecName = typeof codec === 'string' ? codec : codec.name;
-  if (typeof codec === 'string' && !isCodecName(codec)) throw new OptionsError('codec', `unknown codec '${codec}'; known: ${listCodecs().join(', ')}`);
+/** Throws OptionsError unless `ref` names a built-in codec or a codec module (a path or file: URL). */
+export function checkCodecRef(ref: string): string {
+  if (!isCodecName(ref) && !isCodecModuleRef(ref)) throw new OptionsError('codec', `unknown codec '${ref}'; known: ${listCodecs().join(', ')}, or a path to a codec module`);
+  return ref;
+}
+
+function resolve(codec: AnyCodec | string, options: MeasureStallOptions): Resolved {
+  const codecName = typeof codec === 'string' ? checkCodecRef(codec) : codec.name;
   const tp = requireInt('tp', options.tp ?? 4, 1, 1024);
   if (options.preset !== undefined && !Object.hasOwn(STEP_PRESETS, options.preset)) {
     throw new OptionsError('preset', `unknown preset '${String(options.preset)}'; known: ${Object.keys(STEP_PRESETS).join(', ')}`);
@@ -135,7 +147,7 @@ function resolve(codec: Codec | string, options: MeasureStallOptions): Resolved 
   const transport = options.transport ?? 'ipc';
   if (transport !== 'ipc' && transport !== 'none') throw new OptionsError('transport', "must be 'ipc' or 'none'");
   if (transport === 'ipc' && typeof codec !== 'string' && !isCodecName(codec.name)) {
-    throw new OptionsError('codec', 'ranks build codecs by name: pass a registered codec for transport ipc');
+    throw new OptionsError('codec', 'ranks build their own codec: pass a codec module path (its default export a factory) for transport ipc');
   }
   const regime = options.regime ?? 'reused';
   if (regime !== 'reused' && regime !== 'fresh') throw new OptionsError('regime', "must be 'reused' or 'fresh'");
@@ -179,20 +191,72 @@ export function samplesOf(m: Measurement): StallSamples {
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
+/** A report without its projection: the measured steps summarized, and the floors for their payload size measured now. */
+export type MeasuredReport = Omit<StallReport, 'band' | 'direct' | 'projection'>;
+
+/** Summarizes a measurement's steps into a report, timing the floors of its payload size in this process. */
+export async function measuredReport(
+  m: Measurement,
+  info: { form: AnyCodec['form']; transport: 'ipc' | 'none'; kind: PayloadKind<unknown>; source: StepSource<unknown>; roundTrip: SampleSummary | null; oversubscribed: boolean; context: RunContext },
+): Promise<MeasuredReport> {
+  const samples = samplesOf(m);
+  const payloadBytes = summarizeSamples(m.steps.map((s) => s.payloadBytes)).p50;
+  const floors: Floors = {
+    memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
+    freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
+    roundTrip: info.roundTrip,
+  };
+  const stall = summarizeSamples(samples.stall);
+  const floorMs = (m.regime === 'reused' ? floors.memcpy.p50 : floors.freshCopy.p50) + (info.roundTrip?.p50 ?? 0);
+  return {
+    codec: m.codec,
+    strategy: m.strategy,
+    form: info.form,
+    transport: info.transport,
+    regime: m.regime,
+    batch: info.source.batch,
+    slots: firstSlots(info.kind, info.source),
+    frames: summarizeSamples(m.steps.map((s) => s.frames)).p50,
+    wireBytes: summarizeSamples(m.steps.map((s) => s.wireBytes)).p50,
+    payloadBytes,
+    measuredTp: 2,
+    oversubscribed: info.oversubscribed,
+    stall,
+    parts: Object.fromEntries(PART_NAMES.map((name) => [name, summarizeSamples(samples[name])])) as Record<PartName, SampleSummary>,
+    samples,
+    typicalStep: typicalStep(m.steps),
+    warmup: m.warmup,
+    restarts: m.restarts,
+    pageFaultsPerStep: { scheduler: mean(m.steps.map((s) => s.pageFaults)), rank: mean(m.steps.flatMap((s) => s.ranks.map((k) => k.pageFaults))) },
+    floors,
+    vsFloor: stall.p50 / floorMs,
+    context: info.context,
+  };
+}
+
 /** Measures what broadcasting `payload` with `codec` stalls each TP rank per step, and projects it onto the GPUs. */
-export async function measureStall(payload: CtxMeta | readonly CtxMeta[] | StepSource, codec: Codec | string, options: MeasureStallOptions = {}): Promise<StallReport> {
+export async function measureStall(
+  payload: CtxMeta | readonly CtxMeta[] | StepSource | MessageSequence,
+  codec: AnyCodec | string,
+  options: MeasureStallOptions = {},
+): Promise<StallReport> {
   const config = resolve(codec, options);
-  const source = sourceOf(payload, config.plan);
-  const instance = typeof codec === 'string' ? createCodec(codec) : codec;
+  const { kind, source } = inputOf(payload, config.plan);
+  if (!kind.strategies.includes(config.strategy)) {
+    throw new OptionsError('strategy', `'${config.strategy}' does not apply to these messages; use ${kind.strategies.join(' or ')}`);
+  }
+  const instance = typeof codec === 'string' ? await kind.createCodec(codec, {}) : codec;
   const context = collectRunContext();
   try {
-    const run = { codec: config.codecName, strategy: config.strategy, source, regime: config.regime, plan: config.plan, verifyEvery: config.verifyEvery };
+    // Nothing is timed for a codec that loses data: every step must come back bit for bit first.
+    checkRoundTrip(kind, instance, source, config.strategy);
+    const run = { codec: config.codecName, kind, strategy: config.strategy, source, regime: config.regime, plan: config.plan, verifyEvery: config.verifyEvery };
     let measurement: Measurement;
     let roundTrip: SampleSummary | null = null;
     let oversubscribed = false;
     if (config.transport === 'none') {
       options.signal?.throwIfAborted();
-      measurement = await measureInProcess({ ...run, codec: instance, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+      measurement = await measureOnce(startInProcess({ ...run, codec: instance, ...(options.signal !== undefined ? { signal: options.signal } : {}) }), config.plan);
     } else {
       const session = options.session ?? (await openRankSession({ tp: 2, ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
       try {
@@ -206,39 +270,15 @@ export async function measureStall(payload: CtxMeta | readonly CtxMeta[] | StepS
     if (options.trace !== undefined) {
       writeFileAtomic(options.trace, JSON.stringify(broadcastTrace(measurement.steps, { label: `${config.codecName} ${config.strategy}`, tp: 2 })));
     }
-    const samples = samplesOf(measurement);
-    const payloadBytes = summarizeSamples(measurement.steps.map((s) => s.payloadBytes)).p50;
-    const floors: Floors = {
-      memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 40, warmupMs: 10 }),
-      freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 40, warmupMs: 10 }),
-      roundTrip,
-    };
-    const stall = summarizeSamples(samples.stall);
-    const floorMs = (measurement.regime === 'reused' ? floors.memcpy.p50 : floors.freshCopy.p50) + (roundTrip?.p50 ?? 0);
-    const report: Omit<StallReport, 'band' | 'direct' | 'projection'> = {
-      codec: config.codecName,
-      strategy: config.strategy,
+    const report = await measuredReport(measurement, {
       form: instance.form,
       transport: config.transport,
-      regime: measurement.regime,
-      batch: source.batch,
-      slots: firstSlots(source),
-      frames: summarizeSamples(measurement.steps.map((s) => s.frames)).p50,
-      wireBytes: summarizeSamples(measurement.steps.map((s) => s.wireBytes)).p50,
-      payloadBytes,
-      measuredTp: 2,
+      kind,
+      source,
+      roundTrip,
       oversubscribed,
-      stall,
-      parts: Object.fromEntries(PART_NAMES.map((name) => [name, summarizeSamples(samples[name])])) as Record<PartName, SampleSummary>,
-      samples,
-      typicalStep: typicalStep(measurement.steps),
-      warmup: measurement.warmup,
-      restarts: measurement.restarts,
-      pageFaultsPerStep: { scheduler: mean(measurement.steps.map((s) => s.pageFaults)), rank: mean(measurement.steps.flatMap((s) => s.ranks.map((k) => k.pageFaults))) },
-      floors,
-      vsFloor: stall.p50 / floorMs,
       context,
-    };
+    });
     const band = projectBand(bandInputsOf(report), config.tp);
     const direct = config.transport === 'ipc' ? await measureDirectly(config, run, band, options.signal) : null;
     const gpu = (stallMs: number): GpuProjection | null =>
@@ -254,11 +294,11 @@ export async function measureStall(payload: CtxMeta | readonly CtxMeta[] | StepS
   }
 }
 
-/** Measures `run` on live ranks of another TP and says whether the median's interval overlaps the band projected for it. */
-export async function directCheck(session: RankSession, run: MeasureRun, band: StallBand): Promise<NonNullable<StallReport['direct']>> {
-  const stall = summarizeSamples(samplesOf(await session.measure(run)).stall);
+/** A TP measured directly, beside the band projected for it: they agree when the median's interval overlaps the band. */
+export function directResult(tp: number, steps: readonly StepRecord[], band: StallBand): NonNullable<StallReport['direct']> {
+  const stall = summarizeSamples(steps.map(stallOf));
   // The band is a model and the interval is the measurement's noise: they agree when they overlap.
-  return { tp: session.tp, stall, inBand: stall.ci95[1] >= band.lowMs && stall.ci95[0] <= band.highMs };
+  return { tp, stall, inBand: stall.ci95[1] >= band.lowMs && stall.ci95[0] <= band.highMs };
 }
 
 /** The requested TP run as real processes, when the machine has a core for every rank and one to spare. */
@@ -266,20 +306,27 @@ async function measureDirectly(config: Resolved, run: MeasureRun, band: StallBan
   if (config.tp <= 2 || availableParallelism() < config.tp + 1) return null;
   const session = await openRankSession({ tp: config.tp, ...(signal !== undefined ? { signal } : {}) });
   try {
-    return await directCheck(session, run, band);
+    return directResult(config.tp, (await session.measure(run)).steps, band);
   } finally {
     await session.close();
   }
 }
 
-function sourceOf(payload: CtxMeta | readonly CtxMeta[] | StepSource, plan: SamplingPlan): StepSource {
+/** The kind of message a measurement carries, and its steps. */
+function inputOf(payload: CtxMeta | readonly CtxMeta[] | StepSource | MessageSequence, plan: SamplingPlan): { kind: PayloadKind<unknown>; source: StepSource<unknown> } {
+  const ctxMeta = (source: StepSource): { kind: PayloadKind<unknown>; source: StepSource<unknown> } => ({ kind: CTX_META_KIND as PayloadKind<unknown>, source });
   if (Array.isArray(payload)) {
     if (payload.length === 0) throw new OptionsError('payload', 'an empty sequence has nothing to measure');
-    return arraySource(payload as readonly CtxMeta[]);
+    return ctxMeta(arraySource(payload as readonly CtxMeta[]));
   }
-  if ('open' in payload && typeof payload.open === 'function') return payload as StepSource;
+  if ('messages' in payload && Array.isArray(payload.messages)) {
+    const sequence = payload as MessageSequence;
+    if (sequence.messages.length === 0) throw new OptionsError('payload', 'an empty message sequence has nothing to measure');
+    return { kind: messageKind(sequence.dtypes, sequence.batch ?? 0) as PayloadKind<unknown>, source: messageSource(sequence) as StepSource<unknown> };
+  }
+  if ('open' in payload && typeof payload.open === 'function') return ctxMeta(payload as StepSource);
   // One payload is continued into as many decode steps as the plan needs, so no measured step wraps around.
-  return extensionSource(payload as CtxMeta, stepsNeeded(plan));
+  return ctxMeta(extensionSource(payload as CtxMeta, stepsNeeded(plan)));
 }
 
 /** The step whose stall is the median of the measured ones. */
@@ -288,8 +335,7 @@ function typicalStep(steps: readonly StepRecord[]): StepRecord | null {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
 }
 
-function firstSlots(source: StepSource): number {
+function firstSlots(kind: PayloadKind<unknown>, source: StepSource<unknown>): number {
   const first = source.open().next();
-  if (first.done === true) return 0;
-  return first.value.seqLens.reduce((sum, n) => sum + n, 0);
+  return first.done === true ? 0 : kind.slots(first.value);
 }

@@ -7,12 +7,12 @@ import { validateCtxMeta } from './validate.js';
  * A restartable source of consecutive steps: every `open()` starts again at step 0 and yields the same steps, so a
  * long run never holds its whole sequence in memory and a warm-up can be replayed before the measured steps.
  */
-export interface StepSource {
+export interface StepSource<P = CtxMeta> {
   /** Steps before the source runs out; past that a run starts it again, as a labelled restart, never a sample. */
   readonly length: number;
-  /** Requests in the first step, for labels. */
+  /** Requests in the first step, for labels and tokens per second (0 when unknown). */
   readonly batch: number;
-  open(): Iterator<CtxMeta, void, undefined>;
+  open(): Iterator<P, void, undefined>;
 }
 
 /** A source over steps already in memory; each is validated once, here. */

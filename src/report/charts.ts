@@ -3,7 +3,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { SweepResultsFile } from './sweep-results.js';
 
 /** The SVG charts of a sweep, by file name. */
-export type ChartSet = Record<'stall-vs-seqlen.svg' | 'stall-split.svg' | 'timeline.svg', string>;
+export type ChartSet = Record<'stall-vs-seqlen.svg' | 'stall-by-codec.svg' | 'stall-split.svg' | 'timeline.svg', string>;
 
 const STRATEGY_ORDER = ['full', 'new-slots', 'no-slots', 'delta'];
 const PART_ORDER = ['encode', 'transfer', 'decode', 'convert', 'derive'];
@@ -88,6 +88,26 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   };
 }
 
+/** Vega-Lite spec for a captured sequence: the stall per codec, a bar per strategy, with the 95% interval. */
+function stallByCodecSpec(results: SweepResultsFile): TopLevelSpec {
+  const values = results.rows.map((r) => ({ codec: r.codec, strategy: r.strategy, stallMs: r.report.stall.p50, lo: r.report.stall.ci95[0], hi: r.report.stall.ci95[1], n: r.report.stall.n }));
+  const source = results.rows[0]?.sequence ?? '';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: `Stall per step of a captured sequence (${source}), measured at tp=2 with real processes`, subtitle: [provenance(results), 'bars: median; lines: 95% interval'] },
+    data: { values },
+    facet: { row: { field: 'strategy', type: 'nominal', sort: STRATEGY_ORDER } },
+    spec: {
+      width: 520,
+      layer: [
+        { mark: 'bar', encoding: { y: { field: 'codec', type: 'nominal', title: null, sort: '-x' }, x: { field: 'stallMs', type: 'quantitative', title: 'stall per step (ms)' }, color: { field: 'codec', type: 'nominal', scale: codecColors(results), legend: null } } },
+        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'codec', type: 'nominal', sort: '-x' }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+      ],
+    },
+    resolve: { scale: { x: 'independent' } },
+  };
+}
+
 /** Vega-Lite spec: where the stall goes (encode / transfer / decode / convert / derive) per codec at the largest size. */
 function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
@@ -104,7 +124,7 @@ function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
     );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Where the stall goes at seq_len ${largest} (batch ${results.options.batch}, median of each part, tp=2)`, subtitle: [provenance(results), 'each strategy has its own x scale (labelled on its axis): they differ by orders of magnitude'] },
+    title: { text: `Where the stall goes ${largest > 0 ? `at seq_len ${largest} (batch ${results.options.batch}, ` : '(captured sequence, '}median of each part, tp=2)`, subtitle: [provenance(results), 'each strategy has its own x scale (labelled on its axis): they differ by orders of magnitude'] },
     data: { values },
     facet: { row: { field: 'strategy', type: 'nominal', sort: STRATEGY_ORDER } },
     spec: {
@@ -157,8 +177,10 @@ async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** The chart specs of a sweep, by file name (for tests and custom rendering). */
 export function chartSpecs(results: SweepResultsFile): Record<keyof ChartSet, TopLevelSpec | null> {
+  const captured = results.rows.every((r) => r.sequence !== 'generated');
   return {
-    'stall-vs-seqlen.svg': stallVsSeqLenSpec(results),
+    'stall-vs-seqlen.svg': captured ? null : stallVsSeqLenSpec(results),
+    'stall-by-codec.svg': captured ? stallByCodecSpec(results) : null,
     'stall-split.svg': stallSplitSpec(results),
     'timeline.svg': results.timelines.length > 0 ? timelineSpec(results) : null,
   };
@@ -167,7 +189,7 @@ export function chartSpecs(results: SweepResultsFile): Record<keyof ChartSet, To
 /** Renders every chart of a sweep. */
 export async function renderCharts(results: SweepResultsFile): Promise<ChartSet> {
   const specs = chartSpecs(results);
-  const out = { 'stall-vs-seqlen.svg': '', 'stall-split.svg': '', 'timeline.svg': '' };
+  const out = { 'stall-vs-seqlen.svg': '', 'stall-by-codec.svg': '', 'stall-split.svg': '', 'timeline.svg': '' };
   for (const name of Object.keys(out) as (keyof ChartSet)[]) {
     const spec = specs[name];
     out[name] = spec === null ? '' : await renderSvg(spec);

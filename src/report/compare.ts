@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { compareSamples } from '../stats/compare.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import type { SweepRow } from '../sweep/sweep.js';
@@ -29,8 +30,9 @@ export interface Comparison {
 }
 
 /** The fields that make two rows the same configuration. */
-export function rowKey(row: Pick<SweepRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen'> & { report: { regime: string; measuredTp: number } }): string {
-  return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${row.batch}x${row.seqLen} tp=${row.report.measuredTp}`;
+export function rowKey(row: Pick<SweepRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen' | 'sequence'> & { report: { regime: string; measuredTp: number } }): string {
+  const size = row.sequence === 'generated' ? `${row.batch}x${row.seqLen}` : basename(row.sequence);
+  return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${size} tp=${row.report.measuredTp}`;
 }
 
 /** Compares every row present in both runs on its raw step stalls, benchstat-style. */

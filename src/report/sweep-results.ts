@@ -11,7 +11,11 @@ import { readResultsFile } from './results-file.js';
 export const SWEEP_SCHEMA_VERSION = 3;
 
 /** The options a sweep ran with, as they are stored (no callbacks, no signal). */
-export type StoredSweepOptions = Omit<SweepOptions, 'signal' | 'onProgress' | 'onPythonUnavailable' | 'sampling'> & { sampling: SamplingPlan };
+export type StoredSweepOptions = Omit<SweepOptions, 'signal' | 'onProgress' | 'onPythonUnavailable' | 'sampling' | 'messages'> & {
+  sampling: SamplingPlan;
+  /** The captured sequence's file, when the sweep measured one. */
+  messages?: string;
+};
 
 /** What `npm run bench` writes: provenance, options, one row per codec × strategy × size with its raw samples. */
 export interface SweepResultsFile {

@@ -1,15 +1,27 @@
 import { availableParallelism } from 'node:os';
-import { openRankSession, type AllocationRegime, type RankSession, type StepRecord } from '../broadcast/session.js';
-import { join } from 'node:path';
-import { SAMPLING_PRESETS, stepsNeeded, type SamplingPlan, type SamplingPresetName } from '../broadcast/sampling.js';
-import { bandInputsOf, directCheck, measureStall, type StallReport } from '../model/measure-stall.js';
+import { openRankSession, stallOf, type ActiveRun, type AllocationRegime, type Measurement, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { broadcastTrace } from '../broadcast/trace.js';
+import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
+import { OptionsError } from '../errors.js';
+import { CTX_META_KIND } from '../kind/ctx-meta.js';
+import { messageKind } from '../kind/message.js';
+import type { PayloadKind } from '../kind/types.js';
+import { messageSource } from '../message/source.js';
+import type { MessageSequence } from '../message/types.js';
+import { checkRoundTrip } from '../model/gate.js';
+import { collectRunContext, type RunContext } from '../harness/context.js';
+import { writeFileAtomic } from '../harness/write-atomic.js';
+import { startInProcess } from '../model/in-process.js';
+import { basename, join } from 'node:path';
+import { checkPlan, nextBlock, SAMPLING_PRESETS, stepsNeeded, type SamplingPlan, type SamplingPresetName, type WarmupOutcome } from '../broadcast/sampling.js';
+import { bandInputsOf, directResult, measuredReport, type MeasuredReport, type StallReport } from '../model/measure-stall.js';
 import { stepTimeFor, type StepTime } from '../model/presets.js';
 import { projectBand, projectOntoGpu, type GpuProjection, type StallBand } from '../model/projection.js';
 import { generatedSource, type StepSource } from '../payload/stream.js';
 import { streamSteps } from '../payload/sequence.js';
 import { PythonReferenceError, runPickleReference } from '../reference/pickle.js';
 import { pickleRow, type ReferenceRow } from '../reference/reference-row.js';
-import { summarizeSamples } from '../stats/summary.js';
+import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import { createSchedulerSide } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
 
@@ -19,6 +31,8 @@ export interface SweepOptions {
   strategies: readonly StrategyName[];
   batch: number;
   seqLens: readonly number[];
+  /** A captured sequence to measure instead of generated CtxMeta steps (seqLens and blockSize are then unused). */
+  messages?: MessageSequence;
   /** Tokens per KV block. @default 16 */
   blockSize?: number;
   /** TP sizes to project onto (tp=2 is measured). */
@@ -69,13 +83,23 @@ export interface LaunchSummary {
 /** One codec × strategy × size of the sweep. */
 export interface SweepRow {
   runtime: 'node';
+  /** The codec's own name (a codec module's factory decides it). */
   codec: string;
+  /** The codec module's path, for codecs from outside the registry. */
+  codecModule?: string;
+  /** 'generated' CtxMeta steps, or the captured sequence's file. */
+  sequence: string;
   strategy: StrategyName;
   transport: 'ipc' | 'none';
   batch: number;
+  /** Context length of generated steps; 0 for a captured sequence. */
   seqLen: number;
-  report: Omit<StallReport, 'context' | 'band' | 'direct' | 'projection'>;
+  report: Omit<MeasuredReport, 'context'>;
   projections: SweepProjection[];
+  /** The first launch's stall median in each of its blocks, in time order. */
+  blocks: number[];
+  /** (max − min) / median of those block medians: how far the machine drifted under this row during the run. */
+  blockSpread: number;
   /** Each launch's stall median; one entry unless the sweep ran with repeat > 1. */
   launches: LaunchSummary[];
   /** (max − min) / median of the launches' medians; 0 for one launch. */
@@ -144,21 +168,75 @@ export function sweepSource(options: Pick<SweepOptions, 'batch' | 'finishRate' |
   });
 }
 
-const key = (codec: string, strategy: string, seqLen: number): string => `${codec}\u0000${strategy}\u0000${seqLen}`;
+/** One configuration of the sweep while it is being measured, block by block. */
+interface Config {
+  /** A built-in codec's name or a codec module's path. */
+  codec: string;
+  strategy: StrategyName;
+  /** 0 for a captured sequence. */
+  seqLen: number;
+  kind: PayloadKind<unknown>;
+  source: StepSource<unknown>;
+  /** Every launch's measurement of it, in launch order. */
+  launches: LaunchState[];
+}
 
-/** Runs every codec × strategy × seqLen on live ranks (kept across configurations), `repeat` launches over. */
+/** Every codec × strategy over the captured sequence, or every seqLen × codec × strategy of generated steps. */
+function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
+  const messages = options.messages;
+  if (messages !== undefined) {
+    const kind = messageKind(messages.dtypes, messages.batch ?? 0) as PayloadKind<unknown>;
+    const source = messageSource(messages) as StepSource<unknown>;
+    for (const strategy of options.strategies) {
+      if (!kind.strategies.includes(strategy)) throw new OptionsError('strategies', `'${strategy}' does not apply to captured messages; use ${kind.strategies.join(' or ')}`);
+    }
+    return options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen: 0, kind, source, launches: [] })));
+  }
+  return options.seqLens.flatMap((seqLen) => {
+    const source = sweepSource(options, seqLen, plan) as StepSource<unknown>;
+    const kind = CTX_META_KIND as PayloadKind<unknown>;
+    return options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source, launches: [] })));
+  });
+}
+
+/** One launch of one configuration: its run on the tp=2 ranks (and on any direct sessions) and what it measured so far. */
+interface LaunchState {
+  run: ActiveRun;
+  direct: Map<number, ActiveRun>;
+  steps: StepRecord[];
+  directSteps: Map<number, StepRecord[]>;
+  blockMedians: number[];
+  restarts: number;
+  warmup: WarmupOutcome | null;
+  measuredMs: number;
+  roundTrip: SampleSummary | null;
+  oversubscribed: boolean;
+  /** Frees what the launch made itself (an in-process codec and its shared memory). */
+  dispose(): void;
+}
+
+/** "64x4096" for generated steps, the file name for a captured sequence. */
+function configLabel(config: Config, options: SweepOptions): string {
+  return options.messages !== undefined ? basename(options.messages.source) : `${options.batch}x${config.seqLen}`;
+}
+
+const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/**
+ * Runs every codec × strategy × seqLen on live ranks, `repeat` launches over. Each configuration warms up once, then
+ * its measured steps come in `plan.blocks` blocks, round-robin over all configurations, so each row's samples span
+ * the whole run rather than one second of it: on a shared machine whose speed drifts on a scale of seconds, that is
+ * what makes two runs agree.
+ */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const plan = typeof options.sampling === 'string' ? SAMPLING_PRESETS[options.sampling] : options.sampling;
+  checkPlan(plan);
   const repeat = options.repeat ?? 1;
-  const perLaunch = options.seqLens.length * options.codecs.length * options.strategies.length;
-  const total = perLaunch * repeat;
-  const reports = new Map<string, StallReport[]>();
-  const directs = new Map<string, NonNullable<StallReport['direct']>[]>();
-  const traces: string[] = [];
-  const order: { codec: string; strategy: StrategyName; seqLen: number }[] = [];
+  const configs = configsOf(options, plan);
+  const total = configs.length * plan.blocks * repeat;
   const reference: ReferenceRow[] = [];
+  const traces: string[] = [];
   let python: SweepOutcome['python'] = options.python === null ? { unavailable: 'not requested' } : { unavailable: 'not run' };
-  let pythonPath = options.python;
   let done = 0;
   let complete = false;
   const signal = options.signal !== undefined ? { signal: options.signal } : {};
@@ -166,65 +244,111 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     for (let launch = 0; launch < repeat; launch++) {
       const sessions = options.transport === 'ipc' ? await openSessions(options, signal) : null;
       try {
-        for (const seqLen of options.seqLens) {
-          const source = sweepSource(options, seqLen, plan);
-          for (const codec of options.codecs) {
-            for (const strategy of options.strategies) {
-              if (options.signal?.aborted === true) return finish();
-              options.onProgress?.({ done, total, label: `${codec} ${strategy} ${options.batch}x${seqLen}${repeat > 1 ? ` (launch ${launch + 1}/${repeat})` : ''}` });
-              const name = `${codec}-${strategy}-${options.batch}x${seqLen}${repeat > 1 ? `-launch${launch + 1}` : ''}`;
-              const trace = options.traceDir === undefined ? undefined : join(options.traceDir, `${name}.trace.json`);
-              const report = await measureStall(source, codec, {
-                strategy,
-                tp: 2,
-                transport: options.transport,
-                regime: options.regime ?? 'reused',
-                sampling: plan,
-                ...(sessions !== null ? { session: sessions.two } : {}),
-                ...(trace !== undefined ? { trace } : {}),
-                ...signal,
-              });
-              if (trace !== undefined) traces.push(trace);
-              const k = key(codec, strategy, seqLen);
-              if (!reports.has(k)) {
-                reports.set(k, []);
-                order.push({ codec, strategy, seqLen });
-              }
-              reports.get(k)?.push(report);
-              if (sessions !== null) directs.set(k, [...(directs.get(k) ?? []), ...(await directChecks(report, sessions.direct, source, options, plan))]);
-              done++;
-            }
-          }
-          if (launch === 0 && pythonPath !== null) {
-            try {
-              const result = await pickleRows(pythonPath, options, seqLen);
-              reference.push(...result.rows);
-              python = { version: result.version, executable: result.executable };
-            } catch (error) {
-              if (!(error instanceof PythonReferenceError)) throw error;
-              python = { unavailable: error.message };
-              options.onPythonUnavailable?.(error.message);
-              pythonPath = null;
-            }
+        const roundTrip = sessions === null ? null : summarizeSamples(await sessions.two.pingRoundTrips(50));
+        for (const config of configs) config.launches.push(await startLaunch(config, sessions, options, roundTrip));
+        for (let block = 0; block < plan.blocks; block++) {
+          for (const config of configs) {
+            const state = config.launches[launch];
+            if (state === undefined) continue;
+            if (options.signal?.aborted === true) return await finish();
+            options.onProgress?.({ done, total, label: `${config.codec} ${config.strategy} ${configLabel(config, options)}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
+            await measureBlock(state, plan);
+            done++;
           }
         }
       } finally {
+        for (const config of configs) {
+          const state = config.launches[launch];
+          state?.run.suspend();
+          state?.direct.forEach((run) => run.suspend());
+          state?.dispose();
+        }
         await sessions?.close();
       }
     }
+    if (options.python !== null && options.messages === undefined) {
+      const result = await pickleReference(options.python, options);
+      reference.push(...result.rows);
+      python = result.python;
+    }
     complete = true;
-    return finish();
+    return await finish();
   } catch (error) {
-    if (isAbort(error)) return finish();
+    if (isAbort(error)) return await finish();
     throw error;
   }
 
-  function finish(): SweepOutcome {
-    const rows = order.map(({ codec, strategy, seqLen }) => {
-      const k = key(codec, strategy, seqLen);
-      return rowOf(codec, strategy, seqLen, reports.get(k) ?? [], directs.get(k) ?? [], options);
-    });
-    return { rows, reference, timelines: complete && options.transport === 'ipc' ? timelinesOf(rows, reports) : [], traces, complete, python };
+  async function finish(): Promise<SweepOutcome> {
+    const rows: SweepRow[] = [];
+    const context = collectRunContext();
+    for (const config of configs) {
+      const measured = config.launches.filter((l) => l.steps.length > 0);
+      if (measured.length === 0) continue;
+      const row = await rowOf(config, measured, options, context);
+      rows.push(row);
+      if (options.traceDir !== undefined) {
+        const path = join(options.traceDir, `${rows[rows.length - 1]?.codec ?? 'codec'}-${config.strategy}-${configLabel(config, options)}.trace.json`);
+        writeFileAtomic(path, JSON.stringify(broadcastTrace(measured.flatMap((l) => l.steps), { label: `${config.codec} ${config.strategy}`, tp: 2 })));
+        traces.push(path);
+      }
+    }
+    return { rows, reference, timelines: complete && options.transport === 'ipc' ? timelinesOf(rows) : [], traces, complete, python };
+  }
+}
+
+/** Starts one launch of a configuration on the launch's sessions (or in this process). */
+async function startLaunch(config: Config, sessions: Sessions | null, options: SweepOptions, roundTrip: SampleSummary | null): Promise<LaunchState> {
+  const run = { codec: config.codec, kind: config.kind, strategy: config.strategy, source: config.source, regime: options.regime ?? 'reused', verifyEvery: 10 };
+  if (config.launches.length === 0) {
+    // Nothing is timed for a codec that loses data: every step must come back bit for bit first, in this process.
+    const gate = await config.kind.createCodec(config.codec, {});
+    try {
+      checkRoundTrip(config.kind, gate, config.source, config.strategy);
+    } finally {
+      gate.dispose?.();
+    }
+  }
+  const direct = new Map<number, ActiveRun>();
+  for (const [tp, session] of sessions?.direct ?? []) direct.set(tp, await session.start(run));
+  const signal = options.signal !== undefined ? { signal: options.signal } : {};
+  const own = sessions === null ? await config.kind.createCodec(config.codec, {}) : null;
+  return {
+    run: own !== null ? startInProcess({ ...run, codec: own, ...signal }) : await (sessions as Sessions).two.start(run),
+    direct,
+    steps: [],
+    directSteps: new Map(),
+    blockMedians: [],
+    restarts: 0,
+    warmup: null,
+    measuredMs: 0,
+    roundTrip,
+    oversubscribed: sessions?.two.oversubscribed ?? false,
+    dispose: () => own?.dispose?.(),
+  };
+}
+
+/** One block of one configuration: warm-up first if it has none yet, then its share of the measured steps. */
+async function measureBlock(state: LaunchState, plan: SamplingPlan): Promise<void> {
+  const ask = nextBlock(plan, { samples: state.steps.length, measuredMs: state.measuredMs, blocks: state.blockMedians.length });
+  if (ask === null) return;
+  if (state.warmup === null) {
+    state.warmup = await state.run.warmUp(plan.warmup);
+    // The measured steps start the sequence again, so what they carry does not depend on how long warm-up took.
+    state.run.rewind();
+  }
+  const t0 = process.hrtime.bigint();
+  const block = await state.run.block(ask);
+  state.measuredMs += since(t0);
+  state.steps.push(...block.steps);
+  state.restarts += block.restarts;
+  state.blockMedians.push(summarizeSamples(block.steps.map(stallOf)).p50);
+  for (const [tp, run] of state.direct) {
+    if (!state.directSteps.has(tp)) {
+      await run.warmUp(plan.warmup);
+      run.rewind();
+    }
+    const directBlock = await run.block(ask);
+    state.directSteps.set(tp, [...(state.directSteps.get(tp) ?? []), ...directBlock.steps]);
   }
 }
 
@@ -258,68 +382,76 @@ async function openSessions(options: SweepOptions, signal: { signal?: AbortSigna
   }
 }
 
-/** Measures the same configuration on each direct session: the measured stall at that TP beside its band. */
-async function directChecks(
-  report: StallReport,
-  direct: Map<number, RankSession>,
-  source: StepSource,
-  options: SweepOptions,
-  plan: SamplingPlan,
-): Promise<NonNullable<StallReport['direct']>[]> {
-  const checks: NonNullable<StallReport['direct']>[] = [];
-  for (const [tp, session] of direct) {
-    const run = { codec: report.codec, strategy: report.strategy, source, regime: options.regime ?? 'reused', plan, verifyEvery: 10 };
-    checks.push(await directCheck(session, run, projectBand(bandInputsOf(report), tp)));
-  }
-  return checks;
-}
+const spreadOf = (medians: readonly number[]): number => {
+  if (medians.length < 2) return 0;
+  return (Math.max(...medians) - Math.min(...medians)) / summarizeSamples(medians).p50;
+};
 
-/** Pools the launches' samples into one row, with each launch's median kept for the spread. */
-function rowOf(
-  codec: string,
-  strategy: StrategyName,
-  seqLen: number,
-  launches: StallReport[],
-  checks: NonNullable<StallReport['direct']>[],
-  options: SweepOptions,
-): SweepRow {
-  const first = launches[0];
-  if (first === undefined) throw new Error(`no measurement for ${codec} ${strategy} ${seqLen}`);
-  const { context: _context, band: _band, direct: _direct, projection: _projection, ...base } = launches.length === 1 ? first : poolReports(launches);
+/** Pools a configuration's launches into one row: samples concatenated, each launch's median kept for the spread. */
+async function rowOf(config: Config, launches: readonly LaunchState[], options: SweepOptions, context: RunContext): Promise<SweepRow> {
+  const first = launches[0] as LaunchState;
+  const measurement: Measurement = {
+    codec: first.run.codec,
+    strategy: config.strategy,
+    regime: first.run.regime,
+    shmBackend: first.run.shmBackend,
+    steps: launches.flatMap((l) => l.steps),
+    warmup: first.warmup ?? { steps: 0, settled: false, ms: 0 },
+    restarts: launches.reduce((n, l) => n + l.restarts, 0),
+    rejectedFrames: 0,
+  };
+  const { context: _context, ...report } = await measuredReport(measurement, {
+    form: first.run.form,
+    transport: options.transport,
+    kind: config.kind,
+    source: config.source,
+    roundTrip: first.roundTrip,
+    oversubscribed: first.oversubscribed,
+    context,
+  });
   void _context;
-  void _band;
-  void _direct;
-  void _projection;
-  const medians = launches.map((r) => r.stall.p50);
-  const mid = summarizeSamples(medians).p50;
+  const launchMedians = launches.map((l) => summarizeSamples(l.steps.map(stallOf)));
   return {
     runtime: 'node',
-    codec,
-    strategy,
+    codec: first.run.codec,
+    ...(isCodecModuleRef(config.codec) ? { codecModule: codecModulePath(config.codec) } : {}),
+    strategy: config.strategy,
     transport: options.transport,
-    batch: options.batch,
-    seqLen,
-    report: base,
+    batch: options.messages !== undefined ? config.source.batch : options.batch,
+    seqLen: config.seqLen,
+    sequence: options.messages?.source ?? 'generated',
+    report,
     projections: options.projectTp.map((tp) => {
-      const band = projectBand(bandInputsOf(base), tp);
+      const band = projectBand(bandInputsOf(report), tp);
       const stepTime = stepTimeFor(tp, options.stepMs);
       const gpu = (stallMs: number): GpuProjection | null =>
-        stepTime === null ? null : projectOntoGpu(stallMs, { stepMs: stepTime.stepMs, overlap: options.overlap ?? false, batch: options.batch, tp });
-      return { tp, band, direct: checks.find((c) => c.tp === tp) ?? null, stepTime, low: gpu(band.lowMs), high: gpu(band.highMs) };
+        stepTime === null ? null : projectOntoGpu(stallMs, { stepMs: stepTime.stepMs, overlap: options.overlap ?? false, batch: config.source.batch, tp });
+      const directSteps = launches.flatMap((l) => l.directSteps.get(tp) ?? []);
+      return { tp, band, direct: directSteps.length === 0 ? null : directResult(tp, directSteps, band), stepTime, low: gpu(band.lowMs), high: gpu(band.highMs) };
     }),
-    launches: launches.map((r) => ({ p50: r.stall.p50, ci95: r.stall.ci95, n: r.stall.n })),
-    launchSpread: launches.length < 2 ? 0 : (Math.max(...medians) - Math.min(...medians)) / mid,
+    blocks: first.blockMedians,
+    blockSpread: spreadOf(first.blockMedians),
+    launches: launchMedians.map((s) => ({ p50: s.p50, ci95: s.ci95, n: s.n })),
+    launchSpread: spreadOf(launchMedians.map((s) => s.p50)),
   };
 }
 
-/** One report from several launches of the same configuration: samples concatenated, summaries recomputed. */
-function poolReports(launches: readonly StallReport[]): StallReport {
-  const first = launches[0] as StallReport;
-  const samples = Object.fromEntries(
-    (Object.keys(first.samples) as (keyof StallReport['samples'])[]).map((name) => [name, launches.flatMap((r) => r.samples[name])]),
-  ) as StallReport['samples'];
-  const parts = Object.fromEntries(Object.keys(first.parts).map((name) => [name, summarizeSamples(samples[name as keyof typeof samples])])) as StallReport['parts'];
-  return { ...first, samples, parts, stall: summarizeSamples(samples.stall), restarts: launches.reduce((n, r) => n + r.restarts, 0) };
+/** The pickle reference at every size, or why it could not run (said once through onPythonUnavailable). */
+async function pickleReference(python: string, options: SweepOptions): Promise<{ rows: ReferenceRow[]; python: SweepOutcome['python'] }> {
+  const rows: ReferenceRow[] = [];
+  let found: SweepOutcome['python'] = { unavailable: 'not run' };
+  try {
+    for (const seqLen of options.seqLens) {
+      const result = await pickleRows(python, options, seqLen);
+      rows.push(...result.rows);
+      found = { version: result.version, executable: result.executable };
+    }
+  } catch (error) {
+    if (!(error instanceof PythonReferenceError)) throw error;
+    options.onPythonUnavailable?.(error.message);
+    return { rows: [], python: { unavailable: error.message } };
+  }
+  return { rows, python: found };
 }
 
 /** Both pickle forms for every strategy's wire payload at one size (the centre step), timed inside Python. */
@@ -335,7 +467,7 @@ async function pickleRows(python: string, options: SweepOptions, seqLen: number)
     const side = createSchedulerSide(strategy);
     side.wire(steps[0] ?? full, true);
     const wire = side.wire(full, false);
-    const result = await runPickleReference(wire, { python, timeMs: 150, minSamples: 10, maxSamples: 100 });
+    const result = await runPickleReference(wire, { python, timeMs: 80, minSamples: 10, maxSamples: 100 });
     version = result.python;
     executable = result.executable;
     for (const form of ['boxed', 'array'] as const) rows.push(pickleRow(form, result.forms[form], wire, full, strategy, seqLen));
@@ -344,7 +476,7 @@ async function pickleRows(python: string, options: SweepOptions, seqLen: number)
 }
 
 /** One step on every rank for the worst and best configuration at the largest size: their median steps at tp=2. */
-function timelinesOf(rows: readonly SweepRow[], reports: Map<string, StallReport[]>): Timeline[] {
+function timelinesOf(rows: readonly SweepRow[]): Timeline[] {
   const largest = Math.max(...rows.map((r) => r.seqLen));
   const atLargest = rows.filter((r) => r.seqLen === largest).sort((a, b) => a.report.stall.p50 - b.report.stall.p50);
   const picks: [string, SweepRow | undefined][] = [
@@ -353,8 +485,7 @@ function timelinesOf(rows: readonly SweepRow[], reports: Map<string, StallReport
   ];
   const out: Timeline[] = [];
   for (const [label, row] of picks) {
-    const step = row === undefined ? null : (reports.get(key(row.codec, row.strategy, row.seqLen))?.[0]?.typicalStep ?? null);
-    if (row !== undefined && step !== null) out.push(timelineOf(step, label, row, row.report.oversubscribed));
+    if (row?.report.typicalStep != null) out.push(timelineOf(row.report.typicalStep, label, row, row.report.oversubscribed));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlan, cursorOf, fixedPlan, rollingMedianSettled, runSampling, samplingDone, SAMPLING_PRESETS, stepsNeeded, warmupDone } from '../../src/broadcast/sampling.js';
+import { checkPlan, cursorOf, fixedPlan, nextBlock, rollingMedianSettled, runSampling, SAMPLING_PRESETS, stepsNeeded, warmupDone } from '../../src/broadcast/sampling.js';
 import { OptionsError } from '../../src/errors.js';
 import { arraySource } from '../../src/payload/stream.js';
 import { generateStepSequence } from '../../src/payload/sequence.js';
@@ -24,16 +24,19 @@ describe('warm-up', () => {
 });
 
 describe('sampling', () => {
-  it('stops at the wanted samples, or past the budget once the minimum is in', () => {
-    const plan = { ...SAMPLING_PRESETS.full };
-    expect(samplingDone(99, 100, plan)).toBe(false);
-    expect(samplingDone(100, 100, plan)).toBe(true);
-    expect(samplingDone(9, 1e9, plan)).toBe(false);
-    expect(samplingDone(10, plan.budgetMs, plan)).toBe(true);
+  it('spreads what is left over the blocks that are left, and stops at the wanted samples or past the budget once the minimum is in', () => {
+    const plan = SAMPLING_PRESETS.full;
+    expect(nextBlock(plan, { samples: 0, measuredMs: 0, blocks: 0 })).toEqual({ want: 10, budgetMs: 250, minTake: 1 });
+    // A slow configuration behind its budget still takes its minimum, one step per block.
+    expect(nextBlock(plan, { samples: 3, measuredMs: 2000, blocks: 3 })).toEqual({ want: 14, budgetMs: 500 / 7, minTake: 1 });
+    expect(nextBlock(plan, { samples: 100, measuredMs: 100, blocks: 10 })).toBeNull();
+    expect(nextBlock(plan, { samples: 10, measuredMs: 2500, blocks: 10 })).toBeNull();
+    expect(nextBlock(plan, { samples: 9, measuredMs: 9000, blocks: 10 })).toEqual({ want: 91, budgetMs: 0, minTake: 1 });
   });
 
-  it('asks for sources long enough that neither phase wraps', () => {
-    expect(stepsNeeded(SAMPLING_PRESETS.full)).toBe(Math.max(SAMPLING_PRESETS.full.samples, SAMPLING_PRESETS.full.warmup.maxSteps) + 1);
+  it('asks for sources long enough that neither phase wraps, a restart per block included', () => {
+    const plan = SAMPLING_PRESETS.full;
+    expect(stepsNeeded(plan)).toBe(Math.max(plan.samples + plan.blocks, plan.warmup.maxSteps) + 1);
   });
 
   it('rejects plans that cannot run', () => {

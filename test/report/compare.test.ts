@@ -13,8 +13,11 @@ function row(codec: string, seqLen: number, stall: number[]): SweepRow {
     transport: 'ipc',
     batch: 64,
     seqLen,
+    sequence: 'generated',
     report: { regime: 'reused', measuredTp: 2, samples: { stall }, stall: summarizeSamples(stall) } as unknown as SweepRow['report'],
     projections: [],
+    blocks: [],
+    blockSpread: 0,
     launches: [],
     launchSpread: 0,
   };

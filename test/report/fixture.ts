@@ -18,7 +18,7 @@ export async function smallResults(overrides: Partial<StoredSweepOptions> = {}):
     python: null,
     ...overrides,
   };
-  const outcome = await runSweep(options);
+  const outcome = await runSweep({ ...options, messages: undefined });
   return {
     schemaVersion: SWEEP_SCHEMA_VERSION,
     kind: 'sweep',

@@ -18,14 +18,18 @@ const base: SweepOptions = {
 describe('runSweep', () => {
   it('measures every codec × strategy × size on live ranks, projects each TP as a band with its basis, and keeps raw samples', async () => {
     const seen: string[] = [];
-    const outcome = await runSweep({ ...base, onProgress: (p) => seen.push(`${p.done}/${p.total}`) });
+    const outcome = await runSweep({ ...base, sampling: { ...fixedPlan(6, 2), blocks: 3 }, onProgress: (p) => seen.push(`${p.done}/${p.total} ${p.label}`) });
     expect(outcome.complete).toBe(true);
     expect(outcome.rows).toHaveLength(8);
-    // The counter counts configurations only, once each.
-    expect(seen).toEqual(['0/8', '1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8']);
+    // The counter counts blocks of configurations, once each, round-robin: every configuration's first block, then every second.
+    expect(seen).toHaveLength(24);
+    expect(seen[0]).toBe('0/24 msgpack full 4x64, block 1/3');
+    expect(seen[8]).toBe('8/24 msgpack full 4x64, block 2/3');
+    expect(seen[23]).toBe('23/24 shm delta 4x256, block 3/3');
     for (const row of outcome.rows) {
       expect(row.report.samples.stall).toHaveLength(6);
       expect(row.report.stall.n).toBe(6);
+      expect(row.blocks).toHaveLength(3);
       expect(row.report.restarts).toBe(0);
       expect(row.projections.map((p) => p.tp)).toEqual([4, 8]);
       for (const p of row.projections) {

@@ -18,9 +18,11 @@ export function createCborMessageCodec(): ColumnarMessageCodec {
   const decoder = new Decoder({ ...STANDARD_OPTIONS, copyBuffers: true });
   return {
     name,
+    kind: 'message',
     form: 'columnar',
     description: 'CBOR map, typed arrays as RFC 8746 typed-array tags; one exact-size buffer per encode; decode copies arrays once',
-    encode: (message) => [encodeIntoTarget(encoder, FRESH_ALLOCATOR.allocate(messageByteBound(message)), () => encoder.encode(message))],
+    allocation: 'caller',
+    encode: (message, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(encoder, allocator.allocate(messageByteBound(message)), () => encoder.encode(message))],
     decode: (frames) => decodeGuard(name, () => checkColumnar(name, decoder.decode(singleFrame(name, frames)))),
   };
 }
@@ -32,6 +34,7 @@ export function createCborBoxedMessageCodec(): BoxedMessageCodec {
   const decoder = new Decoder(STANDARD_OPTIONS);
   return {
     name,
+    kind: 'message',
     form: 'boxed',
     description: 'CBOR of the boxed message, numbers one by one; decode builds JS arrays',
     encode: (message) => [encoder.encode(message)],

@@ -4,6 +4,8 @@ import { CheckedByteBuffer, bulkVector, presizedBuilder } from '../../codecs/fla
 import { Column, Envelope } from '../../codecs/generated/envelope_generated.js';
 import type { MessageRecord } from '../types.js';
 import { columnArray, columnCode, flattenMessage, unflattenMessage, type FlatMessage } from './envelope.js';
+import { FRESH_ALLOCATOR } from '../../codecs/frame-pool.js';
+import type { FrameAllocator } from '../../codecs/types.js';
 import type { ColumnarMessageCodec } from './types.js';
 
 const stringBound = (s: string): number => 3 * s.length + 12;
@@ -17,9 +19,9 @@ function envelopeBound(flat: FlatMessage): number {
   return Math.ceil(bound / 8) * 8;
 }
 
-function encode(message: MessageRecord): Uint8Array {
+function encode(message: MessageRecord, allocator: FrameAllocator): Uint8Array {
   const flat = flattenMessage(message, { paths: true });
-  const builder = presizedBuilder(envelopeBound(flat));
+  const builder = presizedBuilder(allocator.allocate(envelopeBound(flat)));
   // Keys and paths repeat across records of a list: one copy of each string serves every use.
   const shared = new Map<string, number>();
   const string = (s: string): number => {
@@ -82,9 +84,11 @@ export function createFlatbuffersMessageCodec(): ColumnarMessageCodec {
   const name = 'flatbuffers';
   return {
     name,
+    kind: 'message',
     form: 'columnar',
     description: 'FlatBuffers generic envelope (structure + named columns), columns bulk-copied; decode returns typed-array views into the frame (no copy)',
-    encode: (message) => [encode(message)],
+    allocation: 'caller',
+    encode: (message, allocator = FRESH_ALLOCATOR) => [encode(message, allocator)],
     decode: (frames) => decodeGuard(name, () => decode(name, singleFrame(name, frames))),
   };
 }

@@ -10,6 +10,7 @@ export function createJsonMessageCodec(): BoxedMessageCodec {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   return {
     name,
+    kind: 'message',
     form: 'boxed',
     description: 'JSON text of the boxed message (NaN, Infinity, -0.0 as Python writes them); decode parses every number',
     encode: (message) => [Buffer.from(stringifyPythonJson(message), 'utf8')],

@@ -28,9 +28,11 @@ export function createMsgpackMessageCodec(): ColumnarMessageCodec {
   const unpackr = new Unpackr(COLUMNAR_OPTIONS);
   return {
     name,
+    kind: 'message',
     form: 'columnar',
     description: 'MessagePack map, typed arrays as ext 0x74 (kind byte + LE bytes); one exact-size buffer per encode; decode copies arrays once',
-    encode: (message) => [encodeIntoTarget(packr, FRESH_ALLOCATOR.allocate(messageByteBound(message)), () => packr.pack(message))],
+    allocation: 'caller',
+    encode: (message, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(packr, allocator.allocate(messageByteBound(message)), () => packr.pack(message))],
     decode: (frames) => decodeGuard(name, () => checkColumnar(name, unpackr.unpack(singleFrame(name, frames)))),
   };
 }
@@ -42,6 +44,7 @@ export function createMsgpackBoxedMessageCodec(): BoxedMessageCodec {
   const unpackr = new Unpackr(BOXED_OPTIONS);
   return {
     name,
+    kind: 'message',
     form: 'boxed',
     description: 'MessagePack of the boxed message, numbers one by one; decode builds JS arrays',
     // msgpackr moves past each result before the next pack, so returned views stay intact.

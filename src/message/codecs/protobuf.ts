@@ -52,6 +52,7 @@ export function createProtobufMessageCodec(): ColumnarMessageCodec {
   const name = 'protobuf';
   return {
     name,
+    kind: 'message',
     form: 'columnar',
     description: 'protobuf generic envelope (structure + named columns as LE bytes) via protobufjs static code; decode copies each column once',
     encode: (message) => [encode(message)],

@@ -2,6 +2,7 @@ import { Packr, Unpackr } from 'msgpackr';
 import { DecodeError } from '../../errors.js';
 import { bytesOf, decodeGuard, singleFrame } from '../../codecs/frames.js';
 import { encodeIntoTarget } from '../../codecs/encode-target.js';
+import type { FrameAllocator } from '../../codecs/types.js';
 import { FRESH_ALLOCATOR } from '../../codecs/frame-pool.js';
 import type { ShmBackendKind, ShmRegion } from '../../codecs/shm-region.js';
 import { align, checkSlotRef, createShmRing, type ShmRingOptions } from '../../codecs/shm-ring.js';
@@ -61,7 +62,7 @@ export function createShmMessageCodec(options: ShmRingOptions = {}): ShmMessageC
   const packr = new Packr({ useRecords: false, moreTypes: false });
   const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
-  const encode = (message: MessageRecord): Uint8Array[] => {
+  const encode = (message: MessageRecord, allocator: FrameAllocator): Uint8Array[] => {
     const flat = flattenMessage(message);
     const needed = flat.columns.reduce((sum, array) => sum + align(array.byteLength, 8), 0);
     const ref = ring.write(needed, (region, start) => {
@@ -85,7 +86,7 @@ export function createShmMessageCodec(options: ShmRingOptions = {}): ShmMessageC
     for (const s of flat.keys) bound += 3 * s.length + 8;
     for (const s of flat.strings) bound += 3 * s.length + 8;
     // Packed into its own buffer: msgpackr's shared target may be whatever size another codec left it.
-    return [encodeIntoTarget(packr, FRESH_ALLOCATOR.allocate(bound), () => packr.pack(descriptor))];
+    return [encodeIntoTarget(packr, allocator.allocate(bound), () => packr.pack(descriptor))];
   };
 
   const decode = (frame: Uint8Array): MessageRecord => {
@@ -131,13 +132,15 @@ export function createShmMessageCodec(options: ShmRingOptions = {}): ShmMessageC
 
   return {
     name,
+    kind: 'message',
     form: 'columnar',
     backend: ring.backend,
     description: `typed arrays copied once into a shared-memory ring (${ring.backend}); frame is a msgpack descriptor with the structure (generic envelope); decode ${ring.backend === 'posix-mmap' ? 'returns views (no copy)' : 'reads a copy'}`,
     get regionName() {
       return ring.regionName;
     },
-    encode,
+    allocation: 'caller',
+    encode: (message, allocator = FRESH_ALLOCATOR) => encode(message, allocator),
     decode: (frames) => decodeGuard(name, () => decode(singleFrame(name, frames))),
     release: ring.release,
     dispose: ring.dispose,

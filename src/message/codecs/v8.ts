@@ -8,6 +8,7 @@ export function createV8MessageCodec(): ColumnarMessageCodec {
   const name = 'v8';
   return {
     name,
+    kind: 'message',
     form: 'columnar',
     encodeAllocatesOutsideNode: true,
     description: 'v8.serialize of the columnar message (typed arrays as host objects); decode views aligned arrays, copies others',
@@ -21,6 +22,7 @@ export function createV8BoxedMessageCodec(): BoxedMessageCodec {
   const name = 'v8-boxed';
   return {
     name,
+    kind: 'message',
     form: 'boxed',
     encodeAllocatesOutsideNode: true,
     description: 'v8.serialize of the boxed message with number lists',

@@ -1,0 +1,40 @@
+import { asColumnar, encodeWith, inFormOf } from '../codecs/form.js';
+import { isCodecModuleRef, loadCodecModule, CodecModuleError } from '../codecs/module.js';
+import { createCodec } from '../codecs/registry.js';
+import { createShmCodec } from '../codecs/shm.js';
+import type { AnyCodec, Codec } from '../codecs/types.js';
+import { diffCtxMeta } from '../payload/equal.js';
+import { fingerprint } from '../payload/fingerprint.js';
+import { payloadByteLength } from '../payload/size.js';
+import type { CtxMeta } from '../payload/types.js';
+import { createRankSide, createSchedulerSide, stepView } from '../strategies/strategies.js';
+import { STRATEGY_NAMES } from '../strategies/types.js';
+import type { PayloadKind } from './types.js';
+
+/** A codec for `ref`: a built-in by name (the shm codec placed in its ring), or a codec module's. */
+export async function codecFor(ref: string, kind: 'ctx-meta' | 'message', builtIn: (name: string) => AnyCodec): Promise<AnyCodec> {
+  if (!isCodecModuleRef(ref)) return builtIn(ref);
+  const module = await loadCodecModule(ref);
+  const codec = module.factory();
+  if ((codec.kind ?? 'ctx-meta') !== kind) throw new CodecModuleError(module.path, `its codec carries ${codec.kind ?? 'ctx-meta'} payloads, not ${kind}`);
+  return codec;
+}
+
+/** The scheduler's control message, CtxMeta: every strategy, slots derived on the rank. */
+export const CTX_META_KIND: PayloadKind<CtxMeta> = {
+  spec: { kind: 'ctx-meta' },
+  strategies: STRATEGY_NAMES,
+  createCodec: (ref, role) =>
+    codecFor(ref, 'ctx-meta', (name) => (name === 'shm' ? createShmCodec({ readers: role.readers ?? 0, ...(role.readerIndex !== undefined ? { readerIndex: role.readerIndex } : {}) }) : createCodec(name)) as AnyCodec),
+  inFormOf: (codec, payload) => inFormOf(codec as Codec, payload),
+  encode: (codec, input, allocator) => encodeWith(codec as Codec, input as CtxMeta, allocator),
+  toColumnar: (codec, decoded) => asColumnar(codec as Codec, decoded as CtxMeta),
+  schedulerSide: createSchedulerSide,
+  rankSide: createRankSide,
+  view: stepView,
+  fingerprint,
+  byteLength: payloadByteLength,
+  diff: diffCtxMeta,
+  batch: (payload) => payload.reqIds.length,
+  slots: (payload) => payload.seqLens.reduce((sum, n) => sum + n, 0),
+};

@@ -1,0 +1,69 @@
+import { FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
+import type { AnyCodec } from '../codecs/types.js';
+import { DecodeError } from '../errors.js';
+import type { PayloadKind } from '../kind/types.js';
+import type { StepSource } from '../payload/stream.js';
+import type { StrategyName } from '../strategies/types.js';
+
+/** A codec decoded a step to something other than what was encoded: it is never timed. */
+export class CodecMismatchError extends Error {
+  override readonly name = 'CodecMismatchError';
+  constructor(
+    readonly codec: string,
+    /** Step of the sequence (0-based) whose wire payload did not round-trip. */
+    readonly step: number,
+    /** The first differing field, as a path. */
+    readonly field: string,
+    /** The index inside that field, or null for a scalar or a length. */
+    readonly index: number | null,
+    readonly difference: string,
+  ) {
+    super(`${codec} does not round-trip step ${step}: ${difference}`);
+  }
+}
+
+/** Bytes of wire payload the gate checks in full before it samples steps instead (a few big steps cost seconds each in a boxed codec). */
+export const GATE_FULL_BYTES = 64 * 2 ** 20;
+
+/** Splits a difference like "topK[3]: 1 vs 7" or "/reqs/0/ids[1]: 9 vs 8" into its field and index. */
+export function locateDifference(difference: string): { field: string; index: number | null } {
+  const match = /^(.*?)(?:\[(\d+)\])?(?:\.length)?: /.exec(difference);
+  return { field: match?.[1] ?? difference, index: match?.[2] === undefined ? null : Number(match[2]) };
+}
+
+/**
+ * The correctness gate every codec passes before any timing: each step of the sequence, as the strategy puts it on the
+ * wire, is encoded, decoded and turned into arrays in this process and must equal what was encoded, bit for bit. When
+ * the steps checked pass GATE_FULL_BYTES, the rest are sampled (every tenth, and the last). A decoder that throws
+ * anything but a DecodeError surfaces as a DecodeError carrying the codec's name.
+ */
+export function checkRoundTrip<P>(kind: PayloadKind<P>, codec: AnyCodec, source: StepSource<P>, strategy: StrategyName): { checked: number; of: number } {
+  const scheduler = kind.schedulerSide(strategy);
+  let bytes = 0;
+  let checked = 0;
+  let index = 0;
+  const iterator = source.open();
+  for (let next = iterator.next(); next.done !== true; next = iterator.next(), index++) {
+    const wire = scheduler.wire(next.value, index === 0);
+    const last = index === source.length - 1;
+    if (bytes > GATE_FULL_BYTES && index % 10 !== 0 && !last) continue;
+    const frames = kind.encode(codec, kind.inFormOf(codec, wire), FRESH_ALLOCATOR);
+    let decoded: P;
+    try {
+      decoded = kind.toColumnar(codec, codec.decode(frames));
+    } catch (error) {
+      if (error instanceof DecodeError) throw error;
+      throw new DecodeError(codec.name, `decoding step ${index} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+    } finally {
+      if ('release' in codec && typeof codec.release === 'function') (codec.release as () => void)();
+    }
+    const difference = kind.diff(wire, decoded);
+    if (difference !== null) {
+      const { field, index: at } = locateDifference(difference);
+      throw new CodecMismatchError(codec.name, index, field, at, difference);
+    }
+    bytes += kind.byteLength(wire);
+    checked++;
+  }
+  return { checked, of: index };
+}

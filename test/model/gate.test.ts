@@ -1,0 +1,65 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadCodecModule } from '../../src/codecs/module.js';
+import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import type { AnyCodec, ColumnarCodec } from '../../src/codecs/types.js';
+import { DecodeError } from '../../src/errors.js';
+import { CTX_META_KIND } from '../../src/kind/ctx-meta.js';
+import { messageKind } from '../../src/kind/message.js';
+import type { PayloadKind } from '../../src/kind/types.js';
+import { createMessageCodec, listMessageCodecs } from '../../src/message/codecs/registry.js';
+import { generateVllmStyleMessages } from '../../src/message/generate.js';
+import { messageSource } from '../../src/message/source.js';
+import { CodecMismatchError, checkRoundTrip, locateDifference } from '../../src/model/gate.js';
+import { generatedSource } from '../../src/payload/stream.js';
+import type { CtxMeta } from '../../src/payload/types.js';
+
+const source = generatedSource({ batch: 6, seqLen: 100, steps: 12, blockSize: 4, seed: 3, finishRate: 0.1 });
+
+describe('the correctness gate', () => {
+  it('passes every step of every strategy for an honest codec', () => {
+    for (const strategy of ['full', 'new-slots', 'no-slots', 'delta'] as const) {
+      expect(checkRoundTrip(CTX_META_KIND, createMsgpackCodec() as AnyCodec, source, strategy)).toEqual({ checked: 12, of: 12 });
+    }
+  });
+
+  it('stops a codec module that corrupts a block id, naming the codec, the step, the field and its index', async () => {
+    const corrupting = (await loadCodecModule(fileURLToPath(new URL('../fixtures/codecs/corrupting.mjs', import.meta.url)))).factory();
+    const error = (() => {
+      try {
+        checkRoundTrip(CTX_META_KIND, corrupting, source, 'full');
+        return null;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(CodecMismatchError);
+    expect(error).toMatchObject({ codec: 'corrupting', step: 0, field: 'blockTables', index: 3 });
+  });
+
+  it('turns anything else a decoder throws into a DecodeError carrying the codec name', () => {
+    const honest = createMsgpackCodec();
+    const throwing: ColumnarCodec = { ...honest, name: 'throws', decode: () => { throw new TypeError('boom'); } };
+    expect(() => checkRoundTrip(CTX_META_KIND, throwing as AnyCodec, source, 'full')).toThrow(DecodeError);
+    expect(() => checkRoundTrip(CTX_META_KIND, throwing as AnyCodec, source, 'full')).toThrow(/throws: decoding step 0 threw TypeError: boom/);
+  });
+
+  it('passes every message codec over a vLLM-style sequence, as captured and as deltas', async () => {
+    const sequence = generateVllmStyleMessages({ batch: 8, seqLen: 64, steps: 30, seed: 1 });
+    const kind = messageKind(sequence.dtypes) as PayloadKind<unknown>;
+    for (const name of listMessageCodecs()) {
+      const codec = createMessageCodec(name) as AnyCodec;
+      for (const strategy of ['full', 'delta'] as const) expect(checkRoundTrip(kind, codec, messageSource(sequence) as never, strategy).checked).toBe(30);
+      codec.dispose?.();
+    }
+  });
+
+  it('reads the field and index out of a difference', () => {
+    expect(locateDifference('topK[3]: 1 vs 7')).toEqual({ field: 'topK', index: 3 });
+    expect(locateDifference('blockTables.length: 4 vs 5')).toEqual({ field: 'blockTables', index: null });
+    expect(locateDifference('/scheduled/0/ids[12]: 5 vs 6')).toEqual({ field: '/scheduled/0/ids', index: 12 });
+    expect(locateDifference('stepId: 1 vs 2')).toEqual({ field: 'stepId', index: null });
+  });
+});
+
+void ({} as CtxMeta);
