@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { SAMPLING_PRESETS } from '../broadcast/sampling.js';
 import { isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
 import { listCodecs } from '../codecs/registry.js';
+import { generateVllmStyleMessages } from '../message/generate.js';
 import { loadMessages } from '../message/load.js';
+import type { MessageSequence } from '../message/types.js';
 import { checkCodecRef } from '../model/measure-stall.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext } from '../harness/context.js';
@@ -31,7 +33,8 @@ export const SWEEP_HELP = `usage: stallbench [sweep] [options]     run the sweep
   --strategies a,b    full, new-slots, no-slots, delta (default: full,no-slots,delta; captured messages:
                       full,delta)
   --messages FILE     measure a captured sequence (JSON Lines, or a msgpack stream; dtypes inferred or from
-                      FILE.dtypes.json — python/capture.py writes both) instead of generated steps
+                      FILE.dtypes.json — python/capture.py writes both) instead of generated steps;
+                      vllm-style:BATCHxSEQLEN:STEPS generates a vLLM-style scheduler output sequence instead
   --batch N           requests per step (default: 64)
   --seq-lens a,b      context lengths (default: ${ALL_SEQ_LENS.join(',')})
   --block-size N      tokens per KV block (default: 16)
@@ -98,7 +101,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (values.preset !== undefined && values['step-ms'] !== undefined) throw new OptionsError('preset', 'give --step-ms or --preset, not both');
   const preset = values.preset === undefined ? undefined : oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]);
   const stepMs = values['step-ms'] !== undefined ? positiveNumber('step-ms', values['step-ms']) : preset !== undefined ? STEP_PRESETS[preset].stepMs : undefined;
-  const messages = values.messages === undefined ? undefined : await loadMessages(values.messages);
+  const messages = values.messages === undefined ? undefined : await messagesFrom(values.messages);
   if (messages !== undefined && values.batch !== undefined) messages.batch = positiveInt('batch', values.batch, 1 << 20);
   // Module codecs are loaded here, before any rank starts: a module that does not load is one line and exit 2.
   const codecs = list(values.codecs, quick && messages === undefined ? QUICK_CODECS : listCodecs(), (name) => checkCodecRef(name));
@@ -170,6 +173,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
     return 130;
   }
   return 0;
+}
+
+/** A captured file, or `vllm-style:BxS:STEPS` for a generated vLLM-style sequence. */
+async function messagesFrom(spec: string): Promise<MessageSequence> {
+  if (!spec.startsWith('vllm-style:')) return loadMessages(spec);
+  const match = /^vllm-style:(\d+)x(\d+):(\d+)$/.exec(spec);
+  if (match === null) throw new OptionsError('messages', `'${spec}' is not vllm-style:BATCHxSEQLEN:STEPS, e.g. vllm-style:64x32768:200`);
+  return generateVllmStyleMessages({ batch: positiveInt('messages', match[1] ?? '', 4096), seqLen: positiveInt('messages', match[2] ?? '', 1 << 20), steps: positiveInt('messages', match[3] ?? '', 100_000), seed: 1 });
 }
 
 /** The README's headline table in terminal form: the largest size, sorted by stall, fitted to the width. */

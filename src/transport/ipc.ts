@@ -26,13 +26,18 @@ export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number): Prom
     address,
     send: (frames) => publisher.send(frames as Uint8Array[]),
     receive: async (timeoutMs) => {
-      acks.receiveTimeout = timeoutMs;
-      try {
-        const [frame] = await acks.receive();
-        return frame ?? null;
-      } catch (error) {
-        if (isTimeout(error)) return null;
-        throw error;
+      const deadline = performance.now() + timeoutMs;
+      // libuv starts a timer from the loop's cached clock, which is stale after a long synchronous stretch (an encode
+      // of a big message), so a receive timeout can fire early: only a timeout the wall clock agrees with counts.
+      for (;;) {
+        acks.receiveTimeout = Math.max(1, Math.ceil(deadline - performance.now()));
+        try {
+          const [frame] = await acks.receive();
+          return frame ?? null;
+        } catch (error) {
+          if (!isTimeout(error)) throw error;
+          if (performance.now() >= deadline) return null;
+        }
       }
     },
     close: () => {
@@ -44,18 +49,23 @@ export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number): Prom
 
 /** A rank's ZeroMQ end: SUB to every step, PUSH for answers. */
 export function connectIpcRank(address: TransportAddress, idleTimeoutMs: number): RankTransport {
-  const steps = new Subscriber({ linger: 0, receiveTimeout: idleTimeoutMs });
+  const steps = new Subscriber({ linger: 0 });
   const acks = new Push({ linger: 0, sendTimeout: idleTimeoutMs });
   steps.connect(address.steps);
   steps.subscribe();
   acks.connect(address.acks);
   return {
     receive: async () => {
-      try {
-        return await steps.receive();
-      } catch (error) {
-        if (isTimeout(error)) return null;
-        throw error;
+      const deadline = performance.now() + idleTimeoutMs;
+      // As on the scheduler's end: a timeout counts only when the wall clock agrees.
+      for (;;) {
+        steps.receiveTimeout = Math.max(1, Math.ceil(deadline - performance.now()));
+        try {
+          return await steps.receive();
+        } catch (error) {
+          if (!isTimeout(error)) throw error;
+          if (performance.now() >= deadline) return null;
+        }
       }
     },
     send: (frame) => acks.send(frame),
