@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -8,6 +9,8 @@ export type ShmBackendKind = 'posix-mmap' | 'devshm-file';
 export interface ShmRegion {
   readonly name: string;
   readonly byteLength: number;
+  /** The mapping itself where the backend maps memory (zero-copy views, Atomics), null for the file backend. */
+  readonly bytes: Buffer | null;
   loadU32(offset: number): number;
   storeU32(offset: number, value: number): void;
   write(offset: number, bytes: Uint8Array): void;
@@ -40,11 +43,38 @@ export function unlinkRegion(name: string): void {
   rmSync(shmPath(name), { force: true });
 }
 
+const created = new Set<string>();
+let exitHookInstalled = false;
+
+/** A fresh region name, `/stallbench-<pid>-<12 hex>`, that the exit hook unlinks unless `forgetRegion` comes first. */
+export function newRegionName(): string {
+  const name = `/stallbench-${process.pid}-${randomBytes(6).toString('hex')}`;
+  if (!exitHookInstalled) {
+    process.once('exit', unlinkAllShmRegions);
+    exitHookInstalled = true;
+  }
+  created.add(name);
+  return name;
+}
+
+/** Unlinks a region this process named and drops it from the exit hook's list. */
+export function forgetRegion(name: string): void {
+  unlinkRegion(name);
+  created.delete(name);
+}
+
+/** Unlinks every region this process created and has not disposed; for exit and signal handlers. */
+export function unlinkAllShmRegions(): void {
+  for (const name of created) unlinkRegion(name);
+  created.clear();
+}
+
 function mappedRegion(name: string, buffer: Buffer): ShmRegion {
   const words = new Uint32Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.byteLength / 4));
   return {
     name,
     byteLength: buffer.byteLength,
+    bytes: buffer,
     loadU32: (offset) => Atomics.load(words, offset / 4),
     storeU32: (offset, value) => void Atomics.store(words, offset / 4, value),
     write: (offset, bytes) => buffer.set(bytes, offset),
@@ -61,6 +91,10 @@ function loadShmTypedArray(): ShmTypedArrayModule | null {
   }
 }
 
+// One mapping per name and process: the addon's finalizer unmaps the first mapping of a name, so a second mapping of the
+// same name, once collected, would unmap memory the first one still uses.
+const mappings = new Map<string, WeakRef<Buffer>>();
+
 /** Zero-copy backend: shm_open + mmap through the shm-typed-array native addon. */
 export function createPosixBackend(): ShmBackend | null {
   const shm = loadShmTypedArray();
@@ -70,11 +104,14 @@ export function createPosixBackend(): ShmBackend | null {
     create: (name, byteLength) => {
       const buffer = shm.create(byteLength, 'Buffer', name, '600');
       if (buffer === null) throw new Error(`shared memory ${name} already exists`);
+      mappings.set(name, new WeakRef(buffer));
       return mappedRegion(name, buffer);
     },
     attach: (name) => {
-      const buffer = shm.get(name, 'Buffer');
-      return buffer === null ? null : mappedRegion(name, buffer);
+      const buffer = mappings.get(name)?.deref() ?? shm.get(name, 'Buffer');
+      if (buffer === null) return null;
+      mappings.set(name, new WeakRef(buffer));
+      return mappedRegion(name, buffer);
     },
   };
 }
@@ -84,6 +121,7 @@ function fileRegion(name: string, fd: number, byteLength: number): ShmRegion {
   return {
     name,
     byteLength,
+    bytes: null,
     loadU32: (offset) => {
       readSync(fd, word, 0, 4, offset);
       return word.readUInt32LE(0);
