@@ -8,6 +8,9 @@ import { fixedPlan } from '../src/broadcast/sampling.js';
 import { nowNs, packControl, unpackControl } from '../src/broadcast/protocol.js';
 import { connectRankTransport, openSchedulerTransport } from '../src/transport/open.js';
 import { createRunDir } from '../src/transport/run-dir.js';
+import type { ShmRingOptions } from '../src/transport/shm-ring.js';
+import { defaultWaitPolicy } from '../src/transport/shm-ring-wait.js';
+import { availableParallelism } from 'node:os';
 import { TRANSPORT_NAMES, type TransportAddress, type TransportName } from '../src/transport/types.js';
 import { summarizeSamples } from '../src/stats/summary.js';
 
@@ -31,9 +34,9 @@ async function peer(address: TransportAddress): Promise<void> {
 }
 
 /** Empty steps over `name`: header-only message from rank 0 start to the rank's ready stamp, ms each. */
-async function emptySteps(name: TransportName, steps: number): Promise<number[]> {
+async function emptySteps(name: TransportName, steps: number, shmRing: ShmRingOptions = {}): Promise<number[]> {
   const dir = createRunDir();
-  const transport = await openSchedulerTransport(name, dir, 5000, { ranks: 1 });
+  const transport = await openSchedulerTransport(name, dir, 5000, { ranks: 1, shmRing });
   const child = fork(new URL(import.meta.url).pathname, ['peer', JSON.stringify(transport.address)], { execArgv: ['--import', 'tsx'] });
   const header = (step: number): Uint8Array => packControl({ kind: 'step', token: TOKEN, config: 0, step, restart: false, check: '' });
   try {
@@ -63,7 +66,20 @@ if (process.argv[2] === 'peer') {
   process.exit(0);
 }
 
-type Figure = 'empty step' | 'msgpack stall' | 'msgpack transfer' | 'shm stall' | 'shm transfer' | 'memcpy (shm bytes)';
+const FIGURES = [
+  'empty step',
+  'empty step, spinning 20 ms',
+  'msgpack stall',
+  'msgpack encode',
+  'msgpack transfer',
+  'msgpack decode',
+  'shm stall',
+  'shm encode',
+  'shm transfer',
+  'shm decode',
+  'memcpy (shm bytes)',
+] as const;
+type Figure = (typeof FIGURES)[number];
 const medians = new Map<string, number[]>();
 const ns = new Map<string, number>();
 const record = (transport: TransportName, figure: Figure, p50: number, n: number): void => {
@@ -78,6 +94,10 @@ for (let repeat = 0; repeat < REPEATS; repeat++) {
     process.stderr.write(`repeat ${repeat + 1}/${REPEATS}: ${transport}\n`);
     const empty = summarizeSamples(await emptySteps(transport, Math.max(STEPS, 200)));
     record(transport, 'empty step', empty.p50, empty.n);
+    if (transport === 'shm-ring') {
+      const spinning = summarizeSamples(await emptySteps(transport, Math.max(STEPS, 200), { wait: { spinUs: 20_000 } }));
+      record(transport, 'empty step, spinning 20 ms', spinning.p50, spinning.n);
+    }
     const rows: IpcBenchRow[] = await benchIpc({
       codecs: ['msgpack', 'shm'],
       sizes: [{ batch: 64, seqLen: 32768 }],
@@ -88,7 +108,7 @@ for (let repeat = 0; repeat < REPEATS; repeat++) {
     for (const row of rows) {
       const codec = row.codec as 'msgpack' | 'shm';
       record(transport, `${codec} stall`, row.stall.p50, row.stall.n);
-      record(transport, `${codec} transfer`, row.parts.transfer.p50, row.parts.transfer.n);
+      for (const part of ['encode', 'transfer', 'decode'] as const) record(transport, `${codec} ${part}`, row.parts[part].p50, row.parts[part].n);
       if (codec === 'shm') record(transport, 'memcpy (shm bytes)', row.memcpy.p50, row.memcpy.n);
     }
   }
@@ -96,10 +116,12 @@ for (let repeat = 0; repeat < REPEATS; repeat++) {
 
 const fmt = (v: number): string => (v < 1 ? v.toFixed(3) : v.toFixed(2));
 console.log(`tp=2, ${REPEATS} interleaved repeats; each cell: median of the repeats' p50 [min–max], ms (n per repeat)`);
+console.log(`shm-ring wait policy: ${JSON.stringify(defaultWaitPolicy(2, availableParallelism()))} on ${availableParallelism()} cores`);
 console.log(['figure', ...TRANSPORT_NAMES].join(' | '));
-for (const figure of ['empty step', 'msgpack stall', 'msgpack transfer', 'shm stall', 'shm transfer', 'memcpy (shm bytes)'] as const) {
+for (const figure of FIGURES) {
   const cells = TRANSPORT_NAMES.map((t) => {
     const values = [...(medians.get(`${t}|${figure}`) ?? [])].sort((a, b) => a - b);
+    if (values.length === 0) return '—';
     const mid = values[Math.floor(values.length / 2)] ?? NaN;
     return `${fmt(mid)} [${fmt(values[0] ?? NaN)}–${fmt(values[values.length - 1] ?? NaN)}] (n=${ns.get(`${t}|${figure}`) ?? 0})`;
   });
