@@ -9,6 +9,7 @@ import { generateCtxMeta } from '../payload/generate.js';
 import { payloadByteLength } from '../payload/size.js';
 import { arraySource } from '../payload/stream.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
+import type { TransportName } from '../transport/types.js';
 import type { PayloadSize } from './sizes.js';
 
 /** One codec at one size broadcast to real rank processes, with the physical floor measured in the same run. */
@@ -18,6 +19,7 @@ export interface IpcBenchRow {
   seqLen: number;
   tp: number;
   oversubscribed: boolean;
+  transport: TransportName;
   regime: AllocationRegime;
   shmBackend: ShmBackendKind | null;
   payloadBytes: number;
@@ -39,6 +41,8 @@ export interface IpcBenchOptions {
   sizes: readonly PayloadSize[];
   tp: number;
   plan: SamplingPlan;
+  /** @default 'ipc' */
+  transport?: TransportName;
   regime?: AllocationRegime;
   /** Distinct payloads per size sent in turn, so no rank sees the same bytes twice in a row. @default 3 */
   distinctPayloads?: number;
@@ -49,7 +53,11 @@ export interface IpcBenchOptions {
 /** Broadcasts every codec at every size on one set of live ranks and measures the floor beside it. */
 export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]> {
   const rows: IpcBenchRow[] = [];
-  const session = await openRankSession({ tp: options.tp, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+  const session = await openRankSession({
+    tp: options.tp,
+    transport: options.transport ?? 'ipc',
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  });
   try {
     const roundTrip = summarizeSamples(await session.pingRoundTrips(50));
     for (const size of options.sizes) {
@@ -66,6 +74,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]>
           ...size,
           tp: session.tp,
           oversubscribed: session.oversubscribed,
+          transport: session.transport,
           regime: m.regime,
           shmBackend: m.shmBackend,
           payloadBytes,

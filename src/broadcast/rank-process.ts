@@ -31,7 +31,7 @@ async function configure(rank: number, config: RankConfiguration): Promise<Confi
 const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 async function main(start: RankStart): Promise<void> {
-  const transport = connectRankTransport(start.address, start.idleTimeoutMs);
+  const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank);
   const ack = (fields: Omit<Ack, 'token' | 'rank'>): Promise<void> => transport.send(packControl({ token: start.token, rank: start.rank, ...fields }));
   const quiet = { config: 0, decodedNs: 0, convertedNs: 0, readyNs: 0, pageFaults: 0, verified: null, error: null };
   await ack({ ...quiet, kind: 'hello', step: -1, receivedNs: nowNs() });

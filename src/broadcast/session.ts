@@ -10,6 +10,7 @@ import type { StepSource } from '../payload/stream.js';
 import type { StrategyName } from '../strategies/types.js';
 import { openSchedulerTransport } from '../transport/open.js';
 import { createRunDir, type RunDir } from '../transport/run-dir.js';
+import type { ShmRingOptions } from '../transport/shm-ring.js';
 import type { SchedulerTransport, TransportName } from '../transport/types.js';
 import { BroadcastAbortedError, RankFailedError } from './errors.js';
 import type { FaultInjection } from './faults.js';
@@ -26,6 +27,8 @@ export interface SessionOptions {
   transport?: TransportName;
   /** Longest wait for any rank's answer, in ms. @default 5000 */
   timeoutMs?: number;
+  /** Geometry and wait policy of the shm-ring transport. */
+  shmRing?: ShmRingOptions;
   /** Stops the session and cleans up; without it, SIGINT and SIGTERM are handled (cleanup, then the signal's usual exit). */
   signal?: AbortSignal;
   /** Called once the ranks are running, with their pids and the run folder; the session waits for a returned promise. */
@@ -213,7 +216,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   };
 
   try {
-    transport = await openSchedulerTransport(transportName, dir, timeoutMs);
+    transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing });
     const address = transport.address;
     ranks = spawnRanks(
       Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })),
@@ -315,7 +318,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       const input = kind.inFormOf(codec, wire);
       const verify = verifyEvery > 0 && step % verifyEvery === 0;
       const header = packControl({ kind: 'step', token, config: id, step, restart, check: verify ? kind.fingerprint(kind.view(payload)) : '' });
-      const lease = regime === 'reused' ? pool.lease() : null;
+      // Where the transport has send memory of its own (a shared-memory slot), the codec writes there: no copy.
+      const lease = regime === 'reused' ? (transport?.lease?.() ?? pool.lease()) : null;
       const faultsBefore = minorFaults();
       const startNs = nowNs();
       let frames = kind.encode(codec, input, lease ?? FRESH_ALLOCATOR);

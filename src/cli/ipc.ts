@@ -8,6 +8,7 @@ import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
 import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
+import { TRANSPORT_NAMES } from '../transport/types.js';
 import { list, oneOf, positiveInt } from './args.js';
 import { abortOnSignals } from './progress.js';
 import { fitTable } from './terminal-table.js';
@@ -17,14 +18,15 @@ const DEFAULT_CODECS = ['json', 'msgpack', 'msgpack-boxed', 'cbor', 'flatbuffers
 /** Help text of `stallbench ipc`. */
 export const IPC_HELP = `usage: stallbench ipc [options]
 
-Broadcasts full payloads of each size to real rank processes over ZeroMQ ipc:// and times every part of the step,
-beside the floor measured in the same run: a memcpy of the payload's bytes plus a small-message round trip.
+Broadcasts full payloads of each size to real rank processes (over ZeroMQ ipc:// by default) and times every part of
+the step, beside the floor measured in the same run: a memcpy of the payload's bytes plus a small-message round trip.
 
   --codecs a,b     codecs (default: ${DEFAULT_CODECS.join(',')})
   --sizes BxS,...  payload sizes (default: 64x512,64x4096,64x32768)
   --tp N           ranks including the scheduler (default: 2)
   --steps N        measured steps per codec and size (default: the full sampling plan, ${SAMPLING_PRESETS.full.samples})
   --regime R       reused or fresh (default: reused)
+  --transport T    ${TRANSPORT_NAMES.join(' or ')} (default: ipc)
   --quick          one small size, ${SAMPLING_PRESETS.quick.samples} steps
   --out FILE       also write rows and run context as JSON (stallbench report reads results/ipc.json)
   --help           this text`;
@@ -39,6 +41,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
       tp: { type: 'string' },
       steps: { type: 'string' },
       regime: { type: 'string' },
+      transport: { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -67,6 +70,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
     tp: positiveInt('tp', values.tp ?? '2', 64),
     plan,
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
+    transport: oneOf('transport', values.transport ?? 'ipc', TRANSPORT_NAMES),
     signal: controller.signal,
     onProgress: (text) => process.stderr.write(`  ${text}\n`),
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -8,12 +9,14 @@ export type ShmBackendKind = 'posix-mmap' | 'devshm-file';
 export interface ShmRegion {
   readonly name: string;
   readonly byteLength: number;
+  /** The mapping itself where the backend maps memory (zero-copy views, Atomics), null for the file backend. */
+  readonly bytes: Buffer | null;
   loadU32(offset: number): number;
   storeU32(offset: number, value: number): void;
   write(offset: number, bytes: Uint8Array): void;
   /** A typed array over [offset, offset + length elements): a view where the backend maps memory, a copy otherwise. */
   read(ctor: typeof Int32Array | typeof Float32Array, offset: number, length: number): Int32Array | Float32Array;
-  /** Drops this process's handle; the mapping itself goes when the last view is collected. */
+  /** Drops this process's handle; when no region of this name is left open, the mapping goes (views into it must be dead). */
   close(): void;
 }
 
@@ -28,6 +31,7 @@ export interface ShmBackend {
 interface ShmTypedArrayModule {
   create(count: number, typeKey: 'Buffer', key: string, perm: string): Buffer | null;
   get(key: string, typeKey: 'Buffer'): Buffer | null;
+  detach(key: string, forceDestroy: boolean): number;
 }
 
 /** Path of a POSIX shm object on Linux, where shm_open names live under /dev/shm. */
@@ -40,16 +44,48 @@ export function unlinkRegion(name: string): void {
   rmSync(shmPath(name), { force: true });
 }
 
-function mappedRegion(name: string, buffer: Buffer): ShmRegion {
+const created = new Set<string>();
+let exitHookInstalled = false;
+
+/** A fresh region name, `/stallbench-<pid>-<12 hex>`, that the exit hook unlinks unless `forgetRegion` comes first. */
+export function newRegionName(): string {
+  const name = `/stallbench-${process.pid}-${randomBytes(6).toString('hex')}`;
+  if (!exitHookInstalled) {
+    process.once('exit', unlinkAllShmRegions);
+    exitHookInstalled = true;
+  }
+  created.add(name);
+  return name;
+}
+
+/** Unlinks a region this process named and drops it from the exit hook's list. */
+export function forgetRegion(name: string): void {
+  unlinkRegion(name);
+  created.delete(name);
+}
+
+/** Unlinks every region this process created and has not disposed; for exit and signal handlers. */
+export function unlinkAllShmRegions(): void {
+  for (const name of created) unlinkRegion(name);
+  created.clear();
+}
+
+function mappedRegion(name: string, buffer: Buffer, unmap: () => void): ShmRegion {
   const words = new Uint32Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.byteLength / 4));
+  let closed = false;
   return {
     name,
     byteLength: buffer.byteLength,
+    bytes: buffer,
     loadU32: (offset) => Atomics.load(words, offset / 4),
     storeU32: (offset, value) => void Atomics.store(words, offset / 4, value),
     write: (offset, bytes) => buffer.set(bytes, offset),
     read: (ctor, offset, length) => new ctor(buffer.buffer as ArrayBuffer, buffer.byteOffset + offset, length),
-    close: () => undefined,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      unmap();
+    },
   };
 }
 
@@ -61,20 +97,43 @@ function loadShmTypedArray(): ShmTypedArrayModule | null {
   }
 }
 
+/**
+ * Every mapping this process holds, by name, with how many regions use it. The addon's own bookkeeping is fragile: its
+ * garbage-collection finalizer unmaps a *copy* of its record, so the record stays "mapped" and its exit handler unmaps
+ * that address a second time — memory that may belong to something else by then (a crash at exit). So a mapping is held
+ * strongly here until the last region using it closes, and then detached explicitly, which clears the addon's record;
+ * one mapping per name also keeps a second mapping's finalizer from unmapping memory the first still uses.
+ */
+const mappings = new Map<string, { buffer: Buffer; refs: number }>();
+
 /** Zero-copy backend: shm_open + mmap through the shm-typed-array native addon. */
 export function createPosixBackend(): ShmBackend | null {
   const shm = loadShmTypedArray();
   if (shm === null) return null;
+  const use = (name: string, buffer: Buffer): ShmRegion => {
+    const mapping = mappings.get(name) ?? { buffer, refs: 0 };
+    mapping.refs++;
+    mappings.set(name, mapping);
+    return mappedRegion(name, mapping.buffer, () => {
+      mapping.refs--;
+      if (mapping.refs > 0) return;
+      mappings.delete(name);
+      // Unmaps now: no view into this region may be used after its last region closes.
+      shm.detach(name, false);
+    });
+  };
   return {
     kind: 'posix-mmap',
     create: (name, byteLength) => {
       const buffer = shm.create(byteLength, 'Buffer', name, '600');
       if (buffer === null) throw new Error(`shared memory ${name} already exists`);
-      return mappedRegion(name, buffer);
+      return use(name, buffer);
     },
     attach: (name) => {
+      const held = mappings.get(name);
+      if (held !== undefined) return use(name, held.buffer);
       const buffer = shm.get(name, 'Buffer');
-      return buffer === null ? null : mappedRegion(name, buffer);
+      return buffer === null ? null : use(name, buffer);
     },
   };
 }
@@ -84,6 +143,7 @@ function fileRegion(name: string, fd: number, byteLength: number): ShmRegion {
   return {
     name,
     byteLength,
+    bytes: null,
     loadU32: (offset) => {
       readSync(fd, word, 0, 4, offset);
       return word.readUInt32LE(0);

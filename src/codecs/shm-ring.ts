@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { DecodeError, OptionsError, ShmBusyError } from '../errors.js';
 import {
   createFileBackend,
   createPosixBackend,
-  unlinkRegion,
+  forgetRegion,
+  newRegionName,
   type ShmBackend,
   type ShmBackendKind,
   type ShmRegion,
@@ -55,14 +55,8 @@ const NAME_PATTERN = /^\/stallbench-\d+-[0-9a-f]{12}$/;
 /** Most slots a ring may have. */
 export const MAX_SLOTS = 1024;
 const MAX_READERS = 1024;
-const created = new Set<string>();
-let exitHookInstalled = false;
 
-/** Unlinks every region this process created and has not disposed; for exit and signal handlers. */
-export function unlinkAllShmRegions(): void {
-  for (const name of created) unlinkRegion(name);
-  created.clear();
-}
+export { unlinkAllShmRegions } from './shm-region.js';
 
 /** Rounds `n` up to a multiple of `to`. */
 export const align = (n: number, to: number): number => Math.ceil(n / to) * to;
@@ -130,13 +124,8 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
 
   const createRegion = (capacity: number): { region: ShmRegion; layout: Layout } => {
     const layout = layoutFor(slots, readers, capacity);
-    const regionName = `/stallbench-${process.pid}-${randomBytes(6).toString('hex')}`;
-    if (!exitHookInstalled) {
-      process.once('exit', unlinkAllShmRegions);
-      exitHookInstalled = true;
-    }
+    const regionName = newRegionName();
     const region = backend.create(regionName, slotStart(layout, slots));
-    created.add(regionName);
     region.storeU32(8, slots);
     region.storeU32(12, readers);
     region.storeU32(16, capacity);
@@ -147,8 +136,7 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
 
   const retireWriter = (): void => {
     if (writer === null) return;
-    unlinkRegion(writer.region.name);
-    created.delete(writer.region.name);
+    forgetRegion(writer.region.name);
     writer.region.close();
     writer = null;
   };

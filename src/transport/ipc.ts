@@ -1,6 +1,6 @@
 import { Publisher, Pull, Push, Subscriber } from 'zeromq';
 import type { RunDir } from './run-dir.js';
-import type { RankTransport, SchedulerTransport, TransportAddress } from './types.js';
+import type { IpcAddress, RankTransport, SchedulerTransport } from './types.js';
 
 /** True for the error zeromq.js throws when a receive or send ran past its socket timeout. */
 function isTimeout(error: unknown): boolean {
@@ -12,7 +12,7 @@ export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number): Prom
   // linger 0: a send with no peer left must never hold the process open at exit.
   const publisher = new Publisher({ linger: 0, sendTimeout: sendTimeoutMs });
   const acks = new Pull({ linger: 0 });
-  const address: TransportAddress = { transport: 'ipc', steps: `ipc://${dir.path}/steps`, acks: `ipc://${dir.path}/acks` };
+  const address: IpcAddress = { transport: 'ipc', steps: `ipc://${dir.path}/steps`, acks: `ipc://${dir.path}/acks` };
   try {
     await publisher.bind(address.steps);
     await acks.bind(address.acks);
@@ -48,7 +48,7 @@ export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number): Prom
 }
 
 /** A rank's ZeroMQ end: SUB to every step, PUSH for answers. */
-export function connectIpcRank(address: TransportAddress, idleTimeoutMs: number): RankTransport {
+export function connectIpcRank(address: IpcAddress, idleTimeoutMs: number): RankTransport {
   const steps = new Subscriber({ linger: 0 });
   const acks = new Push({ linger: 0, sendTimeout: idleTimeoutMs });
   steps.connect(address.steps);

@@ -1,19 +1,34 @@
 import type { FrameLease } from '../codecs/frame-pool.js';
+import type { WaitPolicy } from './shm-ring-wait.js';
 
 /** How frames travel between the scheduler and its ranks. */
-export type TransportName = 'ipc';
+export type TransportName = 'ipc' | 'shm-ring';
 
 /** Every transport, in the order reports list them. */
-export const TRANSPORT_NAMES: readonly TransportName[] = ['ipc'];
+export const TRANSPORT_NAMES: readonly TransportName[] = ['ipc', 'shm-ring'];
 
-/** What a rank needs to reach the scheduler: plain data, handed to the rank process on its command line. */
-export interface TransportAddress {
-  transport: TransportName;
+/** Where ZeroMQ ranks reach the scheduler. */
+export interface IpcAddress {
+  transport: 'ipc';
   /** Where the scheduler publishes commands and steps. */
   steps: string;
   /** Where ranks send their answers. */
   acks: string;
 }
+
+/** Where shm-ring ranks find the scheduler's shared memory, and how every end waits. */
+export interface ShmRingAddress {
+  transport: 'shm-ring';
+  /** POSIX shm name of the steps ring (one writer, every rank a reader). */
+  steps: string;
+  /** POSIX shm name of the answers region: one lane per rank, written by that rank, read by the scheduler. */
+  acks: string;
+  /** The wait policy every end uses, recorded so results can say how ranks waited. */
+  wait: WaitPolicy;
+}
+
+/** What a rank needs to reach the scheduler: plain data, handed to the rank process on its command line. */
+export type TransportAddress = IpcAddress | ShmRingAddress;
 
 /** The scheduler's end: one send reaches every rank; answers come back one frame at a time. */
 export interface SchedulerTransport {

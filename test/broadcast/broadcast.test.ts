@@ -7,6 +7,7 @@ import { criticalPath } from '../../src/broadcast/parts.js';
 import { broadcastTrace } from '../../src/broadcast/trace.js';
 import { generateCtxMeta } from '../../src/payload/generate.js';
 import { generateStepSequence } from '../../src/payload/sequence.js';
+import { TRANSPORT_NAMES, type TransportName } from '../../src/transport/types.js';
 import { leftovers } from './leftovers.js';
 
 const payloads = [0, 1, 2].map((i) => ({ ...generateCtxMeta({ batch: 4, seqLen: { kind: 'uniform', min: 1, max: 300 }, seed: i }), stepId: i }));
@@ -24,7 +25,7 @@ async function run(options: Partial<BroadcastOptions> & Pick<BroadcastOptions, '
   return { ...result, info, left: await leftovers(info) };
 }
 
-describe('runBroadcast across real processes', () => {
+describe.each(TRANSPORT_NAMES)('runBroadcast across real processes over %s', (transport) => {
   it.each([
     ['msgpack', 2],
     ['flatbuffers', 3],
@@ -32,7 +33,7 @@ describe('runBroadcast across real processes', () => {
     ['shm', 3],
     ['json', 3],
   ] as const)('%s with tp=%i: every rank decodes and verifies every step, and nothing is left behind', async (codec, tp) => {
-    const { value, error, left, info } = await run({ codec, tp });
+    const { value, error, left, info } = await run({ transport, codec, tp });
     expect(error).toBeNull();
     expect(left).toEqual([]);
     expect(info.pids).toHaveLength(tp - 1);
@@ -63,6 +64,68 @@ describe('runBroadcast across real processes', () => {
     expect(r.roundTrip.n).toBe(3);
   });
 
+  it.each([
+    ['delta', 'shm'],
+    ['delta', 'msgpack-boxed'],
+    ['no-slots', 'cbor'],
+    ['new-slots', 'flatbuffers'],
+  ] as const)('strategy %s over %s: every rank rebuilds every step exactly, with its rank-side work timed', async (strategy, codec) => {
+    const sequence = generateStepSequence({ batch: 6, seqLen: { kind: 'uniform', min: 1, max: 120 }, steps: 9, blockSize: 4, finishRate: 0.2, seed: 4 });
+    const { value, error, left } = await run({ transport, codec, tp: 3, strategy, payloads: sequence, steps: 20, warmup: 0 });
+    expect(error).toBeNull();
+    expect(left).toEqual([]);
+    expect(value?.strategy).toBe(strategy);
+    expect(value?.steps.every((s) => s.ranks.every((k) => k.verified === true && k.readyNs >= k.convertedNs))).toBe(true);
+    // 20 samples from a 9-step sequence: the wraps are restarts, run but not sampled.
+    expect(value?.steps).toHaveLength(20);
+    expect(value?.restarts).toBe(2);
+    expect(value?.parts.derive.n).toBe(20);
+  });
+
+  it('reports a crashed rank with its exit code and step, and cleans up', async () => {
+    const { error, left } = await run({ transport, codec: 'msgpack', tp: 3, fault: { kind: 'crash', rank: 2, step: 3 } });
+    expect(error).toBeInstanceOf(RankFailedError);
+    expect(error).toMatchObject({ rank: 2, step: 3, exitCode: INJECTED_CRASH_EXIT_CODE });
+    expect(left).toEqual([]);
+  });
+
+  it('reports a rank killed by a signal', async () => {
+    const { error, left } = await run({ transport, codec: 'shm', tp: 2, fault: { kind: 'kill', rank: 1, step: 2 } });
+    expect(error).toMatchObject({ name: 'RankFailedError', rank: 1, step: 2, signal: 'SIGKILL' });
+    expect(left).toEqual([]);
+  });
+
+  it('reports a hung rank after the timeout', async () => {
+    const { error, left } = await run({ transport, codec: 'cbor', tp: 3, timeoutMs: 800, fault: { kind: 'hang', rank: 1, step: 2 } });
+    expect(error).toMatchObject({ name: 'RankFailedError', rank: 1, step: 2 });
+    expect((error as Error).message).toMatch(/no step answer within 800 ms/);
+    expect(left).toEqual([]);
+  });
+
+  it('makes a rank refuse a stale shm descriptor', async () => {
+    const { error, left } = await run({ transport, codec: 'shm', tp: 2, steps: 8, fault: { kind: 'stale-descriptor', rank: 0, step: 7 } });
+    expect(error).toBeInstanceOf(RankFailedError);
+    expect((error as Error).message).toMatch(/stale descriptor/);
+    expect(left).toEqual([]);
+  });
+
+  it('stops on an AbortSignal with BroadcastAbortedError and cleans up', async () => {
+    const controller = new AbortController();
+    const { error, left } = await run({
+      transport,
+      codec: 'shm',
+      tp: 3,
+      steps: 1_000_000,
+      onStart: () => void setTimeout(() => controller.abort('user pressed Ctrl-C'), 300),
+      signal: controller.signal,
+    });
+    expect(error).toBeInstanceOf(BroadcastAbortedError);
+    expect((error as Error).message).toMatch(/Ctrl-C/);
+    expect(left).toEqual([]);
+  });
+});
+
+describe('runBroadcast across real processes', () => {
   it('the parts of each step add up to its stall, along the slowest rank', async () => {
     const { value, error } = await run({ codec: 'msgpack-boxed', tp: 3, steps: 8 });
     expect(error).toBeNull();
@@ -75,55 +138,10 @@ describe('runBroadcast across real processes', () => {
     }
   });
 
-  it.each([
-    ['delta', 'shm'],
-    ['delta', 'msgpack-boxed'],
-    ['no-slots', 'cbor'],
-    ['new-slots', 'flatbuffers'],
-  ] as const)('strategy %s over %s: every rank rebuilds every step exactly, with its rank-side work timed', async (strategy, codec) => {
-    const sequence = generateStepSequence({ batch: 6, seqLen: { kind: 'uniform', min: 1, max: 120 }, steps: 9, blockSize: 4, finishRate: 0.2, seed: 4 });
-    const { value, error, left } = await run({ codec, tp: 3, strategy, payloads: sequence, steps: 20, warmup: 0 });
-    expect(error).toBeNull();
-    expect(left).toEqual([]);
-    expect(value?.strategy).toBe(strategy);
-    expect(value?.steps.every((s) => s.ranks.every((k) => k.verified === true && k.readyNs >= k.convertedNs))).toBe(true);
-    // 20 samples from a 9-step sequence: the wraps are restarts, run but not sampled.
-    expect(value?.steps).toHaveLength(20);
-    expect(value?.restarts).toBe(2);
-    expect(value?.parts.derive.n).toBe(20);
-  });
-
   it('refuses delta over payloads that are not one consecutive sequence', async () => {
     const [a, , c] = payloads;
     if (a === undefined || c === undefined) throw new Error('payloads');
     await expect(runBroadcast({ codec: 'msgpack', strategy: 'delta', payloads: [a, c] })).rejects.toThrow(/consecutive/);
-  });
-
-  it('reports a crashed rank with its exit code and step, and cleans up', async () => {
-    const { error, left } = await run({ codec: 'msgpack', tp: 3, fault: { kind: 'crash', rank: 2, step: 3 } });
-    expect(error).toBeInstanceOf(RankFailedError);
-    expect(error).toMatchObject({ rank: 2, step: 3, exitCode: INJECTED_CRASH_EXIT_CODE });
-    expect(left).toEqual([]);
-  });
-
-  it('reports a rank killed by a signal', async () => {
-    const { error, left } = await run({ codec: 'shm', tp: 2, fault: { kind: 'kill', rank: 1, step: 2 } });
-    expect(error).toMatchObject({ name: 'RankFailedError', rank: 1, step: 2, signal: 'SIGKILL' });
-    expect(left).toEqual([]);
-  });
-
-  it('reports a hung rank after the timeout', async () => {
-    const { error, left } = await run({ codec: 'cbor', tp: 3, timeoutMs: 800, fault: { kind: 'hang', rank: 1, step: 2 } });
-    expect(error).toMatchObject({ name: 'RankFailedError', rank: 1, step: 2 });
-    expect((error as Error).message).toMatch(/no step answer within 800 ms/);
-    expect(left).toEqual([]);
-  });
-
-  it('makes a rank refuse a stale shm descriptor', async () => {
-    const { error, left } = await run({ codec: 'shm', tp: 2, steps: 8, fault: { kind: 'stale-descriptor', rank: 0, step: 7 } });
-    expect(error).toBeInstanceOf(RankFailedError);
-    expect((error as Error).message).toMatch(/stale descriptor/);
-    expect(left).toEqual([]);
   });
 
   it('builds a Chrome trace with one track per rank and every phase, derive included', async () => {
@@ -135,25 +153,12 @@ describe('runBroadcast across real processes', () => {
     expect(events.filter((e) => e.name === 'encode' && e.tid === 0)).toHaveLength(3);
   });
 
-  it('stops on an AbortSignal with BroadcastAbortedError and cleans up', async () => {
-    const controller = new AbortController();
-    const { error, left } = await run({
-      codec: 'shm',
-      tp: 3,
-      steps: 1_000_000,
-      onStart: () => void setTimeout(() => controller.abort('user pressed Ctrl-C'), 300),
-      signal: controller.signal,
-    });
-    expect(error).toBeInstanceOf(BroadcastAbortedError);
-    expect((error as Error).message).toMatch(/Ctrl-C/);
-    expect(left).toEqual([]);
-  });
-
   it('rejects invalid options before starting any process', async () => {
     await expect(runBroadcast({ codec: 'msgpack', tp: 1, payloads })).rejects.toThrow(OptionsError);
     await expect(runBroadcast({ codec: 'nope', payloads })).rejects.toThrow(/unknown codec/);
     await expect(runBroadcast({ codec: 'msgpack', payloads: [] })).rejects.toThrow(OptionsError);
     await expect(runBroadcast({ codec: 'msgpack', steps: 0, payloads })).rejects.toThrow(OptionsError);
+    await expect(runBroadcast({ codec: 'msgpack', payloads, transport: 'tcp' as TransportName })).rejects.toThrow(/unknown transport 'tcp'/);
     const bad = { ...generateCtxMeta({ batch: 2, seqLen: 8 }), blockSize: 0 };
     await expect(runBroadcast({ codec: 'msgpack', payloads: [bad] })).rejects.toThrow(PayloadError);
   });

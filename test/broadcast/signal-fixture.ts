@@ -4,7 +4,8 @@ import { openRankSession } from '../../src/broadcast/session.js';
 import { generatedSource } from '../../src/payload/stream.js';
 
 const codec = process.argv[2] === 'shm' ? 'shm' : 'msgpack';
-const session = await openRankSession({ tp: 3 });
+const transport = process.argv[3] === 'shm-ring' ? 'shm-ring' : 'ipc';
+const session = await openRankSession({ tp: 3, transport });
 const source = generatedSource({ batch: 8, seqLen: 512, steps: 100, seed: 1, finishRate: 0 });
 // One short configuration first: when it returns, every rank has decoded real steps.
 await session.measure({ codec, strategy: 'full', source, plan: fixedPlan(2, 0) });

@@ -1,16 +1,18 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { leftovers } from './leftovers.js';
+import { TRANSPORT_NAMES } from '../../src/transport/types.js';
+import { eventually, isAlive, leftovers, shmRegionsOf } from './leftovers.js';
 
-describe('a signal to the scheduler process mid-run', () => {
+describe.each(TRANSPORT_NAMES)('a signal to the scheduler process mid-run over %s', (transport) => {
   it.each([
     ['SIGINT', 'shm'],
     ['SIGTERM', 'msgpack'],
   ] as const)('%s (%s) ends the run and leaves no rank, socket file or shared memory behind', async (signal, codec) => {
     const fixture = new URL('./signal-fixture.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, codec], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, codec, transport], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
     const info = JSON.parse(line) as { pids: number[]; runDir: string; pid: number };
     expect(info.pids).toHaveLength(2);
@@ -19,5 +21,18 @@ describe('a signal to the scheduler process mid-run', () => {
     const [code, gotSignal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
     expect({ code, gotSignal }).toEqual({ code: null, gotSignal: signal });
     expect(await leftovers(info, info.pid)).toEqual([]);
+  });
+
+  it('SIGKILL, which nothing can clean up after, still takes its waiting ranks down with it', async () => {
+    const fixture = new URL('./signal-fixture.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, 'msgpack', transport], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const info = JSON.parse(line) as { pids: number[]; runDir: string; pid: number };
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    // The ranks see their parent's channel close, whether they wait in a socket or on a shared-memory word.
+    expect(await eventually(() => info.pids.every((pid) => !isAlive(pid)), 20_000)).toBe(true);
+    rmSync(info.runDir, { recursive: true, force: true });
+    for (const name of shmRegionsOf(info.pid)) rmSync(`/dev/shm/${name}`, { force: true });
   });
 });

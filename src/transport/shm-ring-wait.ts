@@ -1,0 +1,93 @@
+import { OptionsError } from '../errors.js';
+import { requireInt } from '../options.js';
+
+/**
+ * How one end of a shm-ring waits for the other: poll the shared word without pause for `spinUs`, then sleep in the
+ * kernel: `sleepMinUs` at a time while the other end was heard from within `activeMs` (a run of steps), then pauses
+ * that double up to `sleepMaxUs` (an idle end); and give Node's event loop a turn at least every `yieldEveryMs`
+ * throughout, so signals, child exits and a lost parent are still handled.
+ */
+export interface WaitPolicy {
+  /** Busy-polling time before the first sleep, µs. */
+  spinUs: number;
+  /** Sleep while the other end is active, µs (the kernel adds its timer slack, ~50 µs, to each). */
+  sleepMinUs: number;
+  /** Longest sleep, µs: an idle end wakes this often. */
+  sleepMaxUs: number;
+  /** How long after the last message an end counts as active and keeps its shortest sleep, ms. */
+  activeMs: number;
+  /** Longest stretch without a turn of Node's event loop, ms. */
+  yieldEveryMs: number;
+}
+
+/**
+ * Spin for up to 20 ms where every process has a core of its own and one is left for the rest of the machine; else
+ * back off after 50 µs, since a spinning end on a shared core delays the very process it waits for by a time slice.
+ */
+export function defaultWaitPolicy(processes: number, cores: number): WaitPolicy {
+  return { spinUs: processes < cores ? 20_000 : 50, sleepMinUs: 50, sleepMaxUs: 1000, activeMs: 100, yieldEveryMs: 2 };
+}
+
+/** Fills `wanted` from `base` and checks every field; throws OptionsError. */
+export function resolveWaitPolicy(wanted: Partial<WaitPolicy>, base: WaitPolicy): WaitPolicy {
+  const policy: WaitPolicy = {
+    spinUs: requireInt('wait.spinUs', wanted.spinUs ?? base.spinUs, 0, 60_000_000),
+    sleepMinUs: requireInt('wait.sleepMinUs', wanted.sleepMinUs ?? base.sleepMinUs, 1, 1_000_000),
+    sleepMaxUs: requireInt('wait.sleepMaxUs', wanted.sleepMaxUs ?? base.sleepMaxUs, 1, 1_000_000),
+    activeMs: requireInt('wait.activeMs', wanted.activeMs ?? base.activeMs, 0, 3_600_000),
+    yieldEveryMs: requireInt('wait.yieldEveryMs', wanted.yieldEveryMs ?? base.yieldEveryMs, 1, 1000),
+  };
+  if (policy.sleepMaxUs < policy.sleepMinUs) throw new OptionsError('wait.sleepMaxUs', 'must be at least wait.sleepMinUs');
+  return policy;
+}
+
+// A private word nobody notifies: Atomics.wait on it is a sleep in the kernel with a sub-millisecond timeout.
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread for about `us` µs without using the CPU. */
+export function sleepUs(us: number): void {
+  Atomics.wait(pause, 0, 0, us / 1000);
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+// Polls between two looks at the clock while spinning.
+const SPIN_BATCH = 64;
+
+/** What a wait may know beyond its condition. */
+export interface WaitContext {
+  /** Stops the wait (it resolves false), e.g. once the transport is closed. */
+  cancelled?: () => boolean;
+  /** performance.now() of the last message from the other end; the wait's own start when absent. */
+  lastActive?: number;
+}
+
+/**
+ * Resolves true once `ready()` holds, or false when `timeoutMs` has passed or the wait is cancelled: spinning, then
+ * sleeping with back-off, as `policy` says, and never blocking the event loop for longer than `policy.yieldEveryMs`.
+ */
+export async function waitUntil(ready: () => boolean, timeoutMs: number, policy: WaitPolicy, context: WaitContext = {}): Promise<boolean> {
+  if (ready()) return true;
+  const start = performance.now();
+  const cancelled = context.cancelled ?? ((): boolean => false);
+  const activeUntil = (context.lastActive ?? start) + policy.activeMs;
+  let lastTurn = start;
+  let sleep = policy.sleepMinUs;
+  for (;;) {
+    if (cancelled()) return false;
+    const now = performance.now();
+    const waited = now - start;
+    if (waited >= timeoutMs) return ready();
+    if (now - lastTurn >= policy.yieldEveryMs) {
+      await turn();
+      lastTurn = performance.now();
+      continue;
+    }
+    if (waited * 1000 < policy.spinUs) {
+      for (let i = 0; i < SPIN_BATCH; i++) if (ready()) return true;
+      continue;
+    }
+    sleepUs(Math.min(sleep, (timeoutMs - waited) * 1000));
+    if (now >= activeUntil) sleep = Math.min(2 * sleep, policy.sleepMaxUs);
+    if (ready()) return true;
+  }
+}

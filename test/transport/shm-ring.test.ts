@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OptionsError } from '../../src/errors.js';
+import { ShmRingError, TransportClosedError, TransportTimeoutError } from '../../src/transport/errors.js';
+import { connectShmRingRank, openShmRingScheduler } from '../../src/transport/shm-ring.js';
+import { frameAreaOf, regionByteLength, ringAt, type RingGeometry } from '../../src/transport/shm-ring-layout.js';
+import { answerOf, bytesOf, cleanUp, openScheduler, ownRegions, startPeer } from './peers.js';
+
+const scheduler = openScheduler;
+afterEach(cleanUp);
+
+const sha = (frame: Uint8Array): string => createHash('sha256').update(frame).digest('hex');
+const SLOT_BYTES = 64 << 10;
+const geometry = (slots: number): RingGeometry => ({ slots, readers: 1, slotBytes: SLOT_BYTES, maxFrames: 64 });
+/** Where a frame copied to `offset` of message `seq`'s slot lies in the steps mapping. */
+const slotOffset = (slots: number, seq: number, offset: number): number => frameAreaOf(ringAt(geometry(slots), 0), (seq - 1) % slots) + offset;
+
+describe('shm-ring transport between two processes', () => {
+  it('carries small, exactly-slot-sized and overflow messages byte-exactly, as views into shared memory', async () => {
+    const s = scheduler(1, 10_000, { slots: 2, slotBytes: SLOT_BYTES });
+    const stepsBytes = regionByteLength(geometry(2), 1);
+    await startPeer('echo', s.address);
+    const cap = s.slotCapacity;
+    const messages = [
+      [bytesOf(100, 1)],
+      [bytesOf(cap, 2)],
+      [bytesOf(3, 3), bytesOf(0, 4), bytesOf(13, 5), bytesOf(8, 6)],
+      [bytesOf(5 * cap, 7)],
+      [bytesOf(3 * cap + 1, 8), bytesOf(10, 9)],
+    ];
+    const answers = [];
+    for (const frames of messages) {
+      await s.send(frames);
+      answers.push(await answerOf(s));
+    }
+    answers.forEach((a, i) => {
+      expect(a.lengths).toEqual(messages[i]?.map((f) => f.byteLength));
+      expect(a.sha256).toEqual(messages[i]?.map(sha));
+    });
+    // Frames that fit lie in their slot, 8-byte aligned one after the other: the rank's views are the slot itself.
+    expect(answers[0]?.views).toEqual([{ arrayBytes: stepsBytes, byteOffset: slotOffset(2, 1, 0) }]);
+    expect(answers[1]?.views).toEqual([{ arrayBytes: stepsBytes, byteOffset: slotOffset(2, 2, 0) }]);
+    expect(answers[2]?.views.map((v) => v.byteOffset)).toEqual([0, 8, 8, 24].map((o) => slotOffset(2, 3, o)));
+    // Larger messages go to their slot's overflow region: another mapping, as large as the message at least.
+    const regionSizes = ownRegions().map((f) => statSync(`/dev/shm/${f}`).size - 8);
+    for (const view of [answers[3]?.views[0], answers[4]?.views[0]]) {
+      expect(view?.arrayBytes).toBeGreaterThanOrEqual(3 * cap);
+      expect(regionSizes).toContain(view?.arrayBytes);
+    }
+    // The small frame after an overflowing one still fits its slot.
+    expect(answers[4]?.views[1]).toEqual({ arrayBytes: stepsBytes, byteOffset: slotOffset(2, 5, 0) });
+    expect(s.stats).toMatchObject({ messages: 5, copiedFrames: 9, inPlaceFrames: 0, overflowMessages: 2 });
+  });
+
+  it('reuses slots in turn once the reader has released them', async () => {
+    const s = scheduler(1, 10_000, { slots: 2, slotBytes: SLOT_BYTES });
+    await startPeer('echo', s.address);
+    const offsets: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const frame = bytesOf(64 + i, 100 + i);
+      await s.send([frame]);
+      const a = await answerOf(s);
+      expect(a.sha256).toEqual([sha(frame)]);
+      offsets.push(a.views[0]?.byteOffset ?? -1);
+    }
+    expect(offsets).toEqual(Array.from({ length: 8 }, (_, i) => slotOffset(2, i + 1, 0)));
+    expect(new Set(offsets).size).toBe(2);
+  });
+
+  it('never overwrites a held slot: the writer waits, and sends once the reader lets go', async () => {
+    const s = scheduler(1, 20_000, { slots: 2, slotBytes: SLOT_BYTES });
+    const peer = await startPeer('hold', s.address);
+    // Two large messages in flight at once: each in its own slot and overflow region.
+    const a = [bytesOf(4 * s.slotCapacity, 11)];
+    const b = [bytesOf(2 * s.slotCapacity, 12)];
+    const c = [bytesOf(100, 13)];
+    await s.send(a);
+    expect((await answerOf(s)).sha256).toEqual(a.map(sha));
+    await s.send(b);
+    // Message c goes to a's slot, which the peer still holds.
+    const sentC = s.send(c);
+    peer.send('next');
+    const held = await answerOf(s);
+    expect(held.after).toEqual(a.map(sha));
+    await sentC;
+    expect((await answerOf(s)).sha256).toEqual(b.map(sha));
+    peer.send('next');
+    expect((await answerOf(s)).after).toEqual(b.map(sha));
+    expect((await answerOf(s)).sha256).toEqual(c.map(sha));
+  });
+
+  it('times out a send when every slot is held by a reader that never receives', async () => {
+    const s = scheduler(1, 300, { slots: 2, slotBytes: SLOT_BYTES });
+    await startPeer('idle', s.address);
+    await s.send([bytesOf(10, 1)]);
+    await s.send([bytesOf(10, 2)]);
+    expect(s.lease()).toBeNull();
+    const error = await s.send([bytesOf(10, 3)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportTimeoutError);
+    expect(error).toMatchObject({ operation: 'send', timeoutMs: 300 });
+    expect((error as Error).message).toMatch(/reader\(s\) 0 still hold slot 0/);
+  });
+
+  it('gives up on a reader that died holding a slot, at the send timeout', async () => {
+    const s = scheduler(1, 300, { slots: 2, slotBytes: SLOT_BYTES });
+    const peer = await startPeer('hold', s.address);
+    await s.send([bytesOf(10, 1)]);
+    await answerOf(s);
+    const gone = once(peer, 'exit');
+    peer.kill('SIGKILL');
+    await gone;
+    await s.send([bytesOf(10, 2)]);
+    await expect(s.send([bytesOf(10, 3)])).rejects.toBeInstanceOf(TransportTimeoutError);
+  });
+
+  it('returns answers from every rank, whichever answers first', async () => {
+    const s = scheduler(2, 10_000, { slots: 2, slotBytes: SLOT_BYTES });
+    await startPeer('echo', s.address, 1);
+    await startPeer('echo', s.address, 2);
+    const frame = bytesOf(32, 5);
+    await s.send([frame]);
+    const answers = [await answerOf(s), await answerOf(s)];
+    expect(answers.map((a) => a.sha256)).toEqual([[sha(frame)], [sha(frame)]]);
+    expect(await s.receive(10)).toBeNull();
+  });
+});
+
+describe('shm-ring transport, one process', () => {
+  it('refuses what it cannot carry with typed errors', async () => {
+    const s = scheduler(1, 1000, { slots: 2, slotBytes: SLOT_BYTES, maxFrames: 2, ackSlotBytes: 1024 });
+    await expect(s.send([bytesOf(1, 1), bytesOf(1, 2), bytesOf(1, 3)])).rejects.toThrow(ShmRingError);
+    const rank = connectShmRingRank(s.address, 1000, 1);
+    await expect(rank.send(bytesOf(2048, 1))).rejects.toThrow(/does not fit a slot/);
+    expect(() => connectShmRingRank(s.address, 1000, 2)).toThrow(ShmRingError);
+    expect(() => connectShmRingRank({ ...s.address, steps: '/stallbench-1-000000000000' }, 1000, 1)).toThrow(/does not exist/);
+    rank.close();
+  });
+
+  it('checks its options before making any region', () => {
+    const before = ownRegions();
+    expect(() => openShmRingScheduler(1, 1000, { slots: 1 })).toThrow(OptionsError);
+    expect(() => openShmRingScheduler(1, 1000, { slotBytes: 5000 })).toThrow(/multiple of 64/);
+    expect(() => openShmRingScheduler(1, 1000, { wait: { sleepMinUs: 500, sleepMaxUs: 100 } })).toThrow(OptionsError);
+    expect(() => openShmRingScheduler(0, 1000)).toThrow(OptionsError);
+    expect(ownRegions()).toEqual(before);
+  });
+
+  it('records its wait policy in the address the ranks get', () => {
+    const s = scheduler(1, 1000, { wait: { spinUs: 7, sleepMaxUs: 300 } });
+    expect(s.address.wait).toEqual({ spinUs: 7, sleepMinUs: 50, sleepMaxUs: 300, activeMs: 100, yieldEveryMs: 2 });
+  });
+
+  it('unlinks every region it made, overflow included, on close, and refuses use afterwards', async () => {
+    const before = ownRegions();
+    const s = openShmRingScheduler(1, 1000, { slots: 2, slotBytes: SLOT_BYTES });
+    const rank = connectShmRingRank(s.address, 1000, 1);
+    await s.send([bytesOf(3 * s.slotCapacity, 1)]);
+    const frames = await rank.receive();
+    expect(frames?.[0]?.equals(bytesOf(3 * s.slotCapacity, 1))).toBe(true);
+    expect(ownRegions().length).toBe(before.length + 3);
+    s.close();
+    s.close();
+    rank.close();
+    expect(ownRegions()).toEqual(before);
+    await expect(s.send([bytesOf(1, 1)])).rejects.toBeInstanceOf(TransportClosedError);
+    await expect(s.receive(10)).rejects.toBeInstanceOf(TransportClosedError);
+  });
+
+  it('gives a rank null after its idle timeout when nothing comes', async () => {
+    const s = scheduler(1, 1000);
+    const rank = connectShmRingRank(s.address, 30, 1);
+    expect(await rank.receive()).toBeNull();
+    rank.close();
+  });
+});
