@@ -19,7 +19,7 @@ interface Configured {
   config: RankConfiguration;
   kind: PayloadKind<unknown>;
   codec: AnyCodec;
-  side: { apply(wire: unknown): unknown; reset(): void };
+  side: ReturnType<PayloadKind<unknown>['rankSide']>;
 }
 
 async function configure(rank: number, config: RankConfiguration): Promise<Configured> {
@@ -88,7 +88,7 @@ async function main(start: RankStart): Promise<void> {
         const view = side.apply(wire);
         readyNs = nowNs();
         // Checked after the clock stops: verification is the test's cost, not the engine's.
-        if (typeof command.check === 'string' && command.check !== '') verified = kind.fingerprint(view) === command.check;
+        if (typeof command.check === 'string' && command.check !== '') verified = kind.fingerprint(side.payloadOf(view)) === command.check;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }

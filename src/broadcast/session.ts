@@ -4,6 +4,7 @@ import { createFramePool, FRESH_ALLOCATOR, type FramePool } from '../codecs/fram
 import type { ShmBackendKind } from '../codecs/shm-region.js';
 import type { AnyCodec } from '../codecs/types.js';
 import { CTX_META_KIND } from '../kind/ctx-meta.js';
+import { EMPTY_KIND, emptySource } from '../kind/empty.js';
 import type { PayloadKind } from '../kind/types.js';
 import { requireInt } from '../options.js';
 import type { StepSource } from '../payload/stream.js';
@@ -11,13 +12,14 @@ import type { StrategyName } from '../strategies/types.js';
 import { openSchedulerTransport } from '../transport/open.js';
 import { createRunDir, type RunDir } from '../transport/run-dir.js';
 import type { ShmRingOptions } from '../transport/shm-ring.js';
+import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 import type { SchedulerTransport, TransportName } from '../transport/types.js';
 import { BroadcastAbortedError, RankFailedError } from './errors.js';
 import type { FaultInjection } from './faults.js';
 import { interruption, type Interruption } from './interrupt.js';
 import { nowNs, packControl, unpackControl, type Ack, type Command, type RankConfiguration } from './protocol.js';
 import { spawnRanks, type Ranks } from './ranks.js';
-import { checkPlan, cursorOf, samplingDriver, type BlockOptions, type BlockOutcome, type SamplingPlan, type WarmupOutcome, type WarmupPlan } from './sampling.js';
+import { checkPlan, cursorOf, samplingDriver, stepsNeeded, type BlockOptions, type BlockOutcome, type SamplingPlan, type WarmupOutcome, type WarmupPlan } from './sampling.js';
 
 /** Options of openRankSession. */
 export interface SessionOptions {
@@ -129,6 +131,8 @@ export interface RankSession {
   /** True when the ranks outnumber the cores: stalls then include waiting for a core. */
   readonly oversubscribed: boolean;
   readonly transport: TransportName;
+  /** How the transport's ends wait (shm-ring's spin and sleep policy); null for ZeroMQ, which blocks in the kernel. */
+  readonly waitPolicy: WaitPolicy | null;
   readonly pids: number[];
   readonly runDir: string;
   /** Small-message round trips rank 0 → every rank → rank 0, ms each: the transport's own latency. */
@@ -217,7 +221,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
 
   try {
     transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing });
-    const address = transport.address;
+    const { address } = transport;
     ranks = spawnRanks(
       Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })),
     );
@@ -249,6 +253,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   }
 
   const live = ranks as Ranks;
+  const address = (transport as SchedulerTransport).address;
   const cores = availableParallelism();
 
   const pingRoundTrips = async (count: number): Promise<number[]> => {
@@ -380,6 +385,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     cores,
     oversubscribed: tp > cores,
     transport: transportName,
+    waitPolicy: address.transport === 'shm-ring' ? address.wait : null,
     pids: live.pids,
     runDir: dir.path,
     pingRoundTrips: (count) => guardClosed(() => pingRoundTrips(count)),
@@ -435,4 +441,9 @@ export async function measureOnce(run: ActiveRun, plan: SamplingPlan): Promise<M
 /** Step stall of a record: latest rank ready − step start, ms. */
 export function stallOf(record: StepRecord): number {
   return ms(Math.max(...record.ranks.map((k) => k.readyNs)) - record.startNs);
+}
+
+/** The harness's own cost on a session's transport: `plan`'s steps of the empty message, every one verified. */
+export async function measureEmptyStep(session: RankSession, plan: SamplingPlan): Promise<Measurement> {
+  return session.measure({ codec: 'empty', kind: EMPTY_KIND as PayloadKind<unknown>, strategy: 'full', source: emptySource(stepsNeeded(plan)), plan, verifyEvery: 1 });
 }

@@ -8,6 +8,7 @@ import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
 import { generateCtxMeta } from '../payload/generate.js';
 import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/readme.js';
 import { formatStallReport } from '../report/stall-report.js';
+import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkStrategy } from '../strategies/strategies.js';
 import { oneOf, positiveInt, positiveNumber } from './args.js';
 import { abortOnSignals } from './progress.js';
@@ -31,6 +32,7 @@ rank process and projected onto the TP asked for.
   --overlap          the engine overlaps scheduling with the GPU step
   --regime R         reused or fresh (default: reused)
   --quick            the quick sampling plan
+  --transport NAME   ipc (default) or shm-ring
   --no-ipc           encode, decode and derive in this process only
   --trace FILE       write a Chrome trace of the measured steps
   --json             print the report as JSON
@@ -55,6 +57,7 @@ export async function stallCommand(args: string[]): Promise<number> {
       regime: { type: 'string', default: 'reused' },
       quick: { type: 'boolean', default: false },
       'no-ipc': { type: 'boolean', default: false },
+      transport: { type: 'string', default: 'ipc' },
       trace: { type: 'string' },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -83,7 +86,7 @@ export async function stallCommand(args: string[]): Promise<number> {
     overlap: values.overlap,
     regime: oneOf('regime', values.regime, ['reused', 'fresh'] as const),
     sampling: values.quick ? 'quick' : 'full',
-    transport: values['no-ipc'] ? 'none' : 'ipc',
+    transport: values['no-ipc'] ? 'none' : oneOf('transport', values.transport, TRANSPORT_NAMES),
     signal: controller.signal,
     ...(values['step-ms'] !== undefined ? { stepMs: positiveNumber('step-ms', values['step-ms']) } : {}),
     ...(values.preset !== undefined ? { preset: oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]) } : {}),

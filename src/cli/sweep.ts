@@ -18,6 +18,7 @@ import { headlineRows, measuredVsProjected } from '../report/sweep-section.js';
 import { checkStrategy } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
 import { runSweep } from '../sweep/sweep.js';
+import { TRANSPORT_NAMES } from '../transport/types.js';
 import { list, oneOf, positiveInt, positiveNumber, probability } from './args.js';
 import { abortOnSignals, formatDuration, progressPrinter } from './progress.js';
 import { fitTable } from './terminal-table.js';
@@ -55,6 +56,8 @@ ${Object.entries(STEP_PRESETS)
   --quick             fewer codecs and sizes, ${SAMPLING_PRESETS.quick.samples} steps each (under a minute)
   --out DIR           results folder (default: results)
   --trace DIR         also write a Chrome trace (Perfetto) of every configuration's measured steps
+  --transport a,b     how frames travel: ipc (ZeroMQ ipc://, the default) and/or shm-ring (a shared-memory
+                      ring in the style of vLLM's MessageQueue); each is measured with its empty-message floor
   --no-ipc            encode, decode and derive one after the other in this process (no rank processes)
   --python PATH       interpreter for the pickle reference table (default: python3)
   --no-python         leave the pickle reference out
@@ -83,6 +86,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       out: { type: 'string', default: 'results' },
       trace: { type: 'string' },
       'no-ipc': { type: 'boolean', default: false },
+      transport: { type: 'string' },
       python: { type: 'string', default: 'python3' },
       'no-python': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -116,7 +120,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     projectTp: list(values.tp, [4, 8], (n) => positiveInt('tp', n, 1024)),
     ...(stepMs !== undefined ? { stepMs } : {}),
     overlap: values.overlap,
-    transport: values['no-ipc'] ? 'none' : 'ipc',
+    transports: values['no-ipc'] ? ['none'] : list(values.transport, ['ipc'], (name) => oneOf('transport', name, TRANSPORT_NAMES)),
     finishRate: probability('finish-rate', values['finish-rate'] ?? '0'),
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
     sampling,

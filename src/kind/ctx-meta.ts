@@ -9,6 +9,7 @@ import { payloadByteLength } from '../payload/size.js';
 import type { CtxMeta } from '../payload/types.js';
 import { createRankSide, createSchedulerSide, stepView } from '../strategies/strategies.js';
 import { STRATEGY_NAMES } from '../strategies/types.js';
+import type { LaunchView } from '../strategies/launch-view.js';
 import type { PayloadKind } from './types.js';
 
 /** A codec for `ref`: a built-in by name (the shm codec placed in its ring), or a codec module's. */
@@ -30,7 +31,10 @@ export const CTX_META_KIND: PayloadKind<CtxMeta> = {
   encode: (codec, input, allocator) => encodeWith(codec as Codec, input as CtxMeta, allocator),
   toColumnar: (codec, decoded) => asColumnar(codec as Codec, decoded as CtxMeta),
   schedulerSide: createSchedulerSide,
-  rankSide: createRankSide,
+  rankSide: (strategy) => {
+    const side = createRankSide(strategy);
+    return { apply: (wire) => side.apply(wire), payloadOf: (view) => side.payloadOf(view as LaunchView), reset: () => side.reset() };
+  },
   view: stepView,
   fingerprint,
   byteLength: payloadByteLength,

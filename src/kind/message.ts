@@ -64,10 +64,12 @@ export function messageKind(dtypes: DtypeMap, batch = 0): PayloadKind<MessageRec
     },
     rankSide: (strategy) => {
       checkStrategy(strategy);
-      if (strategy === 'full') return { apply: (wire) => wire, reset: () => undefined };
+      const payloadOf = (view: unknown): MessageRecord => view as MessageRecord;
+      if (strategy === 'full') return { apply: (wire) => wire, payloadOf, reset: () => undefined };
       let state = new MessageDeltaState();
       return {
         apply: (wire) => state.apply(wire),
+        payloadOf,
         reset: () => {
           state = new MessageDeltaState();
         },

@@ -3,7 +3,7 @@ import type { DtypeMap } from '../message/types.js';
 import type { StrategyName } from '../strategies/types.js';
 
 /** What a rank needs to know about the messages it will receive: plain data, sent with every configuration. */
-export type KindSpec = { kind: 'ctx-meta' } | { kind: 'message'; dtypes: DtypeMap };
+export type KindSpec = { kind: 'ctx-meta' } | { kind: 'message'; dtypes: DtypeMap } | { kind: 'empty' };
 
 /** A codec as a kind's operations see it: where it came from, for a rank to build the same one. */
 export interface CodecRef {
@@ -32,8 +32,8 @@ export interface PayloadKind<P> {
   toColumnar(codec: AnyCodec, decoded: unknown): P;
   /** What the scheduler sends for each step under a strategy (its bookkeeping, done before the clock starts). */
   schedulerSide(strategy: StrategyName): { wire(step: P, restart: boolean): P };
-  /** What a rank does with each wire payload to get the step it launches from (timed as `derive`). */
-  rankSide(strategy: StrategyName): { apply(wire: P): P; reset(): void };
+  /** What a rank does with each wire payload to get what it launches from (timed as `derive`); payloadOf turns that into the step view, untimed, for verification. */
+  rankSide(strategy: StrategyName): { apply(wire: P): unknown; payloadOf(view: unknown): P; reset(): void };
   /** The step a rank must rebuild from a full step, for verification. */
   view(step: P): P;
   fingerprint(payload: P): string;

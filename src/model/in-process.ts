@@ -49,7 +49,7 @@ export function startInProcess(run: {
     const view = side.apply(columnar);
     const readyNs = nowNs();
     const pageFaults = minorFaults() - faultsBefore;
-    const verified = run.verifyEvery > 0 && step % run.verifyEvery === 0 ? kind.fingerprint(view) === kind.fingerprint(kind.view(payload)) : null;
+    const verified = run.verifyEvery > 0 && step % run.verifyEvery === 0 ? kind.fingerprint(side.payloadOf(view)) === kind.fingerprint(kind.view(payload)) : null;
     if (verified === false) throw new DecodeError(codec.name, `step ${step} rebuilt a payload that differs from the one encoded`);
     if ('release' in codec && typeof codec.release === 'function') codec.release();
     lease?.release();

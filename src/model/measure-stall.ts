@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { measureOnce, openRankSession, stallOf, type AllocationRegime, type Measurement, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { measureEmptyStep, measureOnce, openRankSession, stallOf, type AllocationRegime, type Measurement, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { broadcastTrace } from '../broadcast/trace.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { partSamples, PART_NAMES, rankSideTimes, type PartName } from '../broadcast/parts.js';
@@ -13,6 +13,8 @@ import type { PayloadKind } from '../kind/types.js';
 import type { MessageSequence } from '../message/types.js';
 import { messageSource } from '../message/source.js';
 import { checkRoundTrip } from './gate.js';
+import { TRANSPORT_NAMES, type TransportName } from '../transport/types.js';
+import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext, type RunContext } from '../harness/context.js';
 import { createFreshCopy, createMemcpy } from '../harness/memcpy.js';
@@ -27,6 +29,9 @@ import { startInProcess } from './in-process.js';
 import { STEP_PRESETS, stepTimeFor, type StepPresetName, type StepTime } from './presets.js';
 import { projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
 
+/** Where a measurement ran: over a transport between processes, or in this one process. */
+export type MeasuredTransport = TransportName | 'none';
+
 /** Options of measureStall. */
 export interface MeasureStallOptions {
   /** TP size to project onto (ranks including the scheduler). @default 4 */
@@ -37,8 +42,8 @@ export interface MeasureStallOptions {
   preset?: StepPresetName;
   /** Whether the engine overlaps scheduling with the GPU step (then only stall beyond stepMs is exposed). @default false */
   overlap?: boolean;
-  /** 'ipc': broadcast to a real rank process over ZeroMQ; 'none': encode, decode and derive one after the other in this process. @default 'ipc' */
-  transport?: 'ipc' | 'none';
+  /** 'ipc' (ZeroMQ) or 'shm-ring' (shared memory): broadcast to a real rank process; 'none': encode, decode and derive one after the other in this process. @default 'ipc' */
+  transport?: MeasuredTransport;
   /** What goes on the wire each step. @default 'full' */
   strategy?: StrategyName;
   /** 'reused': encode into pooled buffers recycled once every rank holds the step (what an engine does); 'fresh': new memory per message. @default 'reused' */
@@ -68,6 +73,8 @@ export interface Floors {
   freshCopy: SampleSummary;
   /** Small-message round trip over the transport; null in process. */
   roundTrip: SampleSummary | null;
+  /** The empty message's stall on the same transport in the same run: what the harness itself costs; null in process. */
+  emptyStep: SampleSummary | null;
 }
 
 /** Everything measureStall found: what went on the wire, what each part cost, and what it costs the GPUs. */
@@ -75,7 +82,9 @@ export interface StallReport {
   codec: string;
   strategy: StrategyName;
   form: AnyCodec['form'];
-  transport: 'ipc' | 'none';
+  transport: MeasuredTransport;
+  /** How the transport's ends waited (shm-ring's spin and sleep policy); null for ZeroMQ and in process. */
+  waitPolicy: WaitPolicy | null;
   /** The allocation regime that ran ('fresh' whenever the codec's library allocates its own output). */
   regime: AllocationRegime;
   batch: number;
@@ -105,6 +114,8 @@ export interface StallReport {
   floors: Floors;
   /** stall p50 / (the regime's floor p50 + round trip p50). */
   vsFloor: number;
+  /** True when the stall p50 is within 2× the empty message's: what is left is the harness, not the codec. */
+  atFloor: boolean;
   /** The stall at the TP asked for: a band from the measured run (both ends equal at the measured TP). */
   band: StallBand;
   /** The TP asked for, measured directly: only on a machine with at least tp + 1 cores; the check on the band. */
@@ -119,7 +130,7 @@ interface Resolved {
   tp: number;
   stepTime: StepTime | null;
   overlap: boolean;
-  transport: 'ipc' | 'none';
+  transport: MeasuredTransport;
   strategy: StrategyName;
   regime: AllocationRegime;
   plan: SamplingPlan;
@@ -145,8 +156,8 @@ function resolve(codec: AnyCodec | string, options: MeasureStallOptions): Resolv
     throw new OptionsError('stepMs', `must be a positive number of ms, got ${String(options.stepMs)}`);
   }
   const transport = options.transport ?? 'ipc';
-  if (transport !== 'ipc' && transport !== 'none') throw new OptionsError('transport', "must be 'ipc' or 'none'");
-  if (transport === 'ipc' && typeof codec !== 'string' && !isCodecName(codec.name)) {
+  if (transport !== 'none' && !TRANSPORT_NAMES.includes(transport)) throw new OptionsError('transport', `must be one of ${TRANSPORT_NAMES.join(', ')} or 'none'`);
+  if (transport !== 'none' && typeof codec !== 'string' && !isCodecName(codec.name)) {
     throw new OptionsError('codec', 'ranks build their own codec: pass a codec module path (its default export a factory) for transport ipc');
   }
   const regime = options.regime ?? 'reused';
@@ -197,7 +208,17 @@ export type MeasuredReport = Omit<StallReport, 'band' | 'direct' | 'projection'>
 /** Summarizes a measurement's steps into a report, timing the floors of its payload size in this process. */
 export async function measuredReport(
   m: Measurement,
-  info: { form: AnyCodec['form']; transport: 'ipc' | 'none'; kind: PayloadKind<unknown>; source: StepSource<unknown>; roundTrip: SampleSummary | null; oversubscribed: boolean; context: RunContext },
+  info: {
+    form: AnyCodec['form'];
+    transport: MeasuredTransport;
+    waitPolicy: WaitPolicy | null;
+    kind: PayloadKind<unknown>;
+    source: StepSource<unknown>;
+    roundTrip: SampleSummary | null;
+    emptyStep: SampleSummary | null;
+    oversubscribed: boolean;
+    context: RunContext;
+  },
 ): Promise<MeasuredReport> {
   const samples = samplesOf(m);
   const payloadBytes = summarizeSamples(m.steps.map((s) => s.payloadBytes)).p50;
@@ -205,6 +226,7 @@ export async function measuredReport(
     memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
     freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
     roundTrip: info.roundTrip,
+    emptyStep: info.emptyStep,
   };
   const stall = summarizeSamples(samples.stall);
   const floorMs = (m.regime === 'reused' ? floors.memcpy.p50 : floors.freshCopy.p50) + (info.roundTrip?.p50 ?? 0);
@@ -213,6 +235,7 @@ export async function measuredReport(
     strategy: m.strategy,
     form: info.form,
     transport: info.transport,
+    waitPolicy: info.waitPolicy,
     regime: m.regime,
     batch: info.source.batch,
     slots: firstSlots(info.kind, info.source),
@@ -230,6 +253,7 @@ export async function measuredReport(
     pageFaultsPerStep: { scheduler: mean(m.steps.map((s) => s.pageFaults)), rank: mean(m.steps.flatMap((s) => s.ranks.map((k) => k.pageFaults))) },
     floors,
     vsFloor: stall.p50 / floorMs,
+    atFloor: info.emptyStep !== null && stall.p50 <= 2 * info.emptyStep.p50,
     context: info.context,
   };
 }
@@ -253,15 +277,19 @@ export async function measureStall(
     const run = { codec: config.codecName, kind, strategy: config.strategy, source, regime: config.regime, plan: config.plan, verifyEvery: config.verifyEvery };
     let measurement: Measurement;
     let roundTrip: SampleSummary | null = null;
+    let emptyStep: SampleSummary | null = null;
+    let waitPolicy: WaitPolicy | null = null;
     let oversubscribed = false;
     if (config.transport === 'none') {
       options.signal?.throwIfAborted();
       measurement = await measureOnce(startInProcess({ ...run, codec: instance, ...(options.signal !== undefined ? { signal: options.signal } : {}) }), config.plan);
     } else {
-      const session = options.session ?? (await openRankSession({ tp: 2, ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
+      const session = options.session ?? (await openRankSession({ tp: 2, transport: config.transport, ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
       try {
         oversubscribed = session.oversubscribed;
+        waitPolicy = session.waitPolicy;
         if (config.pings > 0) roundTrip = summarizeSamples(await session.pingRoundTrips(config.pings));
+        emptyStep = summarizeSamples(samplesOf(await measureEmptyStep(session, config.plan)).stall);
         measurement = await session.measure(run);
       } finally {
         if (options.session === undefined) await session.close();
@@ -276,11 +304,13 @@ export async function measureStall(
       kind,
       source,
       roundTrip,
+      emptyStep,
+      waitPolicy,
       oversubscribed,
       context,
     });
     const band = projectBand(bandInputsOf(report), config.tp);
-    const direct = config.transport === 'ipc' ? await measureDirectly(config, run, band, options.signal) : null;
+    const direct = config.transport !== 'none' ? await measureDirectly(config, run, band, options.signal) : null;
     const gpu = (stallMs: number): GpuProjection | null =>
       config.stepTime === null ? null : projectOntoGpu(stallMs, { stepMs: config.stepTime.stepMs, overlap: config.overlap, batch: source.batch, tp: config.tp });
     return {
@@ -304,7 +334,7 @@ export function directResult(tp: number, steps: readonly StepRecord[], band: Sta
 /** The requested TP run as real processes, when the machine has a core for every rank and one to spare. */
 async function measureDirectly(config: Resolved, run: MeasureRun, band: StallBand, signal: AbortSignal | undefined): Promise<StallReport['direct']> {
   if (config.tp <= 2 || availableParallelism() < config.tp + 1) return null;
-  const session = await openRankSession({ tp: config.tp, ...(signal !== undefined ? { signal } : {}) });
+  const session = await openRankSession({ tp: config.tp, transport: config.transport as TransportName, ...(signal !== undefined ? { signal } : {}) });
   try {
     return directResult(config.tp, (await session.measure(run)).steps, band);
   } finally {

@@ -35,6 +35,7 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   const values = results.rows.map((r) => ({
     codec: r.codec,
     form: r.report.form,
+    transport: r.transport,
     strategy: r.strategy,
     seqLen: r.seqLen,
     stallMs: Math.max(r.report.stall.p50, 1e-4),
@@ -59,7 +60,11 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
       subtitle: [provenance(results), `solid: columnar codecs; dashed: boxed${step === null ? '' : `; dotted rule: GPU step at tp=${stepTp}, ${step.label}`}`],
     },
     data: { values },
-    facet: { column: { field: 'strategy', type: 'nominal', title: 'strategy', sort: strategies } },
+    facet: {
+      column: { field: 'strategy', type: 'nominal', title: 'strategy', sort: strategies },
+      // One row of panels per transport when several were measured, so ipc and shm-ring sit one above the other.
+      ...(new Set(results.rows.map((r) => r.transport)).size > 1 ? { row: { field: 'transport', type: 'nominal' as const, title: 'transport' } } : {}),
+    },
     spec: {
       width: 260,
       height: 260,
@@ -88,20 +93,26 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   };
 }
 
+// Both layers sort their bands by the same field, or Vega-Lite cannot union their domains.
+const BY_STALL = { field: 'stallMs', op: 'median', order: 'ascending' } as const;
+
 /** Vega-Lite spec for a captured sequence: the stall per codec, a bar per strategy, with the 95% interval. */
 function stallByCodecSpec(results: SweepResultsFile): TopLevelSpec {
-  const values = results.rows.map((r) => ({ codec: r.codec, strategy: r.strategy, stallMs: r.report.stall.p50, lo: r.report.stall.ci95[0], hi: r.report.stall.ci95[1], n: r.report.stall.n }));
+  const values = results.rows.map((r) => ({ codec: r.codec, strategy: r.strategy, transport: r.transport, stallMs: r.report.stall.p50, lo: r.report.stall.ci95[0], hi: r.report.stall.ci95[1], n: r.report.stall.n }));
   const source = results.rows[0]?.sequence ?? '';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `Stall per step of a captured sequence (${source}), measured at tp=2 with real processes`, subtitle: [provenance(results), 'bars: median; lines: 95% interval'] },
     data: { values },
-    facet: { row: { field: 'strategy', type: 'nominal', sort: STRATEGY_ORDER } },
+    facet: {
+      row: { field: 'strategy', type: 'nominal', sort: STRATEGY_ORDER },
+      ...(new Set(results.rows.map((r) => r.transport)).size > 1 ? { column: { field: 'transport', type: 'nominal' as const } } : {}),
+    },
     spec: {
       width: 520,
       layer: [
-        { mark: 'bar', encoding: { y: { field: 'codec', type: 'nominal', title: null, sort: '-x' }, x: { field: 'stallMs', type: 'quantitative', title: 'stall per step (ms)' }, color: { field: 'codec', type: 'nominal', scale: codecColors(results), legend: null } } },
-        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'codec', type: 'nominal', sort: '-x' }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+        { mark: 'bar', encoding: { y: { field: 'codec', type: 'nominal', title: null, sort: BY_STALL }, x: { field: 'stallMs', type: 'quantitative', title: 'stall per step (ms)' }, color: { field: 'codec', type: 'nominal', scale: codecColors(results), legend: null } } },
+        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'codec', type: 'nominal', sort: BY_STALL }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
       ],
     },
     resolve: { scale: { x: 'independent' } },

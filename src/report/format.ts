@@ -10,7 +10,7 @@ export function formatMs(ms: number): string {
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} B`;
+  return `${Math.round(bytes)} B`;
 }
 
 /** A ratio as "2.4x". */

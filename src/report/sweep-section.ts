@@ -32,20 +32,43 @@ function idleText(row: SweepRow, tp: number): string {
 }
 
 /** The headline table's header for the sweep's projected TPs. */
-export function headlineHeader(tps: readonly number[]): string[] {
-  return ['codec', 'strategy', 'wire', 'n', 'stall ms p50 [95% CI]', 'p99', 'encode', 'transfer', 'decode+convert', 'derive', ...tps.flatMap((tp) => [`tp${tp} ms (band)`, `tp${tp} idle`])];
+export function headlineHeader(tps: readonly number[], transports = false): string[] {
+  return [
+    'codec',
+    'strategy',
+    ...(transports ? ['transport'] : []),
+    'wire',
+    'n',
+    'stall ms p50 [95% CI]',
+    'p99',
+    'floor',
+    'encode',
+    'transfer',
+    'decode+convert',
+    'derive',
+    ...tps.flatMap((tp) => [`tp${tp} ms (band)`, `tp${tp} idle`]),
+  ];
+}
+
+/** The empty message's stall on the row's transport, marked `=` when the row's stall is within 2× of it (the harness, not the codec). */
+function floorText(r: SweepRow): string {
+  const empty = r.report.floors.emptyStep;
+  if (empty === null) return '-';
+  return `${formatMs(empty.p50)}${r.report.atFloor ? ' =' : ''}`;
 }
 
 /** One headline row: measured figures with n and interval, then each projected TP's band and idle share. */
-export function headlineRow(r: SweepRow, tps: readonly number[]): string[] {
+export function headlineRow(r: SweepRow, tps: readonly number[], transports = false): string[] {
   const parts = r.report.parts;
   return [
     r.codec,
     r.strategy,
+    ...(transports ? [r.transport] : []),
     formatBytes(r.report.wireBytes),
     String(r.report.stall.n),
     withInterval(r.report.stall),
     tail(r.report.stall),
+    floorText(r),
     formatMs(parts.encode.p50),
     formatMs(parts.transfer.p50),
     formatMs(parts.decode.p50 + parts.convert.p50),
@@ -60,7 +83,7 @@ export function measuredVsProjected(results: SweepResultsFile): string {
   const oversubscribed = results.rows.some((r) => r.projections.some((p) => p.band.basisOversubscribed));
   const direct = results.rows.some((r) => r.projections.some((p) => p.direct !== null));
   return (
-    `Measured: everything up to \`derive\`, at tp=2 with real processes (n steps each, median with its 95% order-statistic interval). ` +
+    `Measured: everything up to \`derive\`, at tp=2 with real processes (n steps each, median with its 95% order-statistic interval), and the \`floor\`: the empty message's stall on the same transport in the same run (\`=\`: within 2× of it — the harness, not the codec). ` +
     `Projected: ${tps.map((t) => `tp${t}`).join(' and ')}, a band from the tp=2 samples — low: ranks receive in parallel and the step waits for the slowest of tp−1; high: the sender's fan-out is serial${direct ? '; "measured" where this machine had the cores to run that TP directly' : ''}.` +
     (oversubscribed ? ' `*`: the basis run had more ranks than cores.' : '')
   );
@@ -70,11 +93,12 @@ export function measuredVsProjected(results: SweepResultsFile): string {
 export function headlineRows(results: SweepResultsFile): { largest: number; header: string[]; rows: string[][] } {
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
   const tps = results.options.projectTp;
+  const transports = new Set(results.rows.map((r) => r.transport)).size > 1;
   const rows = results.rows
     .filter((r) => r.seqLen === largest)
     .sort((a, b) => a.report.stall.p50 - b.report.stall.p50)
-    .map((r) => headlineRow(r, tps));
-  return { largest, header: headlineHeader(tps), rows };
+    .map((r) => headlineRow(r, tps, transports));
+  return { largest, header: headlineHeader(tps, transports), rows };
 }
 
 /** Markdown table of the sweep at its largest size: stall with n and interval, its parts, and each projected TP's band. */

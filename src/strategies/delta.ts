@@ -1,5 +1,6 @@
 import { DecodeError } from '../errors.js';
 import type { CtxMeta } from '../payload/types.js';
+import { Reusable } from './launch-view.js';
 
 /**
  * The delta from `previous` to `next`, shaped as a CtxMeta: every scheduled request with its lengths and sampling
@@ -29,52 +30,126 @@ export function deltaOf(previous: CtxMeta | null, next: CtxMeta): CtxMeta {
   };
 }
 
-interface RequestState {
-  blocks: Int32Array;
-  count: number;
-}
-
-/** Rank-side delta state: per-request block tables that grow in place (capacity doubling), as a worker keeps them. */
+/**
+ * Rank-side delta state, as a worker keeps it: one row per running request in a table with spare room after each row
+ * (vLLM's block table), so a step appends the new block ids in place and does work proportional to what changed —
+ * requests, new blocks, new tokens — never to the size of the tables. Nothing is allocated per step once warm.
+ */
 export class DeltaState {
-  private readonly requests = new Map<string, RequestState>();
+  private readonly rowOf = new Map<string, number>();
+  /** The request each row holds, so a finished row is dropped from rowOf without a search. */
+  private readonly idOfRow: string[] = [];
+  private readonly freeRows: number[] = [];
+  private rowsInUse = 0;
+  private capacity = 16;
+  private tables = new Int32Array(64 * 16);
+  private counts = new Int32Array(64);
+  private seenAt = new Int32Array(64);
+  /** Rows scheduled in the last step, and how many: the candidates for finishing in this one. */
+  private lastRows = new Int32Array(64);
+  private lastCount = 0;
+  /** The last step's request ids, in order: in steady decode most requests keep their place, and a string compare beats hashing a fresh id. */
+  private lastIds: readonly string[] = [];
   private lastStepId = -1;
-  // Reused across steps: a step's tables are valid until the next apply, so no per-step allocation feeds the GC.
-  private tables = new Int32Array(1024);
+  private readonly starts = new Reusable();
+  private readonly lengths = new Reusable();
+  private readonly scheduled = new Reusable();
 
-  /** Applies one delta and returns the step's full block tables as CSR (views valid until the next apply); a non-consecutive stepId starts a new sequence. */
-  apply(delta: CtxMeta): { blockTableOffsets: Int32Array; blockTables: Int32Array } {
-    if (delta.stepId !== this.lastStepId + 1) this.requests.clear();
+  /** Applies one delta and returns each request's block table as (start, length) into the state's table; a non-consecutive stepId starts a new sequence. */
+  apply(delta: CtxMeta): { tableStarts: Int32Array; tableLengths: Int32Array; tables: Int32Array } {
+    if (delta.stepId !== this.lastStepId + 1) this.clear();
     this.lastStepId = delta.stepId;
     const batch = delta.reqIds.length;
-    const scheduled = new Map<string, RequestState>();
-    const offsets = new Int32Array(batch + 1);
+    const tableStarts = this.starts.take(batch);
+    const tableLengths = this.lengths.take(batch);
+    const rows = this.scheduled.take(batch);
+    const stamp = delta.stepId + 1;
     for (let i = 0; i < batch; i++) {
       const id = delta.reqIds[i] ?? '';
-      const added = delta.blockTables.subarray(delta.blockTableOffsets[i], delta.blockTableOffsets[i + 1]);
-      const state = this.requests.get(id) ?? { blocks: new Int32Array(Math.max(16, added.length * 2)), count: 0 };
-      if (state.count + added.length > state.blocks.length) {
-        const grown = new Int32Array(Math.max(2 * state.blocks.length, state.count + added.length));
-        grown.set(state.blocks.subarray(0, state.count));
-        state.blocks = grown;
+      let row = i < this.lastCount && this.lastIds[i] === id ? this.lastRows[i] : this.rowOf.get(id);
+      if (row === undefined) {
+        row = this.newRow();
+        this.rowOf.set(id, row);
+        this.idOfRow[row] = id;
       }
-      state.blocks.set(added, state.count);
-      state.count += added.length;
+      const from = delta.blockTableOffsets[i] ?? 0;
+      const added = (delta.blockTableOffsets[i + 1] ?? 0) - from;
+      const held = this.counts[row] ?? 0;
+      const count = held + added;
+      if (count > this.capacity) this.grow(count);
+      // An element loop, not subarray + set: a step adds a block to a few requests, and a view per request costs more.
+      const at = row * this.capacity + held;
+      for (let k = 0; k < added; k++) this.tables[at + k] = delta.blockTables[from + k] ?? 0;
+      this.counts[row] = count;
       const expected = Math.ceil((delta.seqLens[i] ?? 0) / delta.blockSize);
-      if (state.count !== expected) {
-        throw new DecodeError('delta', `request ${id} holds ${state.count} blocks after step ${delta.stepId}, expected ${expected} (a delta was lost)`);
+      if (count !== expected) {
+        throw new DecodeError('delta', `request ${id} holds ${count} blocks after step ${delta.stepId}, expected ${expected} (a delta was lost)`);
       }
-      scheduled.set(id, state);
-      offsets[i + 1] = (offsets[i] ?? 0) + state.count;
+      this.seenAt[row] = stamp;
+      rows[i] = row;
+      tableLengths[i] = count;
     }
-    // Requests not scheduled this step have finished: their state goes.
-    this.requests.clear();
-    scheduled.forEach((state, id) => this.requests.set(id, state));
-    const total = offsets[batch] ?? 0;
-    if (total > this.tables.length) this.tables = new Int32Array(Math.max(total, 2 * this.tables.length));
-    for (let i = 0; i < batch; i++) {
-      const state = scheduled.get(delta.reqIds[i] ?? '');
-      if (state !== undefined) this.tables.set(state.blocks.subarray(0, state.count), offsets[i]);
+    // Starts are taken once every row is in place: a row that outgrew its room moved every row.
+    for (let i = 0; i < batch; i++) tableStarts[i] = (rows[i] ?? 0) * this.capacity;
+    // Requests scheduled last step and not in this one have finished: their rows go back to the pool.
+    for (let k = 0; k < this.lastCount; k++) {
+      const row = this.lastRows[k] ?? 0;
+      if (this.seenAt[row] !== stamp) this.freeRow(row);
     }
-    return { blockTableOffsets: offsets, blockTables: this.tables.subarray(0, total) };
+    if (this.lastRows.length < batch) this.lastRows = new Int32Array(Math.max(batch, 2 * this.lastRows.length));
+    this.lastRows.set(rows);
+    this.lastCount = batch;
+    this.lastIds = delta.reqIds;
+    return { tableStarts, tableLengths, tables: this.tables };
   }
+
+  private clear(): void {
+    this.rowOf.clear();
+    this.idOfRow.length = 0;
+    this.freeRows.length = 0;
+    this.rowsInUse = 0;
+    this.counts.fill(0);
+    this.seenAt.fill(0);
+    this.lastCount = 0;
+    this.lastIds = [];
+  }
+
+  private newRow(): number {
+    const row = this.freeRows.pop() ?? this.rowsInUse++;
+    if (row >= this.counts.length) {
+      const rows = 2 * this.counts.length;
+      const tables = new Int32Array(rows * this.capacity);
+      tables.set(this.tables);
+      this.tables = tables;
+      this.counts = grown(this.counts, rows);
+      this.seenAt = grown(this.seenAt, rows);
+    }
+    this.counts[row] = 0;
+    return row;
+  }
+
+  private freeRow(row: number): void {
+    this.counts[row] = 0;
+    this.seenAt[row] = 0;
+    this.freeRows.push(row);
+    const id = this.idOfRow[row];
+    if (id !== undefined && this.rowOf.get(id) === row) this.rowOf.delete(id);
+  }
+
+  /** Doubles every row's room (rare: a request outgrew it), moving each row once. */
+  private grow(needed: number): void {
+    let capacity = this.capacity;
+    while (capacity < needed) capacity *= 2;
+    const rows = this.counts.length;
+    const tables = new Int32Array(rows * capacity);
+    for (let row = 0; row < rows; row++) tables.set(this.tables.subarray(row * this.capacity, row * this.capacity + (this.counts[row] ?? 0)), row * capacity);
+    this.tables = tables;
+    this.capacity = capacity;
+  }
+}
+
+function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(length);
+  out.set(array);
+  return out;
 }

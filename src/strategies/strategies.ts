@@ -2,6 +2,7 @@ import { OptionsError } from '../errors.js';
 import { withSlotCoverage } from '../payload/slots.js';
 import type { CtxMeta } from '../payload/types.js';
 import { DeltaState, deltaOf } from './delta.js';
+import { deriveNewSlots, payloadOfView, Reusable, type LaunchView } from './launch-view.js';
 import { STRATEGY_NAMES, type RankSide, type SchedulerSide, type StrategyName } from './types.js';
 
 /** Throws OptionsError unless `name` is a strategy. */
@@ -45,36 +46,60 @@ export function stepView(step: CtxMeta): CtxMeta {
   return withSlotCoverage(step, 'new');
 }
 
-/** Slices the new tokens' slots out of a payload that carries all of them: O(batch) copies, no derivation. */
-function newSlotsFromFull(p: CtxMeta): CtxMeta {
-  const batch = p.reqIds.length;
-  const slotOffsets = new Int32Array(batch + 1);
-  for (let i = 0; i < batch; i++) slotOffsets[i + 1] = (slotOffsets[i] ?? 0) + (p.numNewTokens[i] ?? 0);
-  const slotMapping = new Int32Array(slotOffsets[batch] ?? 0);
+/** Each request's CSR block table as (start, length), into reusable buffers. */
+function csrTables(wire: CtxMeta, starts: Reusable, lengths: Reusable): Pick<LaunchView, 'tableStarts' | 'tableLengths' | 'tables'> {
+  const batch = wire.reqIds.length;
+  const tableStarts = starts.take(batch);
+  const tableLengths = lengths.take(batch);
   for (let i = 0; i < batch; i++) {
-    const end = p.slotOffsets[i + 1] ?? 0;
-    slotMapping.set(p.slotMapping.subarray(end - (p.numNewTokens[i] ?? 0), end), slotOffsets[i]);
+    tableStarts[i] = wire.blockTableOffsets[i] ?? 0;
+    tableLengths[i] = (wire.blockTableOffsets[i + 1] ?? 0) - (wire.blockTableOffsets[i] ?? 0);
   }
-  return { ...p, slotOffsets, slotMapping };
+  return { tableStarts, tableLengths, tables: wire.blockTables };
 }
 
-/** Creates a rank's side of a strategy; its work is timed on the rank and counted in the stall. */
+/** Copies the new tokens' slots out of a payload that carries every context token's slot: O(batch + new tokens). */
+function newSlotsFromFull(wire: CtxMeta, offsetsBuffer: Reusable, slotsBuffer: Reusable): { slotOffsets: Int32Array; slotMapping: Int32Array } {
+  const batch = wire.reqIds.length;
+  const slotOffsets = offsetsBuffer.take(batch + 1);
+  slotOffsets[0] = 0;
+  for (let i = 0; i < batch; i++) slotOffsets[i + 1] = (slotOffsets[i] ?? 0) + (wire.numNewTokens[i] ?? 0);
+  const slotMapping = slotsBuffer.take(slotOffsets[batch] ?? 0);
+  for (let i = 0; i < batch; i++) {
+    const end = wire.slotOffsets[i + 1] ?? 0;
+    slotMapping.set(wire.slotMapping.subarray(end - (wire.numNewTokens[i] ?? 0), end), slotOffsets[i]);
+  }
+  return { slotOffsets, slotMapping };
+}
+
+/** Creates a rank's side of a strategy; its work is timed on the rank as `derive` and counted in the stall. */
 export function createRankSide(strategy: StrategyName): RankSide {
+  const starts = new Reusable();
+  const lengths = new Reusable();
+  const offsets = new Reusable();
+  const slots = new Reusable();
+  const side = (apply: (wire: CtxMeta) => LaunchView, reset: () => void = () => undefined): RankSide => ({ apply, payloadOf: payloadOfView, reset });
   switch (strategy) {
     case 'full':
-      return { apply: newSlotsFromFull, reset: () => undefined };
+      return side((wire) => ({ step: wire, ...csrTables(wire, starts, lengths), ...newSlotsFromFull(wire, offsets, slots) }));
     case 'new-slots':
-      return { apply: (wire) => wire, reset: () => undefined };
+      return side((wire) => ({ step: wire, ...csrTables(wire, starts, lengths), slotOffsets: wire.slotOffsets, slotMapping: wire.slotMapping }));
     case 'no-slots':
-      return { apply: (wire) => withSlotCoverage(wire, 'new'), reset: () => undefined };
+      return side((wire) => {
+        const tables = csrTables(wire, starts, lengths);
+        return { step: wire, ...tables, ...deriveNewSlots({ step: wire, ...tables }, offsets, slots) };
+      });
     case 'delta': {
       let state = new DeltaState();
-      return {
-        apply: (wire) => withSlotCoverage({ ...wire, ...state.apply(wire) }, 'new'),
-        reset: () => {
+      return side(
+        (wire) => {
+          const tables = state.apply(wire);
+          return { step: wire, ...tables, ...deriveNewSlots({ step: wire, ...tables }, offsets, slots) };
+        },
+        () => {
           state = new DeltaState();
         },
-      };
+      );
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { CtxMeta } from '../payload/types.js';
+import type { LaunchView } from './launch-view.js';
 
 /** What the scheduler puts on the wire each step. */
 export type StrategyName = 'full' | 'new-slots' | 'no-slots' | 'delta';
@@ -7,11 +8,14 @@ export type StrategyName = 'full' | 'new-slots' | 'no-slots' | 'delta';
 export const STRATEGY_NAMES: readonly StrategyName[] = ['full', 'new-slots', 'no-slots', 'delta'];
 
 /**
- * A rank's side of a strategy: turns each decoded wire payload into the step view the rank launches from —
- * block tables for every request and the slots of the tokens computed this step. Stateful for 'delta'.
+ * A rank's side of a strategy: turns each decoded wire payload into what the rank launches from — block tables for
+ * every request and the slots of the tokens computed this step — in buffers it reuses, doing work proportional to
+ * what changed. Stateful for 'delta'.
  */
 export interface RankSide {
-  apply(wire: CtxMeta): CtxMeta;
+  apply(wire: CtxMeta): LaunchView;
+  /** The launch view as a packed CtxMeta (the step view), for verification after the clock stops. */
+  payloadOf(view: LaunchView): CtxMeta;
   /** Forgets what earlier steps left (a delta's per-request tables): the next step starts a new sequence. */
   reset(): void;
 }

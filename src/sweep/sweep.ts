@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { openRankSession, stallOf, type ActiveRun, type AllocationRegime, type Measurement, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { measureEmptyStep, openRankSession, stallOf, type ActiveRun, type AllocationRegime, type Measurement, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { broadcastTrace } from '../broadcast/trace.js';
 import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
 import { OptionsError } from '../errors.js';
@@ -14,7 +14,9 @@ import { writeFileAtomic } from '../harness/write-atomic.js';
 import { startInProcess } from '../model/in-process.js';
 import { basename, join } from 'node:path';
 import { checkPlan, nextBlock, SAMPLING_PRESETS, stepsNeeded, type SamplingPlan, type SamplingPresetName, type WarmupOutcome } from '../broadcast/sampling.js';
-import { bandInputsOf, directResult, measuredReport, type MeasuredReport, type StallReport } from '../model/measure-stall.js';
+import { bandInputsOf, directResult, measuredReport, type MeasuredReport, type MeasuredTransport, type StallReport } from '../model/measure-stall.js';
+import type { WaitPolicy } from '../transport/shm-ring-wait.js';
+import type { TransportName } from '../transport/types.js';
 import { stepTimeFor, type StepTime } from '../model/presets.js';
 import { projectBand, projectOntoGpu, type GpuProjection, type StallBand } from '../model/projection.js';
 import { generatedSource, type StepSource } from '../payload/stream.js';
@@ -41,8 +43,8 @@ export interface SweepOptions {
   stepMs?: number;
   /** The engine overlaps scheduling with the GPU step. @default false */
   overlap?: boolean;
-  /** 'ipc': real rank processes; 'none': encode, decode and derive one after the other in this process. */
-  transport: 'ipc' | 'none';
+  /** Transports to measure each configuration over ('ipc', 'shm-ring'), or 'none' to encode, decode and derive in this process. */
+  transports: readonly MeasuredTransport[];
   /** Chance per step that a request finishes and a prefilling one arrives; 0 is steady decode. */
   finishRate: number;
   /** How many steps each configuration measures. */
@@ -90,7 +92,7 @@ export interface SweepRow {
   /** 'generated' CtxMeta steps, or the captured sequence's file. */
   sequence: string;
   strategy: StrategyName;
-  transport: 'ipc' | 'none';
+  transport: MeasuredTransport;
   batch: number;
   /** Context length of generated steps; 0 for a captured sequence. */
   seqLen: number;
@@ -177,6 +179,7 @@ interface Config {
   seqLen: number;
   kind: PayloadKind<unknown>;
   source: StepSource<unknown>;
+  transport: MeasuredTransport;
   /** Every launch's measurement of it, in launch order. */
   launches: LaunchState[];
 }
@@ -190,13 +193,17 @@ function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
     for (const strategy of options.strategies) {
       if (!kind.strategies.includes(strategy)) throw new OptionsError('strategies', `'${strategy}' does not apply to captured messages; use ${kind.strategies.join(' or ')}`);
     }
-    return options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen: 0, kind, source, launches: [] })));
+    return options.transports.flatMap((transport) =>
+      options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen: 0, kind, source, transport, launches: [] }))),
+    );
   }
-  return options.seqLens.flatMap((seqLen) => {
-    const source = sweepSource(options, seqLen, plan) as StepSource<unknown>;
-    const kind = CTX_META_KIND as PayloadKind<unknown>;
-    return options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source, launches: [] })));
-  });
+  const kind = CTX_META_KIND as PayloadKind<unknown>;
+  return options.transports.flatMap((transport) =>
+    options.seqLens.flatMap((seqLen) => {
+      const source = sweepSource(options, seqLen, plan) as StepSource<unknown>;
+      return options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source, transport, launches: [] })));
+    }),
+  );
 }
 
 /** One launch of one configuration: its run on the tp=2 ranks (and on any direct sessions) and what it measured so far. */
@@ -209,8 +216,8 @@ interface LaunchState {
   restarts: number;
   warmup: WarmupOutcome | null;
   measuredMs: number;
-  roundTrip: SampleSummary | null;
-  oversubscribed: boolean;
+  /** The transport's own figures from the same launch: small-message round trip, the empty message's stall, how it waits. */
+  baseline: Baseline;
   /** Frees what the launch made itself (an in-process codec and its shared memory). */
   dispose(): void;
 }
@@ -218,6 +225,26 @@ interface LaunchState {
 /** "64x4096" for generated steps, the file name for a captured sequence. */
 function configLabel(config: Config, options: SweepOptions): string {
   return options.messages !== undefined ? basename(options.messages.source) : `${options.batch}x${config.seqLen}`;
+}
+
+/** What a launch measures of its transport before any configuration: the harness's own cost. */
+interface Baseline {
+  roundTrip: SampleSummary | null;
+  emptyStep: SampleSummary | null;
+  waitPolicy: WaitPolicy | null;
+  oversubscribed: boolean;
+}
+
+/** The harness's own cost on the launch's sessions; nothing in process. */
+async function baselineOf(sessions: Sessions | null, plan: SamplingPlan): Promise<Baseline> {
+  if (sessions === null) return { roundTrip: null, emptyStep: null, waitPolicy: null, oversubscribed: false };
+  const session = sessions.two;
+  return {
+    roundTrip: summarizeSamples(await session.pingRoundTrips(50)),
+    emptyStep: summarizeSamples((await measureEmptyStep(session, plan)).steps.map(stallOf)),
+    waitPolicy: session.waitPolicy,
+    oversubscribed: session.oversubscribed,
+  };
 }
 
 const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -234,6 +261,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const repeat = options.repeat ?? 1;
   const configs = configsOf(options, plan);
   const total = configs.length * plan.blocks * repeat;
+  const transports = [...new Set(configs.map((c) => c.transport))];
   const reference: ReferenceRow[] = [];
   const traces: string[] = [];
   let python: SweepOutcome['python'] = options.python === null ? { unavailable: 'not requested' } : { unavailable: 'not run' };
@@ -242,28 +270,32 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const signal = options.signal !== undefined ? { signal: options.signal } : {};
   try {
     for (let launch = 0; launch < repeat; launch++) {
-      const sessions = options.transport === 'ipc' ? await openSessions(options, signal) : null;
+      // One transport at a time: an idle shared-memory rank still wakes to poll, and would disturb another's steps.
+      for (const transport of transports) {
+      const group = configs.filter((c) => c.transport === transport);
+      const sessions = transport === 'none' ? null : await openSessions(options, transport, signal);
       try {
-        const roundTrip = sessions === null ? null : summarizeSamples(await sessions.two.pingRoundTrips(50));
-        for (const config of configs) config.launches.push(await startLaunch(config, sessions, options, roundTrip));
+        const baseline = await baselineOf(sessions, plan);
+        for (const config of group) config.launches.push(await startLaunch(config, sessions, options, baseline));
         for (let block = 0; block < plan.blocks; block++) {
-          for (const config of configs) {
+          for (const config of group) {
             const state = config.launches[launch];
             if (state === undefined) continue;
             if (options.signal?.aborted === true) return await finish();
-            options.onProgress?.({ done, total, label: `${config.codec} ${config.strategy} ${configLabel(config, options)}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
+            options.onProgress?.({ done, total, label: `${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
             await measureBlock(state, plan);
             done++;
           }
         }
       } finally {
-        for (const config of configs) {
+        for (const config of group) {
           const state = config.launches[launch];
           state?.run.suspend();
           state?.direct.forEach((run) => run.suspend());
           state?.dispose();
         }
         await sessions?.close();
+      }
       }
     }
     if (options.python !== null && options.messages === undefined) {
@@ -287,17 +319,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       const row = await rowOf(config, measured, options, context);
       rows.push(row);
       if (options.traceDir !== undefined) {
-        const path = join(options.traceDir, `${rows[rows.length - 1]?.codec ?? 'codec'}-${config.strategy}-${configLabel(config, options)}.trace.json`);
+        const path = join(options.traceDir, `${rows[rows.length - 1]?.codec ?? 'codec'}-${config.strategy}-${configLabel(config, options)}-${config.transport}.trace.json`);
         writeFileAtomic(path, JSON.stringify(broadcastTrace(measured.flatMap((l) => l.steps), { label: `${config.codec} ${config.strategy}`, tp: 2 })));
         traces.push(path);
       }
     }
-    return { rows, reference, timelines: complete && options.transport === 'ipc' ? timelinesOf(rows) : [], traces, complete, python };
+    return { rows, reference, timelines: complete ? timelinesOf(rows.filter((r) => r.transport !== 'none')) : [], traces, complete, python };
   }
 }
 
 /** Starts one launch of a configuration on the launch's sessions (or in this process). */
-async function startLaunch(config: Config, sessions: Sessions | null, options: SweepOptions, roundTrip: SampleSummary | null): Promise<LaunchState> {
+async function startLaunch(config: Config, sessions: Sessions | null, options: SweepOptions, baseline: Baseline): Promise<LaunchState> {
   const run = { codec: config.codec, kind: config.kind, strategy: config.strategy, source: config.source, regime: options.regime ?? 'reused', verifyEvery: 10 };
   if (config.launches.length === 0) {
     // Nothing is timed for a codec that loses data: every step must come back bit for bit first, in this process.
@@ -321,8 +353,7 @@ async function startLaunch(config: Config, sessions: Sessions | null, options: S
     restarts: 0,
     warmup: null,
     measuredMs: 0,
-    roundTrip,
-    oversubscribed: sessions?.two.oversubscribed ?? false,
+    baseline,
     dispose: () => own?.dispose?.(),
   };
 }
@@ -359,18 +390,18 @@ interface Sessions {
   close(): Promise<void>;
 }
 
-async function openSessions(options: SweepOptions, signal: { signal?: AbortSignal }): Promise<Sessions> {
+async function openSessions(options: SweepOptions, transport: TransportName, signal: { signal?: AbortSignal }): Promise<Sessions> {
   const opened: RankSession[] = [];
   const close = async (): Promise<void> => {
     for (const s of opened) await s.close();
   };
   try {
-    const two = await openRankSession({ tp: 2, ...signal });
+    const two = await openRankSession({ tp: 2, transport, ...signal });
     opened.push(two);
     const direct = new Map<number, RankSession>();
     for (const tp of options.projectTp) {
       if (tp > 2 && availableParallelism() >= tp + 1 && !direct.has(tp)) {
-        const session = await openRankSession({ tp, ...signal });
+        const session = await openRankSession({ tp, transport, ...signal });
         opened.push(session);
         direct.set(tp, session);
       }
@@ -402,11 +433,10 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
   };
   const { context: _context, ...report } = await measuredReport(measurement, {
     form: first.run.form,
-    transport: options.transport,
+    transport: config.transport,
     kind: config.kind,
     source: config.source,
-    roundTrip: first.roundTrip,
-    oversubscribed: first.oversubscribed,
+    ...first.baseline,
     context,
   });
   void _context;
@@ -416,7 +446,7 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
     codec: first.run.codec,
     ...(isCodecModuleRef(config.codec) ? { codecModule: codecModulePath(config.codec) } : {}),
     strategy: config.strategy,
-    transport: options.transport,
+    transport: config.transport,
     batch: options.messages !== undefined ? config.source.batch : options.batch,
     seqLen: config.seqLen,
     sequence: options.messages?.source ?? 'generated',

@@ -54,6 +54,14 @@ describe('the correctness gate', () => {
     }
   });
 
+  it('checks every step until 4 MiB of wire payload have passed, and always the first two', () => {
+    const big = generatedSource({ batch: 64, seqLen: 2048, steps: 20, seed: 1, finishRate: 0 });
+    // Each full step carries 128k slots (0.5 MiB and a little): steps 0..7 reach 4 MiB.
+    expect(checkRoundTrip(CTX_META_KIND, createMsgpackCodec() as AnyCodec, big, 'full')).toEqual({ checked: 8, of: 20 });
+    const huge = generatedSource({ batch: 64, seqLen: 131072, steps: 20, seed: 1, finishRate: 0 });
+    expect(checkRoundTrip(CTX_META_KIND, createMsgpackCodec() as AnyCodec, huge, 'full').checked).toBe(2);
+  });
+
   it('reads the field and index out of a difference', () => {
     expect(locateDifference('topK[3]: 1 vs 7')).toEqual({ field: 'topK', index: 3 });
     expect(locateDifference('blockTables.length: 4 vs 5')).toEqual({ field: 'blockTables', index: null });

@@ -50,7 +50,7 @@ describe('measuring their engine', () => {
       seqLens: [],
       messages,
       projectTp: [4],
-      transport: 'ipc',
+      transports: ['ipc'],
       finishRate: 0,
       sampling: { ...fixedPlan(6, 2), blocks: 2 },
       python: null,

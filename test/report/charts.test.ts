@@ -28,7 +28,7 @@ describe('charts', () => {
   });
 
   it('render the split and, from processes, the timeline of the median steps', async () => {
-    const results = await smallResults({ transport: 'ipc', codecs: ['msgpack'], strategies: ['full', 'delta'], seqLens: [64] });
+    const results = await smallResults({ transports: ['ipc'], codecs: ['msgpack'], strategies: ['full', 'delta'], seqLens: [64] });
     const charts = await renderCharts(results);
     expect(charts['stall-split.svg']).toContain('transfer');
     expect(charts['stall-split.svg']).toContain('own scale');

@@ -12,7 +12,7 @@ export async function smallResults(overrides: Partial<StoredSweepOptions> = {}):
     seqLens: [64, 128],
     projectTp: [4, 8],
     stepMs: 20,
-    transport: 'none',
+    transports: ['none'],
     finishRate: 0,
     sampling: fixedPlan(8, 2),
     python: null,

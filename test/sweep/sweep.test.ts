@@ -9,7 +9,7 @@ const base: SweepOptions = {
   seqLens: [64, 256],
   projectTp: [4, 8],
   stepMs: 20,
-  transport: 'ipc',
+  transports: ['ipc'],
   finishRate: 0,
   sampling: fixedPlan(6, 2),
   python: null,
@@ -62,7 +62,7 @@ describe('runSweep', () => {
   });
 
   it('puts pickle in its own reference table, or says once that it cannot and carries on', async () => {
-    const inProcess = { ...base, codecs: ['msgpack'], strategies: ['full', 'delta'] as const, seqLens: [64, 128], transport: 'none' as const };
+    const inProcess = { ...base, codecs: ['msgpack'], strategies: ['full', 'delta'] as const, seqLens: [64, 128], transports: ['none' as const] };
     const withPython = await runSweep({ ...inProcess, strategies: [...inProcess.strategies], python: '/usr/bin/python3' });
     expect(withPython.rows.map((r) => r.codec)).toEqual(['msgpack', 'msgpack', 'msgpack', 'msgpack']);
     expect(withPython.reference.filter((r) => r.seqLen === 64).map((r) => `${r.codec}/${r.strategy}`)).toEqual([
