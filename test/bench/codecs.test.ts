@@ -25,11 +25,9 @@ describe('benchCodec', () => {
       expect(row.encodeVsFloor).toBeCloseTo(row.encode.p50 / row.encodeFloor.p50, 6);
       expect(row.decodeVsMemcpy).toBeCloseTo(row.decode.p50 / row.memcpy.p50, 6);
     }
-    const [reused, fresh] = rows;
-    // A fresh buffer per message costs at least the wire size in ArrayBuffer memory, exactly counted; the reused
-    // regime's floor is the hot memcpy and the fresh one's the allocation plus copy (the pool itself is tested apart).
-    expect(fresh?.encodeAllocBytes).toBeGreaterThanOrEqual(fresh?.wireBytes ?? Infinity);
-    expect(reused?.encodeFloor).not.toEqual(fresh?.encodeFloor);
+    // A fresh buffer per message costs at least the wire size in ArrayBuffer memory, which is counted exactly (the
+    // pool that makes the reused regime allocation-free is tested on its own in test/codecs/frame-pool.test.ts).
+    expect(rows[1]?.encodeAllocBytes).toBeGreaterThanOrEqual(rows[1]?.wireBytes ?? Infinity);
   });
 
   it('times a codec whose library allocates in the fresh regime only, and says so', async () => {
