@@ -7,7 +7,7 @@ import { ipcSection, IPC_SCHEMA_VERSION, type IpcResultsFile } from './ipc-secti
 import { hasSection, replaceSection } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
 import { formatStallReport } from './stall-report.js';
-import { pickleSection, storySection, sweepTableSection } from './sweep-section.js';
+import { pickleSection, storySection, sweepTableSection, transportSection } from './sweep-section.js';
 import { BASELINE_SCHEMA_VERSION, reproSection, type BaselinePointer } from './repro-section.js';
 import { checkSweep, readLatestSweep, SWEEP_SCHEMA_VERSION, type SweepResultsFile } from './sweep-results.js';
 
@@ -45,6 +45,7 @@ function blankReadme(): string {
     section('codecs', 'Encode and decode in one process'),
     section('ipc', 'Broadcast to real rank processes'),
     section('repro', 'Run to run'),
+    section('transports', 'Transports side by side'),
     '![stall per step vs seq_len](charts/stall-vs-seqlen.svg)\n',
   ].join('\n');
 }
@@ -64,6 +65,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
   const baseline = optional<BaselinePointer>('baseline.json', BASELINE_SCHEMA_VERSION, 'baseline');
   const earlier =
     baseline === null ? null : checkSweep(readResultsFile<SweepResultsFile>(join(resultsDir, baseline.json), SWEEP_SCHEMA_VERSION, 'sweep'), join(resultsDir, baseline.json));
+  const transports = existsSync(join(resultsDir, 'transports', 'latest.json')) ? readLatestSweep(join(resultsDir, 'transports', 'latest.json')) : null;
   const charts = await renderCharts(sweep);
   const sections: [string, string | null, string][] = [
     ['sweep', sweepTableSection(sweep, sweepPath), ''],
@@ -72,6 +74,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
     ['stall-example', example === null ? null : `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.report)}\n\`\`\``, 'stall-example.json'],
     ['codecs', codecs === null ? null : codecSection(codecs, join(resultsDir, 'codecs.json')), 'codecs.json'],
     ['ipc', ipc === null ? null : ipcSection(ipc, join(resultsDir, 'ipc.json')), 'ipc.json'],
+    ['transports', transports === null ? null : transportSection(transports.results, transports.path), join('transports', 'latest.json')],
     ['repro', earlier === null || baseline === null ? null : reproSection(earlier, sweep, { a: join(resultsDir, baseline.json), b: sweepPath }), 'baseline.json'],
   ];
   let readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : blankReadme();

@@ -7,7 +7,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** A StallReport as the plain-text block the CLI prints. */
 export function formatStallReport(r: Omit<StallReport, 'context'>): string {
-  const where = r.transport === 'ipc' ? 'measured at tp=2, real processes' : 'in one process, no transport';
+  const where = r.transport === 'none' ? 'in one process, no transport' : `measured at tp=2, real processes, ${r.transport}`;
   const lines = [
     `${r.codec} (${r.form}), strategy ${r.strategy}, regime ${r.regime}: batch ${r.batch}, ${r.slots} slots; ${r.frames} frame(s), ${formatBytes(r.wireBytes)} on the wire`,
     `${r.stall.n} measured steps after ${r.warmup.steps} warm-up steps (${r.warmup.settled ? 'rolling median settled' : 'warm-up cap reached'})${r.restarts > 0 ? `, ${r.restarts} labelled restarts not sampled` : ''}`,
@@ -20,10 +20,12 @@ export function formatStallReport(r: Omit<StallReport, 'context'>): string {
         ['memcpy of the payload bytes (reused floor)', withInterval(r.floors.memcpy), tail(r.floors.memcpy), String(r.floors.memcpy.n)],
         ['fresh allocation + copy (fresh floor)', withInterval(r.floors.freshCopy), tail(r.floors.freshCopy), String(r.floors.freshCopy.n)],
         ...(r.floors.roundTrip === null ? [] : [['small-message round trip', withInterval(r.floors.roundTrip), tail(r.floors.roundTrip), String(r.floors.roundTrip.n)]]),
+        ...(r.floors.emptyStep === null ? [] : [[`empty message's stall (${r.transport} floor)`, withInterval(r.floors.emptyStep), tail(r.floors.emptyStep), String(r.floors.emptyStep.n)]]),
       ],
     ),
     `stall / (${r.regime} floor + round trip): ${formatRatio(r.vsFloor)}; page faults per step: ${r.pageFaultsPerStep.scheduler.toFixed(0)} scheduler, ${r.pageFaultsPerStep.rank.toFixed(0)} rank`,
   ];
+  if (r.atFloor) lines.push(`the stall is within 2x of the empty message's: what is left is the harness and the transport, not the codec`);
   if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');
   const b = r.band;
   const p = r.projection;

@@ -165,3 +165,30 @@ export function pickleSection(results: SweepResultsFile, thresholdMs = 3): strin
     markdownTable(['codec', 'strategy', 'seq_len', 'bytes', 'n', 'dumps ms [95% CI]', 'loads ms [95% CI]', 'dumps + loads ms'], rows),
   ].join('\n');
 }
+
+/** Transports side by side: each row's stall beside its transport's empty-message floor, its parts and its derive. */
+export function transportSection(results: SweepResultsFile, source: string): string {
+  const rows = [...results.rows]
+    .sort((a, b) => a.seqLen - b.seqLen || a.codec.localeCompare(b.codec) || a.strategy.localeCompare(b.strategy) || a.transport.localeCompare(b.transport))
+    .map((r) => [
+      r.codec,
+      r.strategy,
+      String(r.seqLen),
+      r.transport,
+      formatBytes(r.report.wireBytes),
+      String(r.report.stall.n),
+      withInterval(r.report.stall),
+      floorText(r),
+      formatMs(r.report.parts.encode.p50),
+      formatMs(r.report.parts.transfer.p50),
+      formatMs(r.report.parts.decode.p50 + r.report.parts.convert.p50),
+      `${(r.report.parts.derive.p50 * 1000).toFixed(1)} µs`,
+      `${(r.report.stall.p50 / r.report.floors.memcpy.p50).toFixed(2)}x`,
+    ]);
+  const waits = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
+  return [
+    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes.${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
+    '',
+    markdownTable(['codec', 'strategy', 'seq_len', 'transport', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode+convert', 'derive', 'stall/memcpy'], rows),
+  ].join('\n');
+}
