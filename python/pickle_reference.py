@@ -5,16 +5,16 @@ stallbench's ARRAY_FIELDS order. Writes one JSON line of results to stdout. Timi
 here, with time.perf_counter_ns; moving the payload in from Node is not timed.
 """
 import array
-import hashlib
 import json
+import os
 import pickle
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stallbench.payload import ARRAY_FIELDS, boxed_form, fingerprint, typecode  # noqa: E402
+
 MIN_VERSION = (3, 8)  # pickle protocol 5
-ARRAY_FIELDS = ["seqLens", "numNewTokens", "temperature", "topP", "topK",
-                "blockTableOffsets", "blockTables", "slotOffsets", "slotMapping"]
-FLOAT_FIELDS = {"temperature", "topP"}
 
 
 def fail(code, message):
@@ -26,7 +26,7 @@ def read_payload(stream):
     header = json.loads(stream.readline())
     columns = {}
     for field in ARRAY_FIELDS:
-        column = array.array("f" if field in FLOAT_FIELDS else "i")
+        column = array.array(typecode(field))
         size = header["lengths"][field] * column.itemsize
         raw = stream.read(size)
         if len(raw) != size:
@@ -38,22 +38,9 @@ def read_payload(stream):
     return header, columns
 
 
-def boxed_form(header, c):
+def boxed_form_of(header, c):
     """Per-request dicts of Python lists: how an engine written in Python holds gen_ctx_meta."""
-    requests = []
-    for i, req_id in enumerate(header["reqIds"]):
-        bt, st = c["blockTableOffsets"], c["slotOffsets"]
-        requests.append({
-            "req_id": req_id,
-            "seq_len": c["seqLens"][i],
-            "num_new_tokens": c["numNewTokens"][i],
-            "temperature": c["temperature"][i],
-            "top_p": c["topP"][i],
-            "top_k": c["topK"][i],
-            "block_table": c["blockTables"][bt[i]:bt[i + 1]].tolist(),
-            "slot_mapping": c["slotMapping"][st[i]:st[i + 1]].tolist(),
-        })
-    return {"step_id": header["stepId"], "block_size": header["blockSize"], "requests": requests}
+    return boxed_form(header["stepId"], header["blockSize"], header["reqIds"], c)
 
 
 def array_form(header, c):
@@ -64,7 +51,7 @@ def array_form(header, c):
 
 def columns_of_boxed(meta):
     reqs = meta["requests"]
-    out = {f: array.array("f" if f in FLOAT_FIELDS else "i") for f in ARRAY_FIELDS}
+    out = {f: array.array(typecode(f)) for f in ARRAY_FIELDS}
     out["blockTableOffsets"].append(0)
     out["slotOffsets"].append(0)
     for r in reqs:
@@ -78,21 +65,6 @@ def columns_of_boxed(meta):
         out["blockTableOffsets"].append(len(out["blockTables"]))
         out["slotOffsets"].append(len(out["slotMapping"]))
     return [r["req_id"] for r in reqs], out
-
-
-def fingerprint(step_id, block_size, req_ids, columns):
-    """The same SHA-256 as stallbench's fingerprint(): equal means the data is the payload, bit for bit."""
-    h = hashlib.sha256()
-    ids = json.dumps(req_ids, separators=(",", ":"), ensure_ascii=False)
-    h.update(f"{step_id}|{block_size}|{ids}".encode("utf-8"))
-    for field in ARRAY_FIELDS:
-        column = columns[field]
-        h.update(f"{field}:{len(column)}:".encode("utf-8"))
-        data = array.array(column.typecode, column)
-        if sys.byteorder != "little":
-            data.byteswap()
-        h.update(data.tobytes())
-    return h.hexdigest()
 
 
 def as_ms(samples_ns):
@@ -124,7 +96,7 @@ def main():
     header, columns = read_payload(sys.stdin.buffer)
     budget, lo, hi = header.get("timeMs", 300), header.get("minSamples", 5), header.get("maxSamples", 200)
     out = {"python": sys.version.split()[0], "executable": sys.executable, "forms": {}, "verified": {}}
-    boxed = boxed_form(header, columns)
+    boxed = boxed_form_of(header, columns)
     out["forms"]["boxed"], decoded = time_pickle(boxed, budget, lo, hi)
     ids, cols = columns_of_boxed(decoded)
     out["verified"]["boxed"] = decoded == boxed and fingerprint(decoded["step_id"], decoded["block_size"], ids, cols) == header["fingerprint"]

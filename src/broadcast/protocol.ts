@@ -57,13 +57,14 @@ export interface Ack {
 }
 
 const packr = new Packr({ useRecords: false });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+// Python ranks stamp the clock as ints, which msgpack packs as uint64: read them as numbers (exact below 2^53).
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 
 /** Monotonic clock in nanoseconds as a plain number (exact for ~104 days of uptime). */
 export const nowNs = (): number => Number(process.hrtime.bigint());
 
-/** Encodes a command or ack as one small msgpack frame. */
-export function packControl(message: Command | Ack): Uint8Array {
+/** Encodes a command or ack (or another control map carrying the run token) as one small msgpack frame. */
+export function packControl<T extends { token: string }>(message: T): Uint8Array {
   return packr.pack(message);
 }
 

@@ -5,7 +5,7 @@ import type { RankStart } from './rank-process.js';
 /** The rank processes of one run, and a promise that rejects the moment one exits unexpectedly. */
 export interface Ranks {
   pids: number[];
-  /** Rejects with RankFailedError when a rank exits before it was asked to; never resolves. */
+  /** Rejects with RankFailedError (or the runtime's own error) when a rank exits before it was asked to; never resolves. */
   failed: Promise<never>;
   /** The step rank 0 is on, for error messages. */
   setStep(step: number): void;
@@ -22,31 +22,64 @@ function rankEntry(): { path: string; execArgv: string[] } {
   return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }
 
+/** How a rank's unexpected end becomes an error: RankFailedError unless a runtime knows better. */
+export type RankFailure = (exit: {
+  rank: number;
+  step: number;
+  reason: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** Why the process could not start at all (no such program), or null when it ran. */
+  spawnError: NodeJS.ErrnoException | null;
+}) => Error;
+
+const rankFailed: RankFailure = ({ rank, step, reason, code, signal }) => new RankFailedError(rank, step, reason, code, signal);
+
 /** Forks ranks 1..configs.length with the IPC channel open, so a rank exits when this process goes. */
 export function spawnRanks(configs: readonly RankStart[]): Ranks {
   const { path, execArgv } = rankEntry();
+  return superviseRanks(configs.map((config) => ({ rank: config.rank, child: fork(path, [JSON.stringify(config)], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }) })));
+}
+
+/** Watches started rank processes: the first that exits (or cannot start) before it was asked to rejects `failed`. */
+export function superviseRanks(started: readonly { rank: number; child: ChildProcess }[], failure: RankFailure = rankFailed): Ranks {
   let step = -1;
   let stopping = false;
-  let rejectFailed: (error: RankFailedError) => void = () => undefined;
+  let rejectFailed: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
     rejectFailed = reject;
   });
   // Nobody may be awaiting `failed` when a rank dies between steps; the run still sees it on its next race.
   failed.catch(() => undefined);
-  const children: ChildProcess[] = configs.map((config) => {
-    const child = fork(path, [JSON.stringify(config)], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const children: ChildProcess[] = started.map(({ rank, child }) => {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-2000);
     });
+    // A process that never started (no such program) has no exit to report.
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      rejectFailed(failure({ rank, step, reason: error.code === 'ENOENT' ? 'not found' : error.message, code: null, signal: null, stderr, spawnError: error }));
+    });
     child.on('exit', (code, signal) => {
       if (stopping && code === 0) return;
-      const reason = `exited${code !== null ? ` with code ${code}` : ''}${signal !== null ? ` by ${signal}` : ''}${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
-      rejectFailed(new RankFailedError(config.rank, step, reason, code, signal));
+      const report = (): void => {
+        const reason = `exited${code !== null ? ` with code ${code}` : ''}${signal !== null ? ` by ${signal}` : ''}${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
+        rejectFailed(failure({ rank, step, reason, code, signal, stderr, spawnError: null }));
+      };
+      // 'exit' can come before the last of stderr (the reason) has been read: wait for it to close, briefly.
+      if (child.stderr === null || child.stderr.closed) report();
+      else {
+        const late = setTimeout(report, 200);
+        child.stderr.once('close', () => {
+          clearTimeout(late);
+          report();
+        });
+      }
     });
     return child;
   });
-  const running = (): ChildProcess[] => children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const running = (): ChildProcess[] => children.filter((c) => c.pid !== undefined && c.exitCode === null && c.signalCode === null);
   const killAll = (): void => {
     stopping = true;
     for (const child of running()) child.kill('SIGKILL');

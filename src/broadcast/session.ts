@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { createFramePool, FRESH_ALLOCATOR, type FramePool } from '../codecs/frame-pool.js';
+import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import type { ShmBackendKind } from '../codecs/shm-region.js';
 import type { AnyCodec } from '../codecs/types.js';
 import { CTX_META_KIND } from '../kind/ctx-meta.js';
@@ -14,12 +14,25 @@ import { createRunDir, type RunDir } from '../transport/run-dir.js';
 import type { ShmRingOptions } from '../transport/shm-ring.js';
 import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 import type { SchedulerTransport, TransportName } from '../transport/types.js';
-import { BroadcastAbortedError, RankFailedError } from './errors.js';
+import { answerCollector, handshake, rankTimesOf } from './answers.js';
 import type { FaultInjection } from './faults.js';
-import { interruption, type Interruption } from './interrupt.js';
-import { nowNs, packControl, unpackControl, type Ack, type Command, type RankConfiguration } from './protocol.js';
+import { sessionGuard, type SessionGuard } from './guard.js';
+import { configurationSlot, type RunHold } from './hold.js';
+import { nowNs, packControl, type Ack, type Command, type RankConfiguration } from './protocol.js';
 import { spawnRanks, type Ranks } from './ranks.js';
-import { checkPlan, cursorOf, samplingDriver, stepsNeeded, type BlockOptions, type BlockOutcome, type SamplingPlan, type WarmupOutcome, type WarmupPlan } from './sampling.js';
+import {
+  checkPlan,
+  cursorOf,
+  samplingDriver,
+  stepsNeeded,
+  type BlockOptions,
+  type BlockOutcome,
+  type SamplingDriver,
+  type SamplingPlan,
+  type StepCursor,
+  type WarmupOutcome,
+  type WarmupPlan,
+} from './sampling.js';
 
 /** Options of openRankSession. */
 export interface SessionOptions {
@@ -124,8 +137,12 @@ export interface ActiveRun {
   suspend(): void;
 }
 
+/** Where a session's processes run their side of the protocol: Node rank processes, or the Python scheduler and ranks. */
+export type Runtime = 'node' | 'python';
+
 /** Live rank processes that measure one configuration after another. */
 export interface RankSession {
+  readonly runtime: Runtime;
   readonly tp: number;
   readonly cores: number;
   /** True when the ranks outnumber the cores: stalls then include waiting for a core. */
@@ -149,7 +166,6 @@ export interface RankSession {
 }
 
 const ms = (ns: number): number => ns / 1e6;
-const START_TIMEOUT_MS = 60_000;
 const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 /** The regime that runs: 'reused' only where the codec writes into the memory it is given. */
@@ -171,90 +187,40 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const dir: RunDir = createRunDir();
   let transport: SchedulerTransport | null = null;
   let ranks: Ranks | null = null;
-  let rejected = 0;
   let configId = 0;
-  // Shortened while rank 0 pings for subscribers that have not joined yet.
-  let answerTimeoutMs = timeoutMs;
-  let closed = false;
   // The codec of the configuration in flight: a signal ends the process before measure's finally runs, so teardown disposes it.
   let active: AnyCodec | null = null;
-  const tearDown = (): void => {
-    if (closed) return;
-    closed = true;
+  const guard = sessionGuard(options.signal, () => {
     ranks?.killAll();
     transport?.close();
     active?.dispose?.();
     active = null;
     dir.remove();
-  };
-  const interrupt: Interruption = interruption(options.signal, tearDown);
-
-  const guard = <T>(promise: Promise<T>): Promise<T> =>
-    Promise.race([promise, interrupt.promise, ...(ranks === null ? [] : [ranks.failed])]);
-
-  /** Waits for one answer of `kind` from every rank; drops foreign or out-of-step frames. */
-  const collect = async (kind: Ack['kind'], config: number, step: number): Promise<Map<number, Ack>> => {
-    const got = new Map<number, Ack>();
-    if (transport === null) throw new Error('transport closed');
-    while (got.size < tp - 1) {
-      const frame = await guard(transport.receive(answerTimeoutMs));
-      if (frame === null) {
-        const missing = Array.from({ length: tp - 1 }, (_, i) => i + 1).find((r) => !got.has(r)) ?? 1;
-        throw new RankFailedError(missing, step, `no ${kind} answer within ${answerTimeoutMs} ms (hung?)`);
-      }
-      const ack = unpackControl(frame) as Ack | null;
-      if (ack === null || ack.token !== token) {
-        rejected++;
-        continue;
-      }
-      if (ack.kind !== kind || ack.step !== step || ack.config !== config) continue;
-      if (ack.error !== null) throw new RankFailedError(ack.rank, step, `${kind === 'configured' ? 'configure' : 'decode'} failed: ${ack.error}`);
-      if (ack.verified === false) throw new RankFailedError(ack.rank, step, 'decoded payload differs from the one sent');
-      got.set(ack.rank, ack);
-    }
-    return got;
-  };
+  });
+  const answers = answerCollector({
+    receive: (ms) => (transport === null ? Promise.reject(new Error('transport closed')) : transport.receive(ms)),
+    token,
+    ranks: Array.from({ length: tp - 1 }, (_, i) => i + 1),
+    timeoutMs,
+    race: guard.race,
+  });
+  const collect = (kind: Ack['kind'], config: number, step: number): Promise<Map<number, Ack>> => answers.collect(kind, config, step);
   const send = (command: Command | Uint8Array, frames: readonly Uint8Array[] = []): Promise<void> => {
     if (transport === null) throw new Error('transport closed');
-    return guard(transport.send([command instanceof Uint8Array ? command : packControl(command), ...frames]));
+    return guard.race(transport.send([command instanceof Uint8Array ? command : packControl(command), ...frames]));
   };
 
-  try {
+  // Any failure on the way up tears down what was made so far.
+  const { started: live, address } = await guard.run(async () => {
     transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing });
     const { address } = transport;
-    ranks = spawnRanks(
-      Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })),
-    );
-    await options.onStart?.({ pids: ranks.pids, runDir: dir.path });
-    // Starting a process (and loading its modules) on a busy machine is not a hung rank: it gets its own, longer wait.
-    answerTimeoutMs = Math.max(timeoutMs, START_TIMEOUT_MS);
-    try {
-      await collect('hello', 0, -1);
-    } finally {
-      answerTimeoutMs = timeoutMs;
-    }
-    // PUB/SUB drops messages sent before a subscriber has joined: ping until every rank answers one.
-    for (let attempt = 0; ; attempt++) {
-      await send({ kind: 'ping', token, step: -2 - attempt });
-      answerTimeoutMs = 100;
-      try {
-        await collect('ping', 0, -2 - attempt);
-        break;
-      } catch (error) {
-        if (!(error instanceof RankFailedError) || error.exitCode !== null || error.signal !== null || attempt * 100 > timeoutMs) throw error;
-      } finally {
-        answerTimeoutMs = timeoutMs;
-      }
-    }
-  } catch (error) {
-    interrupt.dispose();
-    tearDown();
-    throw error;
-  }
-
-  const live = ranks as Ranks;
-  const address = (transport as SchedulerTransport).address;
-  const cores = availableParallelism();
+    const started = spawnRanks(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })));
+    ranks = started;
+    guard.watch(started.failed);
+    await options.onStart?.({ pids: started.pids, runDir: dir.path });
+    await handshake(answers, (step) => send({ kind: 'ping', token, step }), timeoutMs);
+    return { started, address };
+  });
 
   const pingRoundTrips = async (count: number): Promise<number[]> => {
     const out: number[] = [];
@@ -267,8 +233,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     return out;
   };
 
-  // The run whose configuration the ranks hold now; starting a block of another run configures them again.
-  let liveRun: { suspend(): void } | null = null;
+  const slot = configurationSlot();
 
   const start = async (run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun> => {
     const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
@@ -277,45 +242,35 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     const scheduler = kind.schedulerSide(run.strategy);
     const fault = run.fault;
     const recent: Uint8Array[][] = [];
-    const rejectedAtStart = rejected;
+    const rejectedAtStart = answers.rejected;
     // Made here once to learn what the codec is; each activation makes its own, which suspend() disposes.
     const probe = await kind.createCodec(run.codec, { readers: tp - 1 });
-    const name = probe.name;
-    const regime = regimeFor(probe, run.regime ?? 'reused');
-    const shmBackend = shmBackendOf(probe);
-    const form = probe.form;
+    const info = { codec: probe.name, strategy: run.strategy, form: probe.form, regime: regimeFor(probe, run.regime ?? 'reused'), shmBackend: shmBackendOf(probe) };
+    const regime = info.regime;
     probe.dispose?.();
-    let held: { id: number; codec: AnyCodec; pool: FramePool } | null = null;
     let stepIndex = 0;
-    const self = {
-      suspend: (): void => {
-        if (held === null) return;
-        held.codec.dispose?.();
-        if (active === held.codec) active = null;
-        held = null;
-        if (liveRun === self) liveRun = null;
+    const hold = slot.hold(
+      async () => {
+        const id = ++configId;
+        const codec = await kind.createCodec(run.codec, { readers: tp - 1 });
+        active = codec;
+        const config: RankConfiguration = { id, kind: kind.spec, codec: run.codec, strategy: run.strategy, readers: tp - 1, fault: fault ?? null };
+        await send({ kind: 'configure', token, config });
+        await collect('configured', id, -1);
+        // The ranks start this configuration with no strategy state: the next step starts a sequence.
+        cursor.restartHere();
+        return { id, codec, pool: createFramePool() };
       },
-    };
-    const activate = async (): Promise<{ id: number; codec: AnyCodec; pool: FramePool }> => {
-      if (held !== null && liveRun === self) return held;
-      liveRun?.suspend();
-      const id = ++configId;
-      const codec = await kind.createCodec(run.codec, { readers: tp - 1 });
-      held = { id, codec, pool: createFramePool() };
-      active = codec;
-      liveRun = self;
-      const config: RankConfiguration = { id, kind: kind.spec, codec: run.codec, strategy: run.strategy, readers: tp - 1, fault: fault ?? null };
-      await send({ kind: 'configure', token, config });
-      await collect('configured', id, -1);
-      // The ranks start this configuration with no strategy state: the next step starts a sequence.
-      cursor.restartHere();
-      return held;
-    };
+      (made) => {
+        made.codec.dispose?.();
+        if (active === made.codec) active = null;
+      },
+    );
 
     /** Runs one step on every rank and returns its record. */
     const runStep = async ({ payload, restart }: { payload: unknown; restart: boolean }): Promise<StepRecord> => {
-      if (held === null) throw new Error('run is not active');
-      const { id, codec, pool } = held;
+      if (hold.current === null) throw new Error('run is not active');
+      const { id, codec, pool } = hold.current;
       const step = stepIndex++;
       live.setStep(step);
       // The strategy's bookkeeping, the codec's input form and the check are the scheduler's or the test's work, not the stall.
@@ -350,71 +305,91 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
         wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
         payloadBytes: kind.byteLength(wire),
         pageFaults: minorFaults() - faultsBefore,
-        ranks: [...acks.values()]
-          .sort((a, b) => a.rank - b.rank)
-          .map((a) => ({
-            rank: a.rank,
-            receivedNs: a.receivedNs,
-            decodedNs: a.decodedNs,
-            convertedNs: a.convertedNs,
-            readyNs: a.readyNs,
-            pageFaults: a.pageFaults,
-            verified: a.verified,
-          })),
+        ranks: rankTimesOf(acks),
       };
     };
-    const driver = samplingDriver(cursor, runStep, stallOf);
-    return {
-      codec: name,
-      strategy: run.strategy,
-      form,
-      regime,
-      shmBackend,
-      get rejectedFrames() {
-        return rejected - rejectedAtStart;
-      },
-      warmUp: (plan) => guardClosed(async () => (await activate(), driver.warmUp(plan))),
-      block: (options) => guardClosed(async () => (await activate(), driver.block(options))),
-      rewind: () => cursor.rewind(),
-      suspend: self.suspend,
-    };
+    return activeRunOf({ ...info, hold, cursor, driver: samplingDriver(cursor, runStep, stallOf), rejected: () => answers.rejected - rejectedAtStart, guard });
   };
 
-  return {
+  return rankSessionOf({
+    runtime: 'node',
     tp,
-    cores,
-    oversubscribed: tp > cores,
     transport: transportName,
     waitPolicy: address.transport === 'shm-ring' ? address.wait : null,
-    pids: live.pids,
+    ranks: live,
     runDir: dir.path,
-    pingRoundTrips: (count) => guardClosed(() => pingRoundTrips(count)),
+    guard,
+    pingRoundTrips,
     start,
-    measure: async (run) => measureOnce(await start(run), checkPlan(run.plan)),
+    stop: () => send({ kind: 'stop', token }),
+  });
+}
+
+/** The parts of an ActiveRun: what it runs, the ranks' configuration it holds, and the driver of its steps. */
+export interface ActiveRunParts extends Pick<ActiveRun, 'codec' | 'strategy' | 'form' | 'regime' | 'shmBackend'> {
+  hold: RunHold<unknown>;
+  cursor: StepCursor<unknown>;
+  driver: SamplingDriver<StepRecord>;
+  /** Answers without the run token since the run started. */
+  rejected(): number;
+  guard: SessionGuard;
+}
+
+/** Assembles a run whose warm-up and blocks first make sure the ranks hold its configuration; any failure ends the session. */
+export function activeRunOf(parts: ActiveRunParts): ActiveRun {
+  const { hold, cursor, driver, guard } = parts;
+  return {
+    codec: parts.codec,
+    strategy: parts.strategy,
+    form: parts.form,
+    regime: parts.regime,
+    shmBackend: parts.shmBackend,
+    get rejectedFrames() {
+      return parts.rejected();
+    },
+    warmUp: (plan) => guard.run(async () => (await hold.activate(), driver.warmUp(plan))),
+    block: (options) => guard.run(async () => (await hold.activate(), driver.block(options))),
+    rewind: () => cursor.rewind(),
+    suspend: () => hold.suspend(),
+  };
+}
+
+/** The parts of a RankSession: its live processes and guard, and how it pings, starts runs and asks its ranks to stop. */
+export interface RankSessionParts extends Pick<RankSession, 'runtime' | 'tp' | 'transport' | 'waitPolicy' | 'runDir' | 'start'> {
+  ranks: Ranks;
+  guard: SessionGuard;
+  pingRoundTrips(count: number): Promise<number[]>;
+  /** Sends the ranks the stop command. */
+  stop(): Promise<void>;
+}
+
+/** Assembles a session: calls run under its guard, and close stops the ranks (killing any that linger) and removes what it made. */
+export function rankSessionOf(parts: RankSessionParts): RankSession {
+  const { guard, ranks } = parts;
+  const cores = availableParallelism();
+  return {
+    runtime: parts.runtime,
+    tp: parts.tp,
+    cores,
+    oversubscribed: parts.tp > cores,
+    transport: parts.transport,
+    waitPolicy: parts.waitPolicy,
+    pids: ranks.pids,
+    runDir: parts.runDir,
+    pingRoundTrips: (count) => guard.run(() => parts.pingRoundTrips(count)),
+    start: parts.start,
+    measure: async (run) => measureOnce(await parts.start(run), checkPlan(run.plan)),
     close: async () => {
       try {
-        if (!closed) {
-          await send({ kind: 'stop', token });
-          await live.stop(2000);
+        if (!guard.closed) {
+          await parts.stop();
+          await ranks.stop(2000);
         }
       } finally {
-        interrupt.dispose();
-        tearDown();
+        guard.end();
       }
     },
   };
-
-  /** Any failure inside a call takes the whole session down, so nothing is left running behind an error. */
-  async function guardClosed<T>(fn: () => Promise<T>): Promise<T> {
-    if (closed) throw new BroadcastAbortedError('the session is closed');
-    try {
-      return await fn();
-    } catch (error) {
-      interrupt.dispose();
-      tearDown();
-      throw error;
-    }
-  }
 }
 
 /** Warms a started run up, then measures one block from the source's first step, and frees the run. */

@@ -7,44 +7,70 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'EAGAIN';
 }
 
-/** The scheduler's ZeroMQ end: PUB for steps, PULL for answers, both on ipc:// files in the run's private folder. */
-export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number): Promise<SchedulerTransport> {
-  // linger 0: a send with no peer left must never hold the process open at exit.
-  const publisher = new Publisher({ linger: 0, sendTimeout: sendTimeoutMs });
+/**
+ * Receives one message within `timeoutMs`, or null. libuv starts a timer from the loop's cached clock, which is stale
+ * after a long synchronous stretch (an encode of a big message), so a receive timeout can fire early: only a timeout
+ * the wall clock agrees with counts.
+ */
+export async function receiveWithin(socket: Pull | Subscriber, timeoutMs: number): Promise<Buffer[] | null> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    socket.receiveTimeout = Math.max(1, Math.ceil(deadline - performance.now()));
+    try {
+      return await socket.receive();
+    } catch (error) {
+      if (!isTimeout(error)) throw error;
+      if (performance.now() >= deadline) return null;
+    }
+  }
+}
+
+/** Binds `out` (rank 0's sending socket) and a PULL for the answers in the run's private folder; both close on failure. */
+async function bindWithAnswers(out: Publisher | Push, outAddress: string, acksAddress: string): Promise<Pick<SchedulerTransport, 'send' | 'receive' | 'close'>> {
   const acks = new Pull({ linger: 0 });
-  const address: IpcAddress = { transport: 'ipc', steps: `ipc://${dir.path}/steps`, acks: `ipc://${dir.path}/acks` };
   try {
-    await publisher.bind(address.steps);
-    await acks.bind(address.acks);
+    await out.bind(outAddress);
+    await acks.bind(acksAddress);
   } catch (error) {
-    publisher.close();
+    out.close();
     acks.close();
     throw error;
   }
   return {
-    name: 'ipc',
-    address,
-    send: (frames) => publisher.send(frames as Uint8Array[]),
-    receive: async (timeoutMs) => {
-      const deadline = performance.now() + timeoutMs;
-      // libuv starts a timer from the loop's cached clock, which is stale after a long synchronous stretch (an encode
-      // of a big message), so a receive timeout can fire early: only a timeout the wall clock agrees with counts.
-      for (;;) {
-        acks.receiveTimeout = Math.max(1, Math.ceil(deadline - performance.now()));
-        try {
-          const [frame] = await acks.receive();
-          return frame ?? null;
-        } catch (error) {
-          if (!isTimeout(error)) throw error;
-          if (performance.now() >= deadline) return null;
-        }
-      }
-    },
+    send: (frames) => out.send(frames as Uint8Array[]),
+    receive: async (timeoutMs) => (await receiveWithin(acks, timeoutMs))?.[0] ?? null,
     close: () => {
-      publisher.close();
+      out.close();
       acks.close();
     },
   };
+}
+
+/** The scheduler's ZeroMQ end: PUB for steps, PULL for answers, both on ipc:// files in the run's private folder. */
+export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number): Promise<SchedulerTransport> {
+  const address: IpcAddress = { transport: 'ipc', steps: `ipc://${dir.path}/steps`, acks: `ipc://${dir.path}/acks` };
+  // linger 0: a send with no peer left must never hold the process open at exit.
+  const end = await bindWithAnswers(new Publisher({ linger: 0, sendTimeout: sendTimeoutMs }), address.steps, address.acks);
+  return { name: 'ipc', address, ...end };
+}
+
+/** Where a scheduler in another process takes its commands (`feed`), publishes its steps (`steps`) and everyone answers (`acks`). */
+export interface IpcFeedAddress {
+  feed: string;
+  steps: string;
+  acks: string;
+}
+
+/** This process's end when rank 0 runs elsewhere: PUSH commands and payloads to it, PULL every rank's answers; the scheduler binds `steps` itself. */
+export interface IpcFeed extends Pick<SchedulerTransport, 'send' | 'receive' | 'close'> {
+  address: IpcFeedAddress;
+}
+
+/** Binds the feed and the answer socket in the run folder. */
+export async function openIpcFeed(dir: RunDir, sendTimeoutMs: number): Promise<IpcFeed> {
+  const address: IpcFeedAddress = { feed: `ipc://${dir.path}/feed`, steps: `ipc://${dir.path}/steps`, acks: `ipc://${dir.path}/acks` };
+  const end = await bindWithAnswers(new Push({ linger: 0, sendTimeout: sendTimeoutMs }), address.feed, address.acks);
+  return { address, ...end };
 }
 
 /** A rank's ZeroMQ end: SUB to every step, PUSH for answers. */
@@ -55,19 +81,8 @@ export function connectIpcRank(address: IpcAddress, idleTimeoutMs: number): Rank
   steps.subscribe();
   acks.connect(address.acks);
   return {
-    receive: async () => {
-      const deadline = performance.now() + idleTimeoutMs;
-      // As on the scheduler's end: a timeout counts only when the wall clock agrees.
-      for (;;) {
-        steps.receiveTimeout = Math.max(1, Math.ceil(deadline - performance.now()));
-        try {
-          return await steps.receive();
-        } catch (error) {
-          if (!isTimeout(error)) throw error;
-          if (performance.now() >= deadline) return null;
-        }
-      }
-    },
+    // As on the scheduler's end: a timeout counts only when the wall clock agrees.
+    receive: () => receiveWithin(steps, idleTimeoutMs),
     send: (frame) => acks.send(frame),
     close: () => {
       steps.close();

@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 /** True while a process exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
@@ -32,4 +35,19 @@ export async function leftovers(info: { pids: number[]; runDir: string }, ownerP
     ...(existsSync(info.runDir) ? [`run dir ${info.runDir}`] : []),
     ...shmRegionsOf(ownerPid).map((f) => `/dev/shm/${f}`),
   ];
+}
+
+/** Where a fixture's run is: its ranks, its socket folder and its own pid. */
+export interface FixtureInfo {
+  pids: number[];
+  runDir: string;
+  pid: number;
+}
+
+/** Starts a TypeScript fixture that prints its FixtureInfo as one line once steps are flowing, and waits for that line. */
+export async function startFixture(fixture: URL, args: readonly string[]): Promise<{ child: ChildProcess; info: FixtureInfo }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture.pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.stdout === null) throw new Error('the fixture has no stdout');
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  return { child, info: JSON.parse(line) as FixtureInfo };
 }

@@ -1,20 +1,17 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { TRANSPORT_NAMES } from '../../src/transport/types.js';
-import { eventually, isAlive, leftovers, shmRegionsOf } from './leftovers.js';
+import { eventually, isAlive, leftovers, shmRegionsOf, startFixture } from './leftovers.js';
+
+const fixture = new URL('./signal-fixture.ts', import.meta.url);
 
 describe.each(TRANSPORT_NAMES)('a signal to the scheduler process mid-run over %s', (transport) => {
   it.each([
     ['SIGINT', 'shm'],
     ['SIGTERM', 'msgpack'],
   ] as const)('%s (%s) ends the run and leaves no rank, socket file or shared memory behind', async (signal, codec) => {
-    const fixture = new URL('./signal-fixture.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, codec, transport], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-    const info = JSON.parse(line) as { pids: number[]; runDir: string; pid: number };
+    const { child, info } = await startFixture(fixture, [codec, transport]);
     expect(info.pids).toHaveLength(2);
     // The fixture prints only once steps are flowing, so the signal lands mid-run.
     child.kill(signal);
@@ -24,10 +21,7 @@ describe.each(TRANSPORT_NAMES)('a signal to the scheduler process mid-run over %
   });
 
   it('SIGKILL, which nothing can clean up after, still takes its waiting ranks down with it', async () => {
-    const fixture = new URL('./signal-fixture.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, 'msgpack', transport], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-    const info = JSON.parse(line) as { pids: number[]; runDir: string; pid: number };
+    const { child, info } = await startFixture(fixture, ['msgpack', transport]);
     child.kill('SIGKILL');
     await once(child, 'exit');
     // The ranks see their parent's channel close, whether they wait in a socket or on a shared-memory word.

@@ -1,0 +1,110 @@
+"""stallbench's control frames (src/broadcast/protocol.ts) and what every Python process needs around them."""
+import os
+import resource
+import sys
+import threading
+import time
+
+import msgpack
+import zmq
+
+# Exit codes the TypeScript side reads: a failure it can name without parsing a traceback.
+FAILED_EXIT = 3
+INJECTED_CRASH_EXIT = 86
+
+
+def now_ns():
+    """CLOCK_MONOTONIC in ns: the clock of Node's process.hrtime.bigint(), comparable across processes."""
+    return time.monotonic_ns()
+
+
+def minor_faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def pack(message):
+    return msgpack.packb(message, use_bin_type=True)
+
+
+def unpack(frame, token):
+    """A control frame's map when it carries this run's token; None for anything else (foreign or garbage)."""
+    try:
+        value = msgpack.unpackb(getattr(frame, "buffer", frame), raw=False)
+    except Exception:  # noqa: BLE001 - a frame that is not msgpack is someone else's
+        return None
+    return value if isinstance(value, dict) and value.get("token") == token else None
+
+
+def exit_with_parent():
+    """The parent holds our stdin open; EOF means it has gone (or closed us), and a rank never outlives it."""
+    def watch():
+        try:
+            while sys.stdin.buffer.read(65536):
+                pass
+        finally:
+            os._exit(0)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def answer_fields(kind, step, received_ns=0, config=0):
+    """An answer with nothing measured yet: the fields every answer carries (src/broadcast/protocol.ts Ack)."""
+    return {"kind": kind, "config": config, "step": step, "receivedNs": received_ns, "decodedNs": 0, "convertedNs": 0,
+            "readyNs": 0, "pageFaults": 0, "verified": None, "error": None}
+
+
+def inject(fault, rank, step):
+    """Crashes, kills or hangs this process when the configuration's fault names this rank and step."""
+    if fault is None or fault.get("rank") != rank or fault.get("step") != step:
+        return
+    kind = fault.get("kind")
+    if kind == "crash":
+        os._exit(INJECTED_CRASH_EXIT)
+    if kind == "kill":
+        os.kill(os.getpid(), 9)
+    if kind == "hang":
+        while True:
+            time.sleep(1)
+
+
+def describe(error):
+    return f"{type(error).__name__}: {error}"
+
+
+def socket(context, kind, idle_ms):
+    """A socket that never holds the process open at exit (linger 0) and gives up on a peer silent for idle_ms."""
+    s = context.socket(kind)
+    s.linger = 0
+    s.rcvtimeo = idle_ms
+    s.sndtimeo = idle_ms
+    return s
+
+
+def commands(source, token, idle_ms, sender):
+    """Each command carrying the run token, with its frames and its receive stamp; raises when `sender` is silent too long."""
+    while True:
+        try:
+            frames = source.recv_multipart(copy=False)
+        except zmq.Again:
+            raise RuntimeError(f"no message from {sender} for {idle_ms} ms") from None
+        received_ns = now_ns()
+        command = unpack(frames[0], token)
+        # Frames without this run's token come from someone else and are dropped.
+        if command is not None:
+            yield command, frames, received_ns
+
+
+def configure(command, received_ns, make):
+    """Builds what a configuration needs with make(config); returns it (None on failure) and the 'configured' answer."""
+    config = command["config"]
+    try:
+        if config.get("kind", {}).get("kind") != "ctx-meta":
+            raise ValueError("Python ranks carry CtxMeta steps only")
+        current, error = {"config": config, **make(config)}, None
+    except Exception as e:  # noqa: BLE001 - said to stallbench, which names the rank
+        current, error = None, describe(e)
+    return current, {**answer_fields("configured", -1, received_ns, config["id"]), "error": error}
+
+
+def is_step_of(command, current):
+    """True for a step of the configuration this process holds."""
+    return command.get("kind") == "step" and current is not None and command.get("config") == current["config"]["id"]

@@ -1,0 +1,86 @@
+"""Rank 0, the scheduler: takes each step from stallbench (untimed), then encodes and publishes it to the ranks.
+
+stallbench hands every command over its PUSH `feed` socket; the scheduler publishes what the ranks must see on its
+PUB `steps` socket and answers stallbench's PULL `acks` socket with its own clock stamps, as rank 0.
+"""
+import sys
+
+import zmq
+
+from .codecs import buffer_of, create_codec
+from .columns import byte_length, from_buffers
+from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket
+from .payload import ARRAY_FIELDS
+from .strategies import SchedulerSide
+
+RANK = 0
+
+
+def run_step(current, command, frames, publish):
+    """Strategy and the engine's own form first (untimed), then encode and publish between clock stamps."""
+    if len(frames) != 1 + len(ARRAY_FIELDS):
+        raise ValueError(f"a step arrives as {1 + len(ARRAY_FIELDS)} frames, got {len(frames)}")
+    codec, config = current["codec"], current["config"]
+    payload = from_buffers(command["stepId"], command["blockSize"], command["reqIds"], [buffer_of(f) for f in frames[1:]])
+    wire = current["side"].wire(payload, command["restart"])
+    held = codec.prepare(wire)
+    header = pack({"kind": "step", "token": command["token"], "config": config["id"], "step": command["step"],
+                   "restart": command["restart"], "check": command["check"]})
+    faults = minor_faults()
+    start_ns = now_ns()
+    out = codec.encode(held)
+    encoded_ns = now_ns()
+    publish([header, *out])
+    sent_ns = now_ns()
+    return {"startNs": start_ns, "encodedNs": encoded_ns, "sentNs": sent_ns, "pageFaults": minor_faults() - faults,
+            "frames": len(out), "wireBytes": sum(memoryview(f).nbytes for f in out), "payloadBytes": byte_length(wire)}
+
+
+def serve(start):
+    token, idle = start["token"], start["idleTimeoutMs"]
+    context = zmq.Context()
+    feed, answers, steps = (socket(context, kind, idle) for kind in (zmq.PULL, zmq.PUSH, zmq.PUB))
+    feed.connect(start["feed"])
+    answers.connect(start["acks"])
+    steps.bind(start["steps"])
+
+    def answer(fields):
+        answers.send(pack({"token": token, "rank": RANK, **fields}))
+
+    def publish(frames):
+        steps.send_multipart(frames, copy=False)
+
+    python = {"version": sys.version.split()[0], "executable": sys.executable}
+    answer({**answer_fields("hello", -1, now_ns()), "python": python})
+    current = None
+    try:
+        for command, frames, received_ns in commands(feed, token, idle, "stallbench"):
+            kind = command.get("kind")
+            if kind == "stop":
+                publish([frames[0].bytes])
+                break
+            if kind == "ping":
+                start_ns = now_ns()
+                publish([frames[0].bytes])
+                answer({**answer_fields("ping", command["step"], received_ns), "startNs": start_ns})
+            elif kind == "configure":
+                current, reply = configure(command, received_ns, lambda c: {"codec": create_codec(c["codec"]), "side": SchedulerSide(c["strategy"])})
+                # The ranks configure only what the scheduler could.
+                if current is not None:
+                    publish([frames[0].bytes])
+                answer(reply)
+            elif is_step_of(command, current):
+                step = command["step"]
+                inject(current["config"].get("fault"), RANK, step)
+                fields = answer_fields("step", step, received_ns, current["config"]["id"])
+                try:
+                    fields.update(run_step(current, command, frames, publish))
+                except Exception as e:  # noqa: BLE001
+                    fields["error"] = describe(e)
+                answer(fields)
+    finally:
+        # A moment for the last frames (stop) to leave before the sockets go.
+        steps.close(linger=500)
+        feed.close()
+        answers.close(linger=500)
+        context.term()

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { answerCollector, handshake, rankTimesOf } from '../broadcast/answers.js';
+import { sessionGuard } from '../broadcast/guard.js';
+import { nowNs, packControl, type Ack, type Command, type RankConfiguration } from '../broadcast/protocol.js';
+import type { Ranks } from '../broadcast/ranks.js';
+import { configurationSlot } from '../broadcast/hold.js';
+import { cursorOf, fixedPlan, samplingDriver, type StepCursor } from '../broadcast/sampling.js';
+import { activeRunOf, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { OptionsError } from '../errors.js';
+import { CTX_META_KIND } from '../kind/ctx-meta.js';
+import { requireInt } from '../options.js';
+import { fingerprint } from '../payload/fingerprint.js';
+import type { StepSource } from '../payload/stream.js';
+import { ARRAY_FIELDS, type CtxMeta } from '../payload/types.js';
+import { checkStrategy, stepView } from '../strategies/strategies.js';
+import { openIpcFeed, type IpcFeed } from '../transport/ipc.js';
+import { createRunDir } from '../transport/run-dir.js';
+import { checkPythonCodec, PYTHON_CODECS } from './codecs.js';
+import { spawnPythonRanks } from './processes.js';
+import { findPython } from './probe.js';
+
+/** Options of openPythonSession. */
+export interface PythonSessionOptions {
+  /** Ranks in all: the Python scheduler (rank 0) and tp − 1 Python ranks. @default 2 */
+  tp?: number;
+  /** Interpreter with numpy, pyzmq and msgpack. @default the first of DEFAULT_PYTHONS that passes probePython */
+  python?: string;
+  /** Longest wait for any answer, in ms. @default 5000 */
+  timeoutMs?: number;
+  /** Stops the session and cleans up; without it, SIGINT and SIGTERM are handled (cleanup, then the signal's usual exit). */
+  signal?: AbortSignal;
+  /** Called once the Python processes are running (scheduler first), with their pids and the run folder. */
+  onStart?: (info: { pids: number[]; runDir: string }) => void | Promise<void>;
+}
+
+/** Live Python scheduler and ranks: a RankSession whose rank 0 is a Python process, measured on this process's clock. */
+export interface PythonSession extends RankSession {
+  readonly runtime: 'python';
+  /** The interpreter the processes run. */
+  readonly python: { version: string; executable: string };
+}
+
+/** What the scheduler adds to its answers as rank 0: its own clock stamps and what it put on the wire (its hello: its interpreter). */
+interface SchedulerAck extends Ack, Pick<StepRecord, 'startNs' | 'encodedNs' | 'sentNs' | 'frames' | 'wireBytes' | 'payloadBytes'> {
+  python?: PythonSession['python'];
+}
+
+/** A step handed to the scheduler: the command its ranks will see, plus the step's scalars (its arrays follow as frames). */
+type StepHandoff = Extract<Command, { kind: 'step' }> & Pick<CtxMeta, 'stepId' | 'blockSize' | 'reqIds'>;
+
+const ms = (ns: number): number => ns / 1e6;
+
+/** The step's arrays as raw little-endian frames, in ARRAY_FIELDS order: no copy, no conversion. */
+function arrayFrames(payload: CtxMeta): Uint8Array[] {
+  return ARRAY_FIELDS.map((field) => {
+    const a = payload[field];
+    return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  });
+}
+
+/**
+ * Starts the Python scheduler and tp − 1 Python ranks and completes the handshake. Every step's payload is handed to the
+ * scheduler before its clock starts; the scheduler applies the strategy and builds its own form untimed, then stamps,
+ * encodes and publishes; the ranks answer here, so a step's record is built exactly as on Node ranks.
+ */
+export async function openPythonSession(options: PythonSessionOptions = {}): Promise<PythonSession> {
+  const tp = requireInt('tp', options.tp ?? 2, 2, 64);
+  const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
+  const python = options.python ?? (await findPython()).executable;
+  const token = randomBytes(16).toString('hex');
+  const dir = createRunDir();
+  let feed: IpcFeed | null = null;
+  let ranks: Ranks | null = null;
+  const guard = sessionGuard(options.signal, () => {
+    ranks?.killAll();
+    feed?.close();
+    dir.remove();
+  });
+  const answers = answerCollector({
+    receive: (wait) => (feed === null ? Promise.reject(new Error('feed closed')) : feed.receive(wait)),
+    token,
+    ranks: Array.from({ length: tp }, (_, i) => i),
+    timeoutMs,
+    race: guard.race,
+  });
+  const send = <T extends { token: string }>(command: T, frames: readonly Uint8Array[] = []): Promise<void> => {
+    if (feed === null) throw new Error('feed closed');
+    return guard.race(feed.send([packControl(command), ...frames]));
+  };
+
+  let info: { version: string; executable: string } = { version: 'unknown', executable: python };
+  // Any failure on the way up (no interpreter, a module missing, a process that dies) tears down what was made so far.
+  const live = await guard.run(async () => {
+    feed = await openIpcFeed(dir, timeoutMs);
+    const address = feed.address;
+    const idleTimeoutMs = Math.max(60_000, 4 * timeoutMs);
+    const spawned = spawnPythonRanks(python, Array.from({ length: tp }, (_, rank) => ({ rank, token, ...address, idleTimeoutMs })));
+    ranks = spawned;
+    guard.watch(spawned.failed);
+    await guard.race(spawned.spawned);
+    await options.onStart?.({ pids: spawned.pids, runDir: dir.path });
+    const hello = await handshake(answers, (step) => send({ kind: 'ping', token, step }), timeoutMs);
+    info = (hello.get(0) as SchedulerAck | undefined)?.python ?? info;
+    return spawned;
+  });
+
+  const pingRoundTrips = async (count: number): Promise<number[]> => {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      await send({ kind: 'ping', token, step: i });
+      const acks = await answers.collect('ping', 0, i);
+      // From the scheduler's publish to the last rank's answer here: the path a step's answers take.
+      out.push(ms(nowNs() - (acks.get(0) as SchedulerAck).startNs));
+    }
+    return out;
+  };
+
+  let configId = 0;
+  const slot = configurationSlot();
+
+  const start = async (run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun> => {
+    const codec = checkPythonCodec(run.codec);
+    const strategy = checkStrategy(run.strategy);
+    if (run.kind !== undefined && run.kind.spec.kind !== 'ctx-meta') throw new OptionsError('kind', 'Python ranks carry CtxMeta steps only');
+    if (run.fault?.kind === 'stale-descriptor') throw new OptionsError('fault', "'stale-descriptor' is a fault of the shm codec, which Python ranks do not run");
+    const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
+    const cursor = cursorOf(run.source as StepSource<CtxMeta>);
+    const rejectedAtStart = answers.rejected;
+    let stepIndex = 0;
+    const hold = slot.hold(async () => {
+      const id = ++configId;
+      const config: RankConfiguration = { id, kind: CTX_META_KIND.spec, codec, strategy, readers: tp - 1, fault: run.fault ?? null };
+      await send({ kind: 'configure', token, config });
+      await answers.collect('configured', id, -1);
+      // The processes start this configuration with no strategy state: the next step starts a sequence.
+      cursor.restartHere();
+      return id;
+    });
+
+    const runStep = async ({ payload, restart }: { payload: CtxMeta; restart: boolean }): Promise<StepRecord> => {
+      const config = hold.current;
+      if (config === null) throw new Error('run is not active');
+      const step = stepIndex++;
+      live.setStep(step);
+      // The check is the test's work, before anything is timed; the scheduler's clock starts after the handoff.
+      const check = verifyEvery > 0 && step % verifyEvery === 0 ? fingerprint(stepView(payload)) : '';
+      const handoff: StepHandoff = { kind: 'step', token, config, step, restart, check, stepId: payload.stepId, blockSize: payload.blockSize, reqIds: payload.reqIds };
+      await send(handoff, arrayFrames(payload));
+      const acks = await answers.collect('step', config, step);
+      const own = acks.get(0) as SchedulerAck;
+      return {
+        step,
+        restart,
+        startNs: own.startNs,
+        encodedNs: own.encodedNs,
+        sentNs: own.sentNs,
+        frames: own.frames,
+        wireBytes: own.wireBytes,
+        payloadBytes: own.payloadBytes,
+        pageFaults: own.pageFaults,
+        ranks: rankTimesOf(acks),
+      };
+    };
+    return activeRunOf({
+      codec,
+      strategy,
+      form: PYTHON_CODECS[codec],
+      // pickle and msgpack allocate their own output: nothing here writes into reused memory.
+      regime: 'fresh',
+      shmBackend: null,
+      hold,
+      cursor: cursor as StepCursor<unknown>,
+      driver: samplingDriver(cursor, runStep, stallOf),
+      rejected: () => answers.rejected - rejectedAtStart,
+      guard,
+    });
+  };
+
+  return {
+    ...rankSessionOf({ runtime: 'python', tp, transport: 'ipc', waitPolicy: null, ranks: live, runDir: dir.path, guard, pingRoundTrips, start, stop: () => send({ kind: 'stop', token }) }),
+    runtime: 'python',
+    python: info,
+  };
+}
+
+/**
+ * The correctness gate before a Python codec is timed (checkRoundTrip's part for codecs that live in Python): the first
+ * `steps` steps of the run's source through the session's processes, every one fingerprint-checked on every rank against
+ * TypeScript's step view. A difference is a RankFailedError, which ends the session like any failure.
+ */
+export async function checkPythonRoundTrip(session: RankSession, run: Omit<MeasureRun, 'plan' | 'verifyEvery'>, steps = 16): Promise<{ checked: number }> {
+  const measured = await session.measure({ ...run, verifyEvery: 1, plan: fixedPlan(Math.max(1, Math.min(steps, run.source.length - 1)), 0) });
+  // The step that starts the sequence is run and checked too, though not sampled.
+  return { checked: measured.steps.length + 1 };
+}

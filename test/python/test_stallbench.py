@@ -1,0 +1,157 @@
+"""Unit tests of stallbench's Python side (run by test/python/python.test.ts with an interpreter that has numpy, pyzmq, msgpack)."""
+import os
+import random
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+
+import numpy as np  # noqa: E402
+
+from stallbench.codecs import CODECS, create_codec  # noqa: E402
+from stallbench.columns import INT32, FLOAT32, fingerprint_of, slots_of  # noqa: E402
+from stallbench.payload import ARRAY_FIELDS  # noqa: E402
+from stallbench.strategies import DeltaState, RankSide, SchedulerSide, STRATEGIES, step_view  # noqa: E402
+
+# The same payload in test/python/python.test.ts, where TypeScript's fingerprint() gives this digest.
+KNOWN_DIGEST = "34071bbc6c34a5145931e8a94390dce3a029e9cf6817e8996e4af13f50cdc192"
+
+
+def payload(step_id, block_size, requests, coverage="none"):
+    """A columnar payload from (req_id, seq_len, new_tokens, temperature, top_p, top_k, blocks) tuples."""
+    table_lengths = [len(r[6]) for r in requests]
+    base = {
+        "stepId": step_id, "blockSize": block_size, "reqIds": [r[0] for r in requests],
+        "seqLens": np.array([r[1] for r in requests], dtype=INT32),
+        "numNewTokens": np.array([r[2] for r in requests], dtype=INT32),
+        "temperature": np.array([r[3] for r in requests], dtype=FLOAT32),
+        "topP": np.array([r[4] for r in requests], dtype=FLOAT32),
+        "topK": np.array([r[5] for r in requests], dtype=INT32),
+        "blockTableOffsets": np.concatenate([[0], np.cumsum(table_lengths)]).astype(INT32),
+        "blockTables": np.array([b for r in requests for b in r[6]], dtype=INT32),
+    }
+    return slots_of(base, coverage)
+
+
+def sequence(steps, batch, block_size, seed, finish_rate=0.2):
+    """Consecutive decode steps: each request grows a token a step, takes a block at a boundary, sometimes finishes."""
+    rng = random.Random(seed)
+    free = rng.sample(range(1 << 20), 4096)
+    counter = [0]
+
+    def admit(prompt):
+        counter[0] += 1
+        blocks = [free.pop() for _ in range(-(-prompt // block_size))]
+        return [f"r{counter[0]}", prompt, prompt, 0.5, 0.9, 20, blocks]
+
+    running = [admit(rng.randint(1, 40)) for _ in range(batch)]
+    out = []
+    for step in range(steps):
+        if step > 0:
+            nxt = []
+            for r in running:
+                if rng.random() < finish_rate:
+                    nxt.append(admit(rng.randint(1, 40)))
+                else:
+                    seq = r[1] + 1
+                    blocks = r[6] + ([free.pop()] if seq > len(r[6]) * block_size else [])
+                    nxt.append([r[0], seq, 1, r[3], r[4], r[5], blocks])
+            running = nxt
+        out.append(payload(step, block_size, [tuple(r) for r in running]))
+    return out
+
+
+def same(a, b):
+    return fingerprint_of(a) == fingerprint_of(b)
+
+
+class Fingerprint(unittest.TestCase):
+    def test_matches_typescript_on_a_known_payload(self):
+        p = payload(7, 4, [("req-0", 9, 1, 0.7, 0.9, 50, [1000003, 12, 77]),
+                           ("請求-é-🚀", 4, 4, 1.0, 0.95, -1, [5])], "new")
+        self.assertEqual(p["slotMapping"].tolist(), [308, 20, 21, 22, 23])
+        self.assertEqual(fingerprint_of(p), KNOWN_DIGEST)
+
+    def test_changes_with_any_field(self):
+        p = payload(7, 4, [("a", 5, 1, 0.7, 0.9, 50, [3, 4])], "new")
+        for field in ARRAY_FIELDS:
+            if len(p[field]) == 0:
+                continue
+            changed = {**p, field: p[field].copy()}
+            changed[field][-1] += 1
+            self.assertNotEqual(fingerprint_of(changed), fingerprint_of(p), field)
+
+
+class Slots(unittest.TestCase):
+    def test_derivation_matches_a_plain_loop(self):
+        for p in sequence(5, 6, 4, seed=1):
+            for coverage in ("full", "new", "none"):
+                got = slots_of(p, coverage)
+                want = []
+                for i in range(len(p["reqIds"])):
+                    seq, new = int(p["seqLens"][i]), int(p["numNewTokens"][i])
+                    count = {"full": seq, "new": new, "none": 0}[coverage]
+                    start = int(p["blockTableOffsets"][i])
+                    want += [int(p["blockTables"][start + pos // 4]) * 4 + pos % 4 for pos in range(seq - count, seq)]
+                self.assertEqual(got["slotMapping"].tolist(), want)
+                self.assertEqual(int(got["slotOffsets"][-1]), len(want))
+
+
+class Strategies(unittest.TestCase):
+    def test_every_rank_side_rebuilds_the_step_view_across_a_sequence(self):
+        steps = sequence(30, 5, 4, seed=2)
+        for strategy in STRATEGIES:
+            scheduler, rank = SchedulerSide(strategy), RankSide(strategy)
+            for i, step in enumerate(steps):
+                restart = i in (0, 17)
+                if restart:
+                    rank.reset()
+                view = rank.apply(scheduler.wire(step, restart))
+                self.assertTrue(same(view, step_view(step)), f"{strategy} step {i}")
+
+    def test_a_delta_sends_only_appended_blocks_after_the_first_step(self):
+        steps = sequence(3, 4, 4, seed=3, finish_rate=0)
+        side = SchedulerSide("delta")
+        first, second = side.wire(steps[0], True), side.wire(steps[1], False)
+        self.assertEqual(len(first["blockTables"]), len(steps[0]["blockTables"]))
+        self.assertEqual(len(second["blockTables"]), len(steps[1]["blockTables"]) - len(steps[0]["blockTables"]))
+        self.assertEqual(len(second["slotMapping"]), 0)
+
+    def test_a_lost_delta_is_an_error(self):
+        # One token per block: every request takes a block every step, so a lost delta always shows.
+        steps = sequence(3, 4, 1, seed=3, finish_rate=0)
+        side, state = SchedulerSide("delta"), DeltaState()
+        state.apply(side.wire(steps[0], True))
+        side.wire(steps[1], False)
+        with self.assertRaisesRegex(ValueError, "a delta was lost"):
+            state.apply({**side.wire(steps[2], False), "stepId": 1})
+
+
+class Codecs(unittest.TestCase):
+    def test_every_codec_round_trips_every_strategy_bit_for_bit(self):
+        steps = sequence(6, 5, 4, seed=4)
+        for name in CODECS:
+            codec = create_codec(name)
+            for strategy in STRATEGIES:
+                side = SchedulerSide(strategy)
+                for i, step in enumerate(steps):
+                    wire = side.wire(step, i == 0)
+                    frames = [bytes(f) for f in codec.encode(codec.prepare(wire))]
+                    back = codec.to_columnar(codec.decode(frames))
+                    self.assertTrue(same(back, wire), f"{name} {strategy} step {i}")
+                    self.assertEqual(back["reqIds"], wire["reqIds"])
+
+    def test_out_of_band_arrays_travel_as_their_own_frames(self):
+        step = sequence(1, 3, 4, seed=5)[0]
+        wire = SchedulerSide("full").wire(step, True)
+        frames = create_codec("pickle-oob").encode(create_codec("pickle-oob").prepare(wire))
+        self.assertEqual(len(frames), 1 + len(ARRAY_FIELDS))
+        self.assertEqual(memoryview(frames[-1]).nbytes, wire["slotMapping"].nbytes)
+
+    def test_an_unknown_codec_names_the_known_ones(self):
+        with self.assertRaisesRegex(ValueError, "pickle, pickle-oob, msgpack-numpy"):
+            create_codec("nope")
+
+
+if __name__ == "__main__":
+    unittest.main()
