@@ -69,7 +69,8 @@ export async function benchCodec(codec: Codec, payload: CtxMeta, label: { batch:
   verifyRoundTrip(codec, payload, encodeWith(codec, input));
   const payloadBytes = payloadByteLength(payload);
   const allocation = codec.allocation ?? 'library';
-  const regimes: AllocationRegime[] = allocation === 'caller' ? ['reused', 'fresh'] : ['fresh'];
+  // A codec that recycles memory of its own (the shm ring) has one regime; a library that allocates has the other.
+  const regimes: AllocationRegime[] = codec.ownsBuffers === true ? ['reused'] : allocation === 'caller' ? ['reused', 'fresh'] : ['fresh'];
   const pool = createFramePool();
   const rows: CodecBenchRow[] = [];
   for (const regime of regimes) {

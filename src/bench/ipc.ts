@@ -1,13 +1,14 @@
 import { summarizeMeasurement } from '../broadcast/broadcast.js';
 import type { PartName } from '../broadcast/parts.js';
-import type { SamplingPlan } from '../broadcast/sampling.js';
-import { openRankSession, type AllocationRegime } from '../broadcast/session.js';
+import { stepsNeeded, type SamplingPlan } from '../broadcast/sampling.js';
+import { measureEmptyStep, openRankSession, stallOf, type AllocationRegime } from '../broadcast/session.js';
 import type { ShmBackendKind } from '../codecs/shm-region.js';
 import { createMemcpy } from '../harness/memcpy.js';
 import { timeOne } from '../harness/measure.js';
 import { generateCtxMeta } from '../payload/generate.js';
 import { payloadByteLength } from '../payload/size.js';
-import { arraySource } from '../payload/stream.js';
+import { withSlotCoverage } from '../payload/slots.js';
+import { generatedSource } from '../payload/stream.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import type { TransportName } from '../transport/types.js';
 import type { PayloadSize } from './sizes.js';
@@ -28,8 +29,10 @@ export interface IpcBenchRow {
   parts: Record<PartName, SampleSummary>;
   send: SampleSummary;
   roundTrip: SampleSummary;
+  /** The empty message's stall on the same transport: one trip through the harness with nothing to carry. */
+  emptyStep: SampleSummary;
   memcpy: SampleSummary;
-  /** memcpy p50 of the payload's bytes + small-message round-trip p50: what a perfect handoff would cost. */
+  /** memcpy p50 of the payload's bytes + the empty message's stall p50: what a perfect one-copy handoff would cost. */
   floorMs: number;
   /** stall p50 / floorMs. */
   stallVsFloor: number;
@@ -44,8 +47,6 @@ export interface IpcBenchOptions {
   /** @default 'ipc' */
   transport?: TransportName;
   regime?: AllocationRegime;
-  /** Distinct payloads per size sent in turn, so no rank sees the same bytes twice in a row. @default 3 */
-  distinctPayloads?: number;
   onProgress?: (text: string) => void;
   signal?: AbortSignal;
 }
@@ -60,15 +61,17 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]>
   });
   try {
     const roundTrip = summarizeSamples(await session.pingRoundTrips(50));
+    const emptyStep = summarizeSamples((await measureEmptyStep(session, options.plan)).steps.map(stallOf));
     for (const size of options.sizes) {
-      const payloads = Array.from({ length: options.distinctPayloads ?? 3 }, (_, i) => ({ ...generateCtxMeta({ ...size, seed: i + 1 }), stepId: i }));
-      const payloadBytes = payloadByteLength(payloads[0] ?? generateCtxMeta({ batch: 0, seqLen: 0 }));
+      // Consecutive decode steps, long enough that no measured step wraps around: no rank sees the same bytes twice.
+      const source = generatedSource({ ...size, steps: stepsNeeded(options.plan), seed: 1, finishRate: 0 });
+      const payloadBytes = payloadByteLength(withSlotCoverage(source.open().next().value ?? generateCtxMeta({ batch: 0, seqLen: 0 }), 'full'));
       const memcpy = await timeOne(createMemcpy(payloadBytes), { timeMs: 50, warmupMs: 10 });
       for (const codec of options.codecs) {
         options.onProgress?.(`${codec} at ${size.batch} x ${size.seqLen}, tp=${options.tp}`);
-        const m = await session.measure({ codec, strategy: 'full', source: arraySource(payloads), plan: options.plan, regime: options.regime ?? 'reused', verifyEvery: 10 });
+        const m = await session.measure({ codec, strategy: 'full', source, plan: options.plan, regime: options.regime ?? 'reused', verifyEvery: 10 });
         const summary = summarizeMeasurement(m, session.tp);
-        const floorMs = memcpy.p50 + roundTrip.p50;
+        const floorMs = memcpy.p50 + emptyStep.p50;
         rows.push({
           codec,
           ...size,
@@ -83,6 +86,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]>
           parts: summary.parts,
           send: summary.send,
           roundTrip,
+          emptyStep,
           memcpy,
           floorMs,
           stallVsFloor: summary.stepStall.p50 / floorMs,

@@ -92,7 +92,7 @@ export function summarizeMeasurement(m: Measurement, tp: number): Pick<Broadcast
 /** Runs rank 0 here and ranks 1..tp-1 as child processes for one configuration, then stops them: openRankSession for one run. */
 export async function runBroadcast(options: BroadcastOptions): Promise<BroadcastResult> {
   if (!isCodecName(options.codec)) throw new OptionsError('codec', `unknown codec '${String(options.codec)}'; known: ${listCodecs().join(', ')}`);
-  if (options.payloads.length === 0) throw new OptionsError('payloads', 'need at least one payload');
+  if (options.payloads.length < 2) throw new OptionsError('payloads', 'need at least 2 payloads: they are sent in turn, and a step that starts them again is never sampled');
   const source = arraySource(options.payloads);
   const strategy = checkStrategy(options.strategy ?? 'full');
   if (strategy === 'delta' && options.payloads.some((p, i) => p.stepId !== (options.payloads[0]?.stepId ?? 0) + i)) {

@@ -49,7 +49,7 @@ export interface Ack {
   convertedNs: number;
   /** The strategy's rank-side work is done: the rank could launch its CUDA graph. Stamped from the clock. */
   readyNs: number;
-  /** Minor page faults the rank took from receive to ready. */
+  /** Minor page faults the rank took over the step's whole cycle (answer to answer, verification included). */
   pageFaults: number;
   /** Fingerprint check: true, false, or null when the step was not verified. */
   verified: boolean | null;

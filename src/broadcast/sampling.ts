@@ -30,6 +30,8 @@ export interface SamplingPlan {
    * configuration's blocks are spread over the whole run, so a slow minute of a shared machine lands on every row alike.
    */
   blocks: number;
+  /** Unmeasured steps after each block's restart (capped at REWARM_MS), so a block does not sample cold buffers. */
+  rewarmSteps: number;
   warmup: WarmupPlan;
 }
 
@@ -40,6 +42,7 @@ export function fixedPlan(steps: number, warmup: number): SamplingPlan {
     minSamples: steps,
     budgetMs: Number.POSITIVE_INFINITY,
     blocks: 1,
+    rewarmSteps: 0,
     warmup: { window: Math.max(1, warmup), tolerance: Number.POSITIVE_INFINITY, minSteps: warmup, maxSteps: warmup, maxMs: Number.POSITIVE_INFINITY },
   };
 }
@@ -49,6 +52,7 @@ export function checkPlan(plan: SamplingPlan): SamplingPlan {
   requireInt('samples', plan.samples, 1, 1_000_000);
   requireInt('minSamples', plan.minSamples, 1, plan.samples);
   requireInt('blocks', plan.blocks, 1, plan.samples);
+  requireInt('rewarmSteps', plan.rewarmSteps, 0, 1000);
   requireInt('warmup.window', plan.warmup.window, 1, 100_000);
   requireInt('warmup.minSteps', plan.warmup.minSteps, 0, 1_000_000);
   requireInt('warmup.maxSteps', plan.warmup.maxSteps, plan.warmup.minSteps, 1_000_000);
@@ -96,6 +100,8 @@ export interface StepCursor<P = CtxMeta> {
 
 /** A cursor over `source`. */
 export function cursorOf<P>(source: StepSource<P>): StepCursor<P> {
+  // With one step every step starts the sequence again, and a restart is never a sample: nothing could be measured.
+  if (source.length < 2) throw new OptionsError('source', `needs at least 2 steps, has ${source.length}: every step of a 1-step sequence restarts it, and restarts are never sampled`);
   let iterator = source.open();
   let restart = true;
   return {
@@ -136,6 +142,11 @@ export interface BlockOptions {
   budgetMs: number;
   /** Fewest measured steps in this block, even past its budget. */
   minTake: number;
+  /**
+   * Unmeasured steps after the block's restart, while they take under 50 ms in all: a block after a new configuration
+   * starts with fresh buffers and a shared-memory ring whose slots are not yet touched. @default 0
+   */
+  rewarmSteps?: number;
 }
 
 /** What a block measured. */
@@ -148,6 +159,9 @@ export interface BlockOutcome<T> {
 }
 
 const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
+
+/** Longest re-warm at the start of a block: a slow configuration's first step after its restart is warm enough. */
+export const REWARM_MS = 50;
 
 /** Runs steps from a cursor: warm-up until the rolling median settles, and blocks of measured steps. */
 export interface SamplingDriver<T> {
@@ -176,11 +190,12 @@ export function samplingDriver<T extends { restart: boolean }, P>(
       }
       return { steps: stalls.length, settled: warm.settled, ms: elapsedMs(start) };
     },
-    block: async ({ want, budgetMs, minTake }) => {
+    block: async ({ want, budgetMs, minTake, rewarmSteps: rewarm = 0 }) => {
       let rewarmSteps = 0;
+      const rewarmStart = process.hrtime.bigint();
       let first = await runStep(cursor.next());
-      // A block that begins with a restart (a new configuration) is not sampled from that step.
-      while (first.restart) {
+      // A block that begins with a restart (a new configuration) is not sampled from that step, nor from the few after it.
+      while (first.restart || (rewarmSteps > 0 && rewarmSteps <= rewarm && elapsedMs(rewarmStart) < REWARM_MS)) {
         rewarmSteps++;
         first = await runStep(cursor.next());
       }
@@ -231,6 +246,7 @@ export const SAMPLING_PRESETS = {
     minSamples: 10,
     budgetMs: 2500,
     blocks: 10,
+    rewarmSteps: 5,
     warmup: { window: 10, tolerance: 0.05, minSteps: 20, maxSteps: 200, maxMs: 1000 },
   },
   /** For smoke runs: 30 steps in 3 blocks, or what 0.4 s holds (never under 5). */
@@ -239,6 +255,7 @@ export const SAMPLING_PRESETS = {
     minSamples: 5,
     budgetMs: 400,
     blocks: 3,
+    rewarmSteps: 3,
     warmup: { window: 5, tolerance: 0.1, minSteps: 5, maxSteps: 40, maxMs: 300 },
   },
 } as const satisfies Record<string, SamplingPlan>;
@@ -246,9 +263,9 @@ export const SAMPLING_PRESETS = {
 /** Name of a sampling preset. */
 export type SamplingPresetName = keyof typeof SAMPLING_PRESETS;
 
-/** Steps a source must hold so that neither warm-up nor the measured steps of `plan` wrap around (each block restarts on one). */
+/** Steps a source must hold so that neither warm-up nor the measured steps of `plan` wrap around (each block restarts and re-warms on a few). */
 export function stepsNeeded(plan: SamplingPlan): number {
-  return Math.max(plan.samples + plan.blocks, plan.warmup.maxSteps) + 1;
+  return Math.max(plan.samples + plan.blocks * (1 + plan.rewarmSteps), plan.warmup.maxSteps) + 1;
 }
 
 /** How many steps a configuration's next block asks for, spreading what is left over the blocks that are left. */
@@ -261,5 +278,7 @@ export function nextBlock(plan: SamplingPlan, done: { samples: number; measuredM
     want: Math.ceil((plan.samples - done.samples) / blocksLeft),
     budgetMs: Math.max(0, plan.budgetMs - done.measuredMs) / blocksLeft,
     minTake: Math.max(1, Math.ceil((plan.minSamples - done.samples) / blocksLeft)),
+    // The first block follows warm-up; every later one follows another configuration's block.
+    rewarmSteps: done.blocks === 0 ? 0 : plan.rewarmSteps,
   };
 }

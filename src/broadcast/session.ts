@@ -168,8 +168,9 @@ export interface RankSession {
 const ms = (ns: number): number => ns / 1e6;
 const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
-/** The regime that runs: 'reused' only where the codec writes into the memory it is given. */
+/** The regime that runs: 'reused' where the codec writes into the memory it is given or recycles its own; else 'fresh'. */
 export function regimeFor(codec: AnyCodec, wanted: AllocationRegime): AllocationRegime {
+  if (codec.ownsBuffers === true) return 'reused';
   return wanted === 'reused' && codec.allocation === 'caller' ? 'reused' : 'fresh';
 }
 

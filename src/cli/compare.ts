@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { compareResults, formatComparison, regressions } from '../report/compare.js';
-import { readSweep } from '../report/sweep-results.js';
+import { readSweep, type SweepResultsFile } from '../report/sweep-results.js';
 import { OptionsError } from '../errors.js';
 import { positiveNumber } from './args.js';
 
@@ -9,12 +9,28 @@ export const COMPARE_HELP = `usage: stallbench compare A B [--fail-above PCT] [-
 
 Compares two sweep results (a sweep-*.json file, a latest.json, or a results folder) row by row, benchstat's way:
 each row's median stall with its 95% interval in A and in B, the change, and a two-sided Mann–Whitney U test on
-the raw per-step samples. '~' means the difference is not significant at alpha. Rows in only one file are listed.
+the rows' block medians (each block of steps one sample; the raw steps where a row has fewer than 5 blocks).
+'~' means the difference is not significant at alpha. Rows in only one file, and settings that differ, are listed.
 
-  --fail-above PCT  exit 1 when any row is significantly slower in B by more than PCT percent
-                    (for CI against a committed baseline)
+  --fail-above PCT  exit 1 when any row is significantly slower in B by more than PCT percent, when a row
+                    of A is missing from B, or when B is an interrupted run (for CI against a baseline)
   --alpha P         significance level (default: 0.05)
   --help            this text`;
+
+/** Settings two sweeps must share for their rows to mean the same thing, by name, where they differ. */
+function settingsThatDiffer(a: SweepResultsFile, b: SweepResultsFile): string[] {
+  const pick = (r: SweepResultsFile): Record<string, unknown> => ({
+    finishRate: r.options.finishRate,
+    blockSize: r.options.blockSize ?? 16,
+    samples: r.options.sampling.samples,
+    blocks: r.options.sampling.blocks,
+    cores: r.context.cores,
+    cpu: r.context.cpuModel,
+    node: r.context.node,
+  });
+  const [x, y] = [pick(a), pick(b)];
+  return Object.keys(x).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+}
 
 /** Runs `stallbench compare`; returns the exit code. */
 export function compareCommand(args: string[]): number {
@@ -38,10 +54,17 @@ export function compareCommand(args: string[]): number {
   const comparison = compareResults(a.results, b.results, alpha);
   console.log(formatComparison(comparison, { a: 'A', b: 'B' }));
   console.log(`A: ${a.path}\nB: ${b.path}`);
+  const differing = settingsThatDiffer(a.results, b.results);
+  if (differing.length > 0) console.log(`note: the runs differ in ${differing.join(', ')}: rows are compared as keyed, settings aside`);
   if (failAbove !== null) {
     const bad = regressions(comparison, failAbove);
-    if (bad.length > 0) {
-      console.log(`${bad.length} rows significantly slower by more than ${failAbove}%: ${bad.map((r) => r.key).join('; ')}`);
+    const problems = [
+      ...(bad.length > 0 ? [`${bad.length} rows significantly slower by more than ${failAbove}%: ${bad.map((r) => r.key).join('; ')}`] : []),
+      ...(comparison.onlyInA.length > 0 ? [`${comparison.onlyInA.length} rows of A missing from B`] : []),
+      ...(b.results.complete ? [] : ['B is an interrupted run']),
+    ];
+    if (problems.length > 0) {
+      console.log(problems.join('\n'));
       return 1;
     }
   }

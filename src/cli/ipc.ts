@@ -19,7 +19,7 @@ const DEFAULT_CODECS = ['json', 'msgpack', 'msgpack-boxed', 'cbor', 'flatbuffers
 export const IPC_HELP = `usage: stallbench ipc [options]
 
 Broadcasts full payloads of each size to real rank processes (over ZeroMQ ipc:// by default) and times every part of
-the step, beside the floor measured in the same run: a memcpy of the payload's bytes plus a small-message round trip.
+the step, beside the floor measured in the same run: a memcpy of the payload's bytes plus the empty message's stall.
 
   --codecs a,b     codecs (default: ${DEFAULT_CODECS.join(',')})
   --sizes BxS,...  payload sizes (default: 64x512,64x4096,64x32768)
@@ -78,7 +78,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
   console.log(text);
   if (dropped > 0) console.log(`(${dropped} columns did not fit the terminal; --out writes every figure)`);
   if (rows.some((r) => r.oversubscribed)) console.log(`* tp exceeds the ${context.cores} cores: ranks share cores and stalls are inflated`);
-  console.log('floor = memcpy of the payload bytes + small-message round trip, both measured in this run');
+  console.log("floor = memcpy of the payload bytes + the empty message's stall on the same transport, both measured in this run");
   if (values.out !== undefined) {
     const file: IpcResultsFile = { schemaVersion: IPC_SCHEMA_VERSION, context, rows };
     writeFileAtomic(values.out, `${JSON.stringify(file, null, 1)}\n`);

@@ -19,6 +19,7 @@ import { checkStrategy } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
 import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
+import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
 import { list, oneOf, positiveInt, positiveNumber, probability } from './args.js';
 import { abortOnSignals, formatDuration, progressPrinter } from './progress.js';
 import { fitTable } from './terminal-table.js';
@@ -59,8 +60,11 @@ ${Object.entries(STEP_PRESETS)
   --transport a,b     how frames travel: ipc (ZeroMQ ipc://, the default) and/or shm-ring (a shared-memory
                       ring in the style of vLLM's MessageQueue); each is measured with its empty-message floor
   --no-ipc            encode, decode and derive one after the other in this process (no rank processes)
-  --python PATH       interpreter for the pickle reference table (default: python3)
-  --no-python         leave the pickle reference out
+  --python PATH       interpreter for the Python rows — the seed's own system: a Python scheduler and Python
+                      ranks (numpy, pyzmq and msgpack needed; /usr/bin/python3 is tried after PATH) — and
+                      for the in-process pickle reference table (default: python3)
+  --python-codecs a,b Python codecs (default: ${PYTHON_CODEC_NAMES.join(',')}; empty for none)
+  --no-python         leave the Python rows and the pickle reference out
   --help              this text`;
 
 /** Runs the sweep command; returns the exit code. */
@@ -89,6 +93,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       transport: { type: 'string' },
       python: { type: 'string', default: 'python3' },
       'no-python': { type: 'boolean', default: false },
+      'python-codecs': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -126,6 +131,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     sampling,
     repeat: positiveInt('repeat', values.repeat ?? '1', 100),
     python: values['no-python'] ? null : values.python,
+    pythonCodecs: values['python-codecs'] === undefined ? (quick ? ['pickle'] : PYTHON_CODEC_NAMES) : values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec),
     ...(values.trace !== undefined ? { traceDir: values.trace } : {}),
   };
   const controller = new AbortController();
@@ -141,7 +147,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     messages,
     signal: controller.signal,
     onProgress: progressPrinter(),
-    onPythonUnavailable: (reason) => process.stderr.write(`\nstallbench: no pickle reference rows (${reason}); carrying on without them\n`),
+    onPythonUnavailable: (reason) => process.stderr.write(`\nstallbench: no Python rows (${reason}); carrying on without them\n`),
   });
   if (process.stderr.isTTY === true) process.stderr.write('\n');
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -154,6 +160,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       peakRssMiB,
       peakRssNote: `scheduler process; each rank is a separate process of its own (${availableParallelism()} cores here)`,
       python: outcome.python,
+      ...(outcome.pythonRanks === null ? {} : { pythonRanks: outcome.pythonRanks }),
     },
     options,
     complete: outcome.complete && !signals.interrupted(),

@@ -98,6 +98,7 @@ export function createShmCodec(options: ShmCodecOptions = {}): ShmCodec {
       return ring.regionName;
     },
     allocation: 'caller',
+    ownsBuffers: true,
     encode: (payload, allocator = FRESH_ALLOCATOR) => encode(payload, allocator),
     decode: (frames) => decodeGuard(name, () => decode(singleFrame(name, frames))),
     release: ring.release,

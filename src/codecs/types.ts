@@ -26,6 +26,8 @@ interface CodecBase {
   readonly encodeAllocatesOutsideNode?: boolean;
   /** 'caller' when encode writes into the FrameAllocator it is given (so a pool can reuse buffers); 'library' when the library allocates. @default 'library' */
   readonly allocation?: 'caller' | 'library';
+  /** True when the payload's bytes go into memory the codec owns and recycles (a shared-memory ring): it runs the reused regime whatever is asked. */
+  readonly ownsBuffers?: boolean;
   /** Releases what the codec holds (shared memory, pooled buffers). */
   dispose?(): void;
 }

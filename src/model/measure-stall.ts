@@ -27,7 +27,7 @@ import { checkStrategy } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
 import { startInProcess } from './in-process.js';
 import { STEP_PRESETS, stepTimeFor, type StepPresetName, type StepTime } from './presets.js';
-import { projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
+import { perPeerCost, projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
 
 /** Where a measurement ran: over a transport between processes, or in this one process. */
 export type MeasuredTransport = TransportName | 'none';
@@ -75,6 +75,8 @@ export interface Floors {
   roundTrip: SampleSummary | null;
   /** The empty message's stall on the same transport in the same run: what the harness itself costs; null in process. */
   emptyStep: SampleSummary | null;
+  /** The empty message's transfer p50 (encode done → received): one trip's latency with no bytes to move; null in process. */
+  emptyTransfer: number | null;
 }
 
 /** Everything measureStall found: what went on the wire, what each part cost, and what it costs the GPUs. */
@@ -112,7 +114,7 @@ export interface StallReport {
   /** Mean minor page faults per step: in the scheduler (encode and send) and on the rank (receive to ready). */
   pageFaultsPerStep: { scheduler: number; rank: number };
   floors: Floors;
-  /** stall p50 / (the regime's floor p50 + round trip p50). */
+  /** stall p50 / (the regime's floor p50 + the empty message's stall p50). */
   vsFloor: number;
   /** True when the stall p50 is within 2× the empty message's: what is left is the harness, not the codec. */
   atFloor: boolean;
@@ -184,14 +186,16 @@ function resolve(codec: AnyCodec | string, options: MeasureStallOptions): Resolv
   };
 }
 
-/** What a band at another TP is projected from: the measured run's samples. */
-export function bandInputsOf(report: Pick<StallReport, 'measuredTp' | 'oversubscribed' | 'samples'>): BandInputs {
+/** What a band at another TP is projected from: the measured run's samples and its transport's empty-message transfer. */
+export function bandInputsOf(report: Pick<StallReport, 'measuredTp' | 'oversubscribed' | 'samples' | 'transport' | 'floors'>): BandInputs {
   return {
     tp: report.measuredTp,
     oversubscribed: report.oversubscribed,
+    stall: report.samples.stall,
     encode: report.samples.encode,
     rankSide: report.samples.rankSide,
     transfer: report.samples.transfer,
+    perPeerMs: perPeerCost(report.transport, report.samples.transfer, report.floors.emptyTransfer),
   };
 }
 
@@ -216,6 +220,7 @@ export async function measuredReport(
     source: StepSource<unknown>;
     roundTrip: SampleSummary | null;
     emptyStep: SampleSummary | null;
+    emptyTransfer: number | null;
     oversubscribed: boolean;
     context: RunContext;
   },
@@ -227,9 +232,11 @@ export async function measuredReport(
     freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
     roundTrip: info.roundTrip,
     emptyStep: info.emptyStep,
+    emptyTransfer: info.emptyTransfer,
   };
   const stall = summarizeSamples(samples.stall);
-  const floorMs = (m.regime === 'reused' ? floors.memcpy.p50 : floors.freshCopy.p50) + (info.roundTrip?.p50 ?? 0);
+  // One trip through the harness, like the stall itself: the empty message's stall, not a round trip.
+  const floorMs = (m.regime === 'reused' ? floors.memcpy.p50 : floors.freshCopy.p50) + (info.emptyStep?.p50 ?? 0);
   return {
     codec: m.codec,
     strategy: m.strategy,
@@ -278,6 +285,7 @@ export async function measureStall(
     let measurement: Measurement;
     let roundTrip: SampleSummary | null = null;
     let emptyStep: SampleSummary | null = null;
+    let emptyTransfer: number | null = null;
     let waitPolicy: WaitPolicy | null = null;
     let oversubscribed = false;
     if (config.transport === 'none') {
@@ -289,7 +297,9 @@ export async function measureStall(
         oversubscribed = session.oversubscribed;
         waitPolicy = session.waitPolicy;
         if (config.pings > 0) roundTrip = summarizeSamples(await session.pingRoundTrips(config.pings));
-        emptyStep = summarizeSamples(samplesOf(await measureEmptyStep(session, config.plan)).stall);
+        const empty = samplesOf(await measureEmptyStep(session, config.plan));
+        emptyStep = summarizeSamples(empty.stall);
+        emptyTransfer = summarizeSamples(empty.transfer).p50;
         measurement = await session.measure(run);
       } finally {
         if (options.session === undefined) await session.close();
@@ -305,6 +315,7 @@ export async function measureStall(
       source,
       roundTrip,
       emptyStep,
+      emptyTransfer,
       waitPolicy,
       oversubscribed,
       context,

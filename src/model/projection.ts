@@ -42,20 +42,28 @@ export interface BandInputs {
   tp: number;
   /** True when that run had more ranks than cores. */
   oversubscribed: boolean;
+  /** The step stall per step. */
+  stall: readonly number[];
   /** Rank 0's encode per step. */
   encode: readonly number[];
   /** Every rank's time from encode done to ready, per step. */
   rankSide: readonly number[];
-  /** The slowest rank's transfer per step: what the sender pays again for each extra peer if its fan-out is serial. */
+  /** The slowest rank's transfer per step. */
   transfer: readonly number[];
+  /**
+   * What one more peer costs the sender when its fan-out is serial, ms: the single-peer transfer p50 less the empty
+   * message's (the bytes' share of a trip, not the wake-up every peer pays in parallel); 0 where one write serves every
+   * rank (a shared-memory ring).
+   */
+  perPeerMs: number;
 }
 
 /** The stall at a TP size that was not measured directly: a band between two stated models. */
 export interface StallBand {
   tp: number;
-  /** Ranks receive in parallel: encode p50 + the median of the slowest of tp − 1 rank-side times. */
+  /** Every rank as fast as the measured one, receiving in parallel: the measured stall p50 (more ranks never make a step earlier). */
   lowMs: number;
-  /** The sender's fan-out is serial: lowMs + (tp − 2) × the measured single-peer transfer p50. */
+  /** Ranks independent and the sender's fan-out serial: encode p50 + the median of the slowest of tp − 1 rank-side times + (tp − 2) × perPeerMs. */
   highMs: number;
   /** Which run and which models produced the band, in words. */
   basis: string;
@@ -65,22 +73,29 @@ export interface StallBand {
 
 const sortedCopy = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
 
-/** Projects the measured run onto `tp` ranks as a band; at the measured TP the band is the run's own model (low = high at tp 2). */
+/** What one more peer costs a serial sender: the transfer p50 less the empty message's, or 0 for a transport whose one write serves every rank. */
+export function perPeerCost(transport: string, transferMs: readonly number[], emptyTransferMs: number | null): number {
+  if (transport === 'shm-ring' || transport === 'none') return 0;
+  return Math.max(0, quantile(sortedCopy(transferMs), 0.5) - (emptyTransferMs ?? 0));
+}
+
+/** Projects the measured run onto `tp` ranks as a band; at the measured TP both ends are the run's own median. */
 export function projectBand(inputs: BandInputs, tp: number): StallBand {
   if (tp <= 1) return { tp, lowMs: 0, highMs: 0, basis: 'no peers: no stall', basisOversubscribed: false };
-  const encode = quantile(sortedCopy(inputs.encode), 0.5);
+  const lowMs = quantile(sortedCopy(inputs.stall), 0.5);
   const q = slowestOfQuantile(tp - 1);
-  const lowMs = encode + quantile(sortedCopy(inputs.rankSide), q);
-  const highMs = lowMs + (tp - 2) * quantile(sortedCopy(inputs.transfer), 0.5);
-  const n = inputs.encode.length;
+  const slowest = quantile(sortedCopy(inputs.encode), 0.5) + quantile(sortedCopy(inputs.rankSide), q) + Math.max(0, tp - 2) * inputs.perPeerMs;
+  const highMs = Math.max(lowMs, slowest);
+  const n = inputs.stall.length;
   return {
     tp,
     lowMs,
     highMs,
     basis:
       `tp=${inputs.tp} measured (${n} steps${inputs.oversubscribed ? ', oversubscribed' : ''}); ` +
-      `low: encode p50 + the ${(q * 100).toFixed(1)}th percentile of the rank side (median of the slowest of ${tp - 1} ranks); ` +
-      `high: low + ${tp - 2} × transfer p50 (serial fan-out)`,
+      `low: every rank as fast as the measured one (its stall p50); ` +
+      `high: ranks independent, the step waits for the slowest of ${tp - 1} (the ${(q * 100).toFixed(1)}th percentile of the rank side) ` +
+      `and the sender writes to each peer in turn (+${tp - 2} × ${inputs.perPeerMs.toFixed(3)} ms)`,
     basisOversubscribed: inputs.oversubscribed,
   };
 }

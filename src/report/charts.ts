@@ -1,5 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { stepTimeFor } from '../model/presets.js';
 import type { SweepResultsFile } from './sweep-results.js';
 
 /** The SVG charts of a sweep, by file name. */
@@ -24,17 +25,23 @@ function provenance(results: SweepResultsFile): string {
   return `${c.cpuModel}, ${c.cores} cores, Node ${c.node}, ${c.date.slice(0, 10)}${results.complete ? '' : ' (interrupted run)'}`;
 }
 
+/** A row's name in charts and tables: the codec, marked when the seed's Python processes ran it. */
+export function seriesName(row: { codec: string; runtime: string }): string {
+  return row.runtime === 'python' ? `${row.codec} (python)` : row.codec;
+}
+
 /** The codecs of a sweep in a fixed order, each with its own colour. */
 export function codecColors(results: SweepResultsFile): { domain: string[]; range: string[] } {
-  const domain = [...new Set(results.rows.map((r) => r.codec))];
+  const domain = [...new Set(results.rows.map(seriesName))];
   return { domain, range: domain.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length] ?? '#000000') };
 }
 
 /** Vega-Lite spec: ms of stall per step vs seq_len, log-log, a line per codec with its 95% interval, a panel per strategy. */
 function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   const values = results.rows.map((r) => ({
-    codec: r.codec,
+    codec: seriesName(r),
     form: r.report.form,
+    runtime: r.runtime,
     transport: r.transport,
     strategy: r.strategy,
     seqLen: r.seqLen,
@@ -43,7 +50,8 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
     hi: Math.max(r.report.stall.ci95[1], 1e-4),
   }));
   const stepTp = results.options.projectTp[0];
-  const step = results.rows[0]?.projections.find((p) => p.tp === stepTp)?.stepTime ?? null;
+  // The GPU step does not depend on the transport, so in-process sweeps draw it too.
+  const step = stepTp === undefined ? null : stepTimeFor(stepTp, results.options.stepMs);
   const strategies = STRATEGY_ORDER.filter((s) => results.rows.some((r) => r.strategy === s));
   const x = {
     field: 'seqLen',
@@ -57,7 +65,7 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `Stall per step vs context length (batch ${results.options.batch}, measured at tp=2 with real processes)`,
-      subtitle: [provenance(results), `solid: columnar codecs; dashed: boxed${step === null ? '' : `; dotted rule: GPU step at tp=${stepTp}, ${step.label}`}`],
+      subtitle: [provenance(results), `solid: Node scheduler and ranks; dashed: the seed's Python scheduler and ranks; circles: columnar codecs, squares: boxed${step === null ? '' : `; dotted rule: GPU step at tp=${stepTp}, ${step.label}`}`],
     },
     data: { values },
     facet: {
@@ -75,7 +83,8 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
             x,
             y,
             color: { field: 'codec', type: 'nominal', scale: codecColors(results), legend: LEGEND },
-            strokeDash: { field: 'form', type: 'nominal', title: 'form', scale: { domain: ['columnar', 'boxed'], range: [[1, 0], [6, 3]] } },
+            strokeDash: { field: 'runtime', type: 'nominal', title: 'runtime', scale: { domain: ['node', 'python'], range: [[1, 0], [6, 3]] } },
+            shape: { field: 'form', type: 'nominal', title: 'form', scale: { domain: ['columnar', 'boxed'], range: ['circle', 'square'] } },
           },
         },
         {
@@ -98,7 +107,7 @@ const BY_STALL = { field: 'stallMs', op: 'median', order: 'ascending' } as const
 
 /** Vega-Lite spec for a captured sequence: the stall per codec, a bar per strategy, with the 95% interval. */
 function stallByCodecSpec(results: SweepResultsFile): TopLevelSpec {
-  const values = results.rows.map((r) => ({ codec: r.codec, strategy: r.strategy, transport: r.transport, stallMs: r.report.stall.p50, lo: r.report.stall.ci95[0], hi: r.report.stall.ci95[1], n: r.report.stall.n }));
+  const values = results.rows.map((r) => ({ codec: seriesName(r), strategy: r.strategy, transport: r.transport, stallMs: r.report.stall.p50, lo: r.report.stall.ci95[0], hi: r.report.stall.ci95[1], n: r.report.stall.n }));
   const source = results.rows[0]?.sequence ?? '';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -126,7 +135,7 @@ function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
     .filter((r) => r.seqLen === largest)
     .flatMap((r) =>
       PART_ORDER.map((part) => ({
-        codec: r.codec,
+        codec: seriesName(r),
         strategy: r.strategy,
         part,
         order: PART_ORDER.indexOf(part),

@@ -15,8 +15,11 @@ export interface ComparisonRow {
   b: SampleSummary;
   /** b's median / a's median. */
   ratio: number;
-  /** Two-sided Mann–Whitney U p-value of the two runs' step stalls. */
+  /** Two-sided Mann–Whitney U p-value of the two runs' block medians (or their step stalls, with too few blocks). */
   p: number;
+  /** What the test compared: block medians, or single steps; and how many of each run. */
+  unit: 'blocks' | 'steps';
+  counts: [number, number];
   /** '~' when the difference is not significant at alpha; else whether b is faster or slower than a. */
   verdict: 'faster' | 'slower' | '~';
 }
@@ -35,7 +38,19 @@ export function rowKey(row: Pick<SweepRow, 'runtime' | 'codec' | 'strategy' | 't
   return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${size} tp=${row.report.measuredTp}`;
 }
 
-/** Compares every row present in both runs on its raw step stalls, benchstat-style. */
+/** Two rows' stalls tested against each other: on block medians where both have enough, else on single steps. */
+export function compareRows(a: Pick<SweepRow, 'blocks' | 'report'>, b: Pick<SweepRow, 'blocks' | 'report'>, alpha = 0.05): Pick<ComparisonRow, 'ratio' | 'p' | 'unit' | 'counts' | 'verdict'> {
+  // Steps within one block share the machine's state of that moment, so they are not independent of each other.
+  const blocks = a.blocks.length >= 5 && b.blocks.length >= 5;
+  const test = compareSamples(blocks ? a.blocks : a.report.samples.stall, blocks ? b.blocks : b.report.samples.stall, alpha);
+  return {
+    ...test,
+    unit: blocks ? 'blocks' : 'steps',
+    counts: blocks ? [a.blocks.length, b.blocks.length] : [a.report.samples.stall.length, b.report.samples.stall.length],
+  };
+}
+
+/** Compares every row present in both runs, benchstat-style: each block of steps is one sample, as each run is to benchstat. */
 export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepResultsFile, 'rows'>, alpha = 0.05): Comparison {
   const inB = new Map(b.rows.map((row) => [rowKey(row), row]));
   const inA = new Set(a.rows.map(rowKey));
@@ -44,7 +59,7 @@ export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepR
     const key = rowKey(rowA);
     const rowB = inB.get(key);
     if (rowB === undefined) continue;
-    const test = compareSamples(rowA.report.samples.stall, rowB.report.samples.stall, alpha);
+    const test = compareRows(rowA, rowB, alpha);
     rows.push({
       key,
       codec: rowA.codec,
@@ -54,6 +69,8 @@ export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepR
       b: summarizeSamples(rowB.report.samples.stall),
       ratio: test.ratio,
       p: test.p,
+      unit: test.unit,
+      counts: test.counts,
       verdict: test.verdict,
     });
   }
@@ -77,8 +94,8 @@ const delta = (r: ComparisonRow): string => (r.verdict === '~' ? '~' : `${r.rati
 /** The comparison as a plain-text table, benchstat's way: medians with 95% intervals, the change or '~', and p. */
 export function formatComparison(c: Comparison, names: { a: string; b: string }): string {
   const table = textTable(
-    ['codec', 'strategy', 'seq_len', `${names.a} p50 ms [95% CI]`, `${names.b} p50 ms [95% CI]`, 'change', 'p', 'n', 'verdict'],
-    c.rows.map((r) => [r.codec, r.strategy, String(r.seqLen), interval(r.a), interval(r.b), delta(r), r.p < 0.001 ? '<0.001' : r.p.toFixed(3), `${r.a.n}+${r.b.n}`, r.verdict]),
+    ['codec', 'strategy', 'seq_len', `${names.a} p50 ms [95% CI]`, `${names.b} p50 ms [95% CI]`, 'change', 'p', 'tested on', 'verdict'],
+    c.rows.map((r) => [r.codec, r.strategy, String(r.seqLen), interval(r.a), interval(r.b), delta(r), r.p < 0.001 ? '<0.001' : r.p.toFixed(3), `${r.counts[0]}+${r.counts[1]} ${r.unit}`, r.verdict]),
   );
   const same = c.rows.filter((r) => r.verdict === '~').length;
   const within10 = c.rows.filter((r) => r.verdict === '~' || Math.abs(r.ratio - 1) <= 0.1).length;

@@ -3,7 +3,7 @@ import { formatBytes, formatMs, formatRatio } from './format.js';
 import { withInterval } from './sweep-section.js';
 
 /** Column headers of the broadcast table. */
-export const IPC_TABLE_HEADER = ['codec', 'batch x seqLen', 'tp', 'wire', 'n', 'stall ms p50 [95% CI]', 'encode', 'transfer', 'decode+convert', 'rtt', 'floor ms', 'stall/floor'] as const;
+export const IPC_TABLE_HEADER = ['codec', 'batch x seqLen', 'tp', 'wire', 'n', 'stall ms p50 [95% CI]', 'encode', 'transfer', 'decode+convert', 'empty', 'floor ms', 'stall/floor'] as const;
 
 /** One row per codec and size: the step stall with its interval and where it goes. */
 export function ipcTableRows(rows: readonly IpcBenchRow[]): string[][] {
@@ -17,7 +17,7 @@ export function ipcTableRows(rows: readonly IpcBenchRow[]): string[][] {
     formatMs(r.parts.encode.p50),
     formatMs(r.parts.transfer.p50),
     formatMs(r.parts.decode.p50 + r.parts.convert.p50),
-    formatMs(r.roundTrip.p50),
+    formatMs(r.emptyStep.p50),
     formatMs(r.floorMs),
     formatRatio(r.stallVsFloor),
   ]);

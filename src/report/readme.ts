@@ -6,6 +6,7 @@ import { codecSection, CODEC_SCHEMA_VERSION, type CodecResultsFile } from './cod
 import { ipcSection, IPC_SCHEMA_VERSION, type IpcResultsFile } from './ipc-section.js';
 import { hasSection, replaceSection } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
+import { seedSection } from './seed-section.js';
 import { formatStallReport } from './stall-report.js';
 import { pickleSection, storySection, sweepTableSection, transportSection } from './sweep-section.js';
 import { BASELINE_SCHEMA_VERSION, reproSection, type BaselinePointer } from './repro-section.js';
@@ -40,6 +41,7 @@ function blankReadme(): string {
     '# stallbench results\n',
     section('sweep', 'Stall per step'),
     section('story', 'Full slots against no-slots and delta'),
+    section('seed', "The seed's system, measured"),
     section('pickle', 'pickle inside Python'),
     section('stall-example', 'One measureStall report'),
     section('codecs', 'Encode and decode in one process'),
@@ -70,6 +72,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
   const sections: [string, string | null, string][] = [
     ['sweep', sweepTableSection(sweep, sweepPath), ''],
     ['story', storySection(sweep, 'msgpack-boxed'), ''],
+    ['seed', seedSection(sweep), ''],
     ['pickle', pickleSection(sweep), ''],
     ['stall-example', example === null ? null : `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.report)}\n\`\`\``, 'stall-example.json'],
     ['codecs', codecs === null ? null : codecSection(codecs, join(resultsDir, 'codecs.json')), 'codecs.json'],

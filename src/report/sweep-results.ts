@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { SamplingPlan } from '../broadcast/sampling.js';
 import type { RunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
+import type { PythonInfo } from '../python/probe.js';
 import type { SweepOptions, SweepRow, Timeline } from '../sweep/sweep.js';
 import type { ReferenceRow } from '../reference/reference-row.js';
 import { ReportError } from './readme-sections.js';
@@ -27,6 +28,8 @@ export interface SweepResultsFile {
     peakRssNote: string;
     /** The interpreter behind the pickle reference rows, or why there are none. */
     python: { version: string; executable: string } | { unavailable: string };
+    /** The interpreter behind the Python rows, with numpy's, pyzmq's, libzmq's and msgpack's versions; absent when none ran. */
+    pythonRanks?: PythonInfo;
   };
   options: StoredSweepOptions;
   /** False when the run was interrupted: rows hold what was measured until then. */

@@ -1,4 +1,5 @@
 import type { SweepRow } from '../sweep/sweep.js';
+import { seriesName } from './charts.js';
 import { formatBytes, formatMs, markdownTable } from './format.js';
 import { provenance } from './provenance.js';
 import type { SweepResultsFile } from './sweep-results.js';
@@ -61,12 +62,12 @@ function floorText(r: SweepRow): string {
 export function headlineRow(r: SweepRow, tps: readonly number[], transports = false): string[] {
   const parts = r.report.parts;
   return [
-    r.codec,
+    seriesName(r),
     r.strategy,
     ...(transports ? [r.transport] : []),
     formatBytes(r.report.wireBytes),
     String(r.report.stall.n),
-    withInterval(r.report.stall),
+    withInterval(r.stallOverBlocks),
     tail(r.report.stall),
     floorText(r),
     formatMs(parts.encode.p50),
@@ -83,7 +84,7 @@ export function measuredVsProjected(results: SweepResultsFile): string {
   const oversubscribed = results.rows.some((r) => r.projections.some((p) => p.band.basisOversubscribed));
   const direct = results.rows.some((r) => r.projections.some((p) => p.direct !== null));
   return (
-    `Measured: everything up to \`derive\`, at tp=2 with real processes (n steps each, median with its 95% order-statistic interval), and the \`floor\`: the empty message's stall on the same transport in the same run (\`=\`: within 2× of it — the harness, not the codec). ` +
+    `Measured: everything up to \`derive\`, at tp=2 with real processes: the median of n steps, and its 95% order-statistic interval over the medians of the blocks the steps were taken in (each block a different stretch of the run, so the interval includes the machine's drift), and the \`floor\`: the empty message's stall on the same transport in the same run (\`=\`: within 2× of it — the harness, not the codec). ` +
     `Projected: ${tps.map((t) => `tp${t}`).join(' and ')}, a band from the tp=2 samples — low: ranks receive in parallel and the step waits for the slowest of tp−1; high: the sender's fan-out is serial${direct ? '; "measured" where this machine had the cores to run that TP directly' : ''}.` +
     (oversubscribed ? ' `*`: the basis run had more ranks than cores.' : '')
   );
@@ -122,7 +123,7 @@ export function sweepTableSection(results: SweepResultsFile, source: string): st
 }
 
 function find(results: SweepResultsFile, codec: string, strategy: string, seqLen: number): SweepRow | undefined {
-  return results.rows.find((r) => r.codec === codec && r.strategy === strategy && r.seqLen === seqLen);
+  return results.rows.find((r) => r.codec === codec && r.strategy === strategy && r.seqLen === seqLen && r.runtime === 'node');
 }
 
 /** The story in numbers: the boxed codec's full-slot stall against no-slots and delta at the smallest and largest size. */

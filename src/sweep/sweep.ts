@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { measureEmptyStep, openRankSession, stallOf, type ActiveRun, type AllocationRegime, type Measurement, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { criticalPath } from '../broadcast/parts.js';
+import { measureEmptyStep, openRankSession, stallOf, type Runtime, type ActiveRun, type AllocationRegime, type Measurement, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { broadcastTrace } from '../broadcast/trace.js';
 import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
 import { OptionsError } from '../errors.js';
@@ -9,6 +10,10 @@ import type { PayloadKind } from '../kind/types.js';
 import { messageSource } from '../message/source.js';
 import type { MessageSequence } from '../message/types.js';
 import { checkRoundTrip } from '../model/gate.js';
+import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
+import { PythonUnavailableError } from '../python/errors.js';
+import { DEFAULT_PYTHONS, findPython, type PythonInfo } from '../python/probe.js';
+import { checkPythonRoundTrip, openPythonSession } from '../python/session.js';
 import { collectRunContext, type RunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { startInProcess } from '../model/in-process.js';
@@ -53,8 +58,13 @@ export interface SweepOptions {
   regime?: AllocationRegime;
   /** Independent launches (fresh rank processes each); rows pool their samples and report the spread of the medians. @default 1 */
   repeat?: number;
-  /** Python interpreter for the pickle reference rows; null leaves them out. */
+  /**
+   * Python interpreter for the Python rows (the seed's system: a Python scheduler and Python ranks) and the in-process
+   * pickle reference; null leaves both out. With 'auto' the first interpreter that has numpy, pyzmq and msgpack is used.
+   */
   python: string | null;
+  /** Codecs of the Python rows. @default all: pickle, pickle-oob, msgpack-numpy; [] for none */
+  pythonCodecs?: readonly string[];
   /** Called once when the Python reference cannot run; the sweep carries on without it. */
   onPythonUnavailable?: (reason: string) => void;
   /** Folder for one Chrome trace per configuration (every measured step on every rank). */
@@ -84,7 +94,8 @@ export interface LaunchSummary {
 
 /** One codec × strategy × size of the sweep. */
 export interface SweepRow {
-  runtime: 'node';
+  /** Who ran the scheduler and ranks: Node processes, or the seed's Python scheduler and ranks. */
+  runtime: Runtime;
   /** The codec's own name (a codec module's factory decides it). */
   codec: string;
   /** The codec module's path, for codecs from outside the registry. */
@@ -98,8 +109,13 @@ export interface SweepRow {
   seqLen: number;
   report: Omit<MeasuredReport, 'context'>;
   projections: SweepProjection[];
-  /** The first launch's stall median in each of its blocks, in time order. */
+  /** Every launch's stall median in each of its blocks, in time order: the samples a run-to-run comparison uses. */
   blocks: number[];
+  /**
+   * The stall over the measured steps, with its 95% interval taken over the block medians where there are at least 6
+   * blocks: steps in one block share the machine's state of that moment, so they are not independent samples.
+   */
+  stallOverBlocks: SampleSummary;
   /** (max − min) / median of those block medians: how far the machine drifted under this row during the run. */
   blockSpread: number;
   /** Each launch's stall median; one entry unless the sweep ran with repeat > 1. */
@@ -130,6 +146,8 @@ export interface SweepOutcome {
   complete: boolean;
   /** The interpreter that ran the pickle reference, or why none did. */
   python: { version: string; executable: string } | { unavailable: string };
+  /** The interpreter behind the Python rows and its packages' versions; null when none ran. */
+  pythonRanks: PythonInfo | null;
 }
 
 function timelineOf(record: StepRecord, label: string, row: SweepRow, oversubscribed: boolean): Timeline {
@@ -180,6 +198,7 @@ interface Config {
   kind: PayloadKind<unknown>;
   source: StepSource<unknown>;
   transport: MeasuredTransport;
+  runtime: Runtime;
   /** Every launch's measurement of it, in launch order. */
   launches: LaunchState[];
 }
@@ -194,16 +213,28 @@ function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
       if (!kind.strategies.includes(strategy)) throw new OptionsError('strategies', `'${strategy}' does not apply to captured messages; use ${kind.strategies.join(' or ')}`);
     }
     return options.transports.flatMap((transport) =>
-      options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen: 0, kind, source, transport, launches: [] }))),
+      options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen: 0, kind, source, transport, runtime: 'node' as const, launches: [] }))),
     );
   }
   const kind = CTX_META_KIND as PayloadKind<unknown>;
-  return options.transports.flatMap((transport) =>
-    options.seqLens.flatMap((seqLen) => {
-      const source = sweepSource(options, seqLen, plan) as StepSource<unknown>;
-      return options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source, transport, launches: [] })));
-    }),
+  const sources = new Map(options.seqLens.map((seqLen) => [seqLen, sweepSource(options, seqLen, plan) as StepSource<unknown>]));
+  const node = options.transports.flatMap((transport) =>
+    options.seqLens.flatMap((seqLen) =>
+      options.codecs.flatMap((codec) =>
+        options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource<unknown>, transport, runtime: 'node' as const, launches: [] })),
+      ),
+    ),
   );
+  // The seed's own system: a Python scheduler and Python ranks over ZeroMQ ipc://, on generated CtxMeta steps; they speak ipc only.
+  const python = options.python === null || !options.transports.includes('ipc') ? [] : (options.pythonCodecs ?? PYTHON_CODEC_NAMES).map(checkPythonCodec);
+  return [
+    ...node,
+    ...options.seqLens.flatMap((seqLen) =>
+      python.flatMap((codec) =>
+        options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource<unknown>, transport: 'ipc' as const, runtime: 'python' as const, launches: [] })),
+      ),
+    ),
+  ];
 }
 
 /** One launch of one configuration: its run on the tp=2 ranks (and on any direct sessions) and what it measured so far. */
@@ -222,6 +253,11 @@ interface LaunchState {
   dispose(): void;
 }
 
+/** Configurations measured on the same sessions: one runtime over one transport. */
+function groupOf(config: Config): string {
+  return `${config.runtime}/${config.transport}`;
+}
+
 /** "64x4096" for generated steps, the file name for a captured sequence. */
 function configLabel(config: Config, options: SweepOptions): string {
   return options.messages !== undefined ? basename(options.messages.source) : `${options.batch}x${config.seqLen}`;
@@ -231,17 +267,21 @@ function configLabel(config: Config, options: SweepOptions): string {
 interface Baseline {
   roundTrip: SampleSummary | null;
   emptyStep: SampleSummary | null;
+  emptyTransfer: number | null;
   waitPolicy: WaitPolicy | null;
   oversubscribed: boolean;
 }
 
 /** The harness's own cost on the launch's sessions; nothing in process. */
 async function baselineOf(sessions: Sessions | null, plan: SamplingPlan): Promise<Baseline> {
-  if (sessions === null) return { roundTrip: null, emptyStep: null, waitPolicy: null, oversubscribed: false };
+  if (sessions === null) return { roundTrip: null, emptyStep: null, emptyTransfer: null, waitPolicy: null, oversubscribed: false };
   const session = sessions.two;
+  // The Python processes run the codecs they know; their floor is left unmeasured rather than borrowed from Node's.
+  const empty = session.runtime === 'node' ? (await measureEmptyStep(session, plan)).steps : null;
   return {
     roundTrip: summarizeSamples(await session.pingRoundTrips(50)),
-    emptyStep: summarizeSamples((await measureEmptyStep(session, plan)).steps.map(stallOf)),
+    emptyStep: empty === null ? null : summarizeSamples(empty.map(stallOf)),
+    emptyTransfer: empty === null ? null : summarizeSamples(empty.map((s) => criticalPath(s).transfer)).p50,
     waitPolicy: session.waitPolicy,
     oversubscribed: session.oversubscribed,
   };
@@ -262,18 +302,35 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const configs = configsOf(options, plan);
   const total = configs.length * plan.blocks * repeat;
   const transports = [...new Set(configs.map((c) => c.transport))];
+  const groups = [...new Set(configs.map((c) => groupOf(c)))];
   const reference: ReferenceRow[] = [];
   const traces: string[] = [];
   let python: SweepOutcome['python'] = options.python === null ? { unavailable: 'not requested' } : { unavailable: 'not run' };
+  let pythonMissing = false;
+  let pythonRanks: PythonInfo | null = null;
   let done = 0;
   let complete = false;
   const signal = options.signal !== undefined ? { signal: options.signal } : {};
   try {
     for (let launch = 0; launch < repeat; launch++) {
       // One transport at a time: an idle shared-memory rank still wakes to poll, and would disturb another's steps.
-      for (const transport of transports) {
-      const group = configs.filter((c) => c.transport === transport);
-      const sessions = transport === 'none' ? null : await openSessions(options, transport, signal);
+      for (const name of groups) {
+      const group = configs.filter((c) => groupOf(c) === name && (c.runtime === 'node' || !pythonMissing));
+      if (group.length === 0) continue;
+      const transport = group[0]?.transport ?? 'ipc';
+      let sessions: Sessions | null;
+      try {
+        sessions = transport === 'none' ? null : await openSessions(options, transport, group[0]?.runtime ?? 'node', signal);
+        pythonRanks = sessions?.interpreter ?? pythonRanks;
+      } catch (error) {
+        // No Python with numpy, pyzmq and msgpack: one message, and the rest of the sweep runs.
+        if (!(error instanceof PythonUnavailableError)) throw error;
+        pythonMissing = true;
+        python = { unavailable: error.message };
+        options.onPythonUnavailable?.(error.message);
+        done += group.length * plan.blocks;
+        continue;
+      }
       try {
         const baseline = await baselineOf(sessions, plan);
         for (const config of group) config.launches.push(await startLaunch(config, sessions, options, baseline));
@@ -282,7 +339,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
             const state = config.launches[launch];
             if (state === undefined) continue;
             if (options.signal?.aborted === true) return await finish();
-            options.onProgress?.({ done, total, label: `${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
+            options.onProgress?.({ done, total, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
             await measureBlock(state, plan);
             done++;
           }
@@ -298,7 +355,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       }
       }
     }
-    if (options.python !== null && options.messages === undefined) {
+    if (options.python !== null && options.messages === undefined && !pythonMissing) {
       const result = await pickleReference(options.python, options);
       reference.push(...result.rows);
       python = result.python;
@@ -319,12 +376,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       const row = await rowOf(config, measured, options, context);
       rows.push(row);
       if (options.traceDir !== undefined) {
-        const path = join(options.traceDir, `${rows[rows.length - 1]?.codec ?? 'codec'}-${config.strategy}-${configLabel(config, options)}-${config.transport}.trace.json`);
+        const path = join(options.traceDir, `${config.runtime}-${rows[rows.length - 1]?.codec ?? 'codec'}-${config.strategy}-${configLabel(config, options)}-${config.transport}.trace.json`);
         writeFileAtomic(path, JSON.stringify(broadcastTrace(measured.flatMap((l) => l.steps), { label: `${config.codec} ${config.strategy}`, tp: 2 })));
         traces.push(path);
       }
     }
-    return { rows, reference, timelines: complete ? timelinesOf(rows.filter((r) => r.transport !== 'none')) : [], traces, complete, python };
+    return { rows, reference, timelines: complete ? timelinesOf(rows.filter((r) => r.transport !== 'none')) : [], traces, complete, python, pythonRanks };
   }
 }
 
@@ -332,12 +389,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
 async function startLaunch(config: Config, sessions: Sessions | null, options: SweepOptions, baseline: Baseline): Promise<LaunchState> {
   const run = { codec: config.codec, kind: config.kind, strategy: config.strategy, source: config.source, regime: options.regime ?? 'reused', verifyEvery: 10 };
   if (config.launches.length === 0) {
-    // Nothing is timed for a codec that loses data: every step must come back bit for bit first, in this process.
-    const gate = await config.kind.createCodec(config.codec, {});
-    try {
-      checkRoundTrip(config.kind, gate, config.source, config.strategy);
-    } finally {
-      gate.dispose?.();
+    // Nothing is timed for a codec that loses data: every step must come back bit for bit first.
+    if (config.runtime === 'python' && sessions !== null) {
+      // Python codecs live in Python: their steps go through the session's processes, each verified on every rank.
+      await checkPythonRoundTrip(sessions.two, { codec: config.codec, strategy: config.strategy, source: config.source, regime: 'fresh' });
+    } else {
+      const gate = await config.kind.createCodec(config.codec, {});
+      try {
+        checkRoundTrip(config.kind, gate, config.source, config.strategy);
+      } finally {
+        gate.dispose?.();
+      }
     }
   }
   const direct = new Map<number, ActiveRun>();
@@ -387,30 +449,42 @@ interface Sessions {
   two: RankSession;
   /** Sessions at the projected TPs this machine can hold honestly (≥ tp + 1 cores). */
   direct: Map<number, RankSession>;
+  /** The Python interpreter the sessions run, for Python rows. */
+  interpreter: PythonInfo | null;
   close(): Promise<void>;
 }
 
-async function openSessions(options: SweepOptions, transport: TransportName, signal: { signal?: AbortSignal }): Promise<Sessions> {
+async function openSessions(options: SweepOptions, transport: TransportName, runtime: Runtime, signal: { signal?: AbortSignal }): Promise<Sessions> {
   const opened: RankSession[] = [];
   const close = async (): Promise<void> => {
     for (const s of opened) await s.close();
   };
+  const interpreter = runtime === 'python' ? await findPython(options.python === null || options.python === 'auto' ? undefined : [options.python, ...DEFAULT_PYTHONS]) : null;
+  const open = (tp: number): Promise<RankSession> =>
+    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, ...signal }) : openRankSession({ tp, transport, ...signal });
   try {
-    const two = await openRankSession({ tp: 2, transport, ...signal });
+    const two = await open(2);
     opened.push(two);
     const direct = new Map<number, RankSession>();
     for (const tp of options.projectTp) {
       if (tp > 2 && availableParallelism() >= tp + 1 && !direct.has(tp)) {
-        const session = await openRankSession({ tp, transport, ...signal });
+        const session = await open(tp);
         opened.push(session);
         direct.set(tp, session);
       }
     }
-    return { two, direct, close };
+    return { two, direct, interpreter, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The pooled median, with the interval of the block medians when there are enough blocks to give one. */
+function overBlocks(stall: SampleSummary, blockMedians: readonly number[]): SampleSummary {
+  if (blockMedians.length < 6) return stall;
+  const blocks = summarizeSamples(blockMedians);
+  return { ...stall, ci95: blocks.ci95, ciCoverage: blocks.ciCoverage };
 }
 
 const spreadOf = (medians: readonly number[]): number => {
@@ -442,7 +516,7 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
   void _context;
   const launchMedians = launches.map((l) => summarizeSamples(l.steps.map(stallOf)));
   return {
-    runtime: 'node',
+    runtime: config.runtime,
     codec: first.run.codec,
     ...(isCodecModuleRef(config.codec) ? { codecModule: codecModulePath(config.codec) } : {}),
     strategy: config.strategy,
@@ -451,7 +525,8 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
     seqLen: config.seqLen,
     sequence: options.messages?.source ?? 'generated',
     report,
-    projections: options.projectTp.map((tp) => {
+    // A run in one process has no transport to project a fan-out from: no band.
+    projections: config.transport === 'none' ? [] : options.projectTp.map((tp) => {
       const band = projectBand(bandInputsOf(report), tp);
       const stepTime = stepTimeFor(tp, options.stepMs);
       const gpu = (stallMs: number): GpuProjection | null =>
@@ -459,7 +534,8 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
       const directSteps = launches.flatMap((l) => l.directSteps.get(tp) ?? []);
       return { tp, band, direct: directSteps.length === 0 ? null : directResult(tp, directSteps, band), stepTime, low: gpu(band.lowMs), high: gpu(band.highMs) };
     }),
-    blocks: first.blockMedians,
+    blocks: launches.flatMap((l) => l.blockMedians),
+    stallOverBlocks: overBlocks(report.stall, launches.flatMap((l) => l.blockMedians)),
     blockSpread: spreadOf(first.blockMedians),
     launches: launchMedians.map((s) => ({ p50: s.p50, ci95: s.ci95, n: s.n })),
     launchSpread: spreadOf(launchMedians.map((s) => s.p50)),

@@ -26,17 +26,37 @@ describe('warm-up', () => {
 describe('sampling', () => {
   it('spreads what is left over the blocks that are left, and stops at the wanted samples or past the budget once the minimum is in', () => {
     const plan = SAMPLING_PRESETS.full;
-    expect(nextBlock(plan, { samples: 0, measuredMs: 0, blocks: 0 })).toEqual({ want: 10, budgetMs: 250, minTake: 1 });
-    // A slow configuration behind its budget still takes its minimum, one step per block.
-    expect(nextBlock(plan, { samples: 3, measuredMs: 2000, blocks: 3 })).toEqual({ want: 14, budgetMs: 500 / 7, minTake: 1 });
+    expect(nextBlock(plan, { samples: 0, measuredMs: 0, blocks: 0 })).toEqual({ want: 10, budgetMs: 250, minTake: 1, rewarmSteps: 0 });
+    // A slow configuration behind its budget still takes its minimum, one step per block; later blocks re-warm first.
+    expect(nextBlock(plan, { samples: 3, measuredMs: 2000, blocks: 3 })).toEqual({ want: 14, budgetMs: 500 / 7, minTake: 1, rewarmSteps: 5 });
     expect(nextBlock(plan, { samples: 100, measuredMs: 100, blocks: 10 })).toBeNull();
     expect(nextBlock(plan, { samples: 10, measuredMs: 2500, blocks: 10 })).toBeNull();
-    expect(nextBlock(plan, { samples: 9, measuredMs: 9000, blocks: 10 })).toEqual({ want: 91, budgetMs: 0, minTake: 1 });
+    expect(nextBlock(plan, { samples: 9, measuredMs: 9000, blocks: 10 })).toEqual({ want: 91, budgetMs: 0, minTake: 1, rewarmSteps: 5 });
   });
 
   it('asks for sources long enough that neither phase wraps, a restart per block included', () => {
     const plan = SAMPLING_PRESETS.full;
-    expect(stepsNeeded(plan)).toBe(Math.max(plan.samples + plan.blocks, plan.warmup.maxSteps) + 1);
+    expect(stepsNeeded(plan)).toBe(Math.max(plan.samples + plan.blocks * (1 + plan.rewarmSteps), plan.warmup.maxSteps) + 1);
+  });
+
+  it('refuses a one-step source, whose every step would be a restart and never a sample', () => {
+    const [one] = generateStepSequence({ batch: 2, seqLen: 8, steps: 1, seed: 1, finishRate: 0 });
+    if (one === undefined) throw new Error('no step');
+    expect(() => cursorOf(arraySource([one]))).toThrow(/at least 2 steps/);
+  });
+
+  it('re-warms a block that starts with a restart, for the steps asked, before sampling', async () => {
+    const steps = generateStepSequence({ batch: 2, seqLen: 8, steps: 20, seed: 1, finishRate: 0 });
+    const seen: string[] = [];
+    const { samplingDriver } = await import('../../src/broadcast/sampling.js');
+    const driver = samplingDriver(cursorOf(arraySource(steps)), async ({ payload, restart }) => {
+      seen.push(`${payload.stepId}${restart ? 'r' : ''}`);
+      return { restart, stepId: payload.stepId };
+    }, () => 1);
+    const block = await driver.block({ want: 3, budgetMs: 1e9, minTake: 1, rewarmSteps: 2 });
+    expect(seen).toEqual(['0r', '1', '2', '3', '4', '5']);
+    expect(block.steps.map((s) => s.stepId)).toEqual([3, 4, 5]);
+    expect(block.rewarmSteps).toBe(3);
   });
 
   it('rejects plans that cannot run', () => {

@@ -5,7 +5,7 @@ import { summarizeSamples } from '../../src/stats/summary.js';
 import type { SweepRow } from '../../src/sweep/sweep.js';
 
 /** A row whose only content that matters here is its raw stall samples. */
-function row(codec: string, seqLen: number, stall: number[]): SweepRow {
+function row(codec: string, seqLen: number, stall: number[], blocks: number[] = []): SweepRow {
   return {
     runtime: 'node',
     codec,
@@ -16,7 +16,8 @@ function row(codec: string, seqLen: number, stall: number[]): SweepRow {
     sequence: 'generated',
     report: { regime: 'reused', measuredTp: 2, samples: { stall }, stall: summarizeSamples(stall) } as unknown as SweepRow['report'],
     projections: [],
-    blocks: [],
+    blocks,
+    stallOverBlocks: summarizeSamples(stall),
     blockSpread: 0,
     launches: [],
     launchSpread: 0,
@@ -46,6 +47,16 @@ describe('compareResults', () => {
     expect(c.onlyInA).toEqual(['node json full ipc reused 64x512 tp=2']);
     expect(c.onlyInB).toEqual(['node v8 full ipc reused 64x512 tp=2']);
     expect(compareResults(b, a).rows[0]?.verdict).toBe('faster');
+  });
+
+  it('tests block medians where both runs have enough blocks: a shift inside every block alone does not make a verdict', () => {
+    // Ten blocks whose medians overlap heavily between the runs, while their steps differ by 30%: not significant.
+    const blocksA = [1, 1.4, 0.9, 1.3, 1.05, 1.2, 0.95, 1.35, 1.1, 1.25];
+    const blocksB = blocksA.map((x, i) => x * (i % 2 === 0 ? 1.15 : 0.95));
+    const c = compareResults({ rows: [row('msgpack', 512, steady, blocksA)] }, { rows: [row('msgpack', 512, slower, blocksB)] });
+    expect(c.rows[0]).toMatchObject({ unit: 'blocks', counts: [10, 10], verdict: '~' });
+    // The same steps without blocks are compared step by step, and the 30% shift is significant.
+    expect(compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, slower)] }).rows[0]).toMatchObject({ unit: 'steps', verdict: 'slower' });
   });
 
   it('fails above a threshold only on significant slowdowns larger than it', () => {

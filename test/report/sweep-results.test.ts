@@ -27,13 +27,13 @@ describe('sweep results files', () => {
     for (const column of ['n', 'stallCi95LowMs', 'p99IsMax', 'tp8LowMs', 'tp8HighMs', 'tp8Basis', 'tp8BasisOversubscribed', 'tp4IdleHigh']) expect(header).toContain(column);
     expect(sweepCsv(results)).toBe(readFileSync(files.csv, 'utf8'));
     // No float in the CSV has more than 4 significant digits.
-    const numbers = csv.slice(1).flatMap((line) => line.split(',')).filter((cell) => /^-?\d*\.\d+(e-?\d+)?$/.test(cell));
+    const numbers = csv.slice(1).flatMap(csvCells).filter((cell) => /^-?\d*\.\d+(e-?\d+)?$/.test(cell));
     expect(numbers.length).toBeGreaterThan(50);
     for (const cell of numbers) expect(cell.replace(/^-?0\.0*|\.|e.*$/g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(4);
   });
 
   it('carry the basis and its oversubscription flag into every projection, table row and CSV row', async () => {
-    const results = await smallResults({ codecs: ['msgpack'], strategies: ['full'] });
+    const results = await smallResults({ codecs: ['msgpack'], strategies: ['full'], seqLens: [64], transports: ['ipc'] });
     const flagged = { ...results, rows: results.rows.map((r) => ({ ...r, projections: r.projections.map((p) => ({ ...p, band: { ...p.band, basisOversubscribed: true } })) })) };
     for (const row of flagged.rows) for (const p of row.projections) expect(p.band.basis).toMatch(/^tp=2 measured/);
     const table = sweepTableSection(flagged, 'r.json').split('\n').filter((l) => l.startsWith('| msgpack'));
@@ -44,7 +44,7 @@ describe('sweep results files', () => {
     const csv = sweepCsv(flagged).trim().split('\n');
     const header = csv[0]?.split(',') ?? [];
     const column = header.indexOf('tp8BasisOversubscribed');
-    for (const line of csv.slice(1)) expect(line.split(',')[column]).toBe('true');
+    for (const line of csv.slice(1)) expect(csvCells(line)[column]).toBe('true');
   });
 
   it('say what is wrong with a missing, truncated or foreign latest results file', () => {
@@ -80,3 +80,11 @@ describe('sig4', () => {
     expect(sig4(Number.NaN)).toBe('');
   });
 });
+
+/** The cells of one CSV line, quoted cells unquoted, so a basis with commas stays one cell. */
+function csvCells(line: string): string[] {
+  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => {
+    const cell = m[1] ?? '';
+    return cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+  });
+}

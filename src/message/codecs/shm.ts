@@ -140,6 +140,7 @@ export function createShmMessageCodec(options: ShmRingOptions = {}): ShmMessageC
       return ring.regionName;
     },
     allocation: 'caller',
+    ownsBuffers: true,
     encode: (message, allocator = FRESH_ALLOCATOR) => encode(message, allocator),
     decode: (frames) => decodeGuard(name, () => decode(singleFrame(name, frames))),
     release: ring.release,
