@@ -156,6 +156,8 @@ export interface BlockOutcome<T> {
   restarts: number;
   /** Unmeasured steps the block began with: the restart after a new configuration, which also re-warms the caches. */
   rewarmSteps: number;
+  /** Time spent in the measured steps only (ms): what a configuration's budget is charged, not its restarts or re-warm. */
+  measuredMs: number;
 }
 
 const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
@@ -193,21 +195,24 @@ export function samplingDriver<T extends { restart: boolean }, P>(
     block: async ({ want, budgetMs, minTake, rewarmSteps: rewarm = 0 }) => {
       let rewarmSteps = 0;
       const rewarmStart = process.hrtime.bigint();
+      let firstStart = rewarmStart;
       let first = await runStep(cursor.next());
       // A block that begins with a restart (a new configuration) is not sampled from that step, nor from the few after it.
       while (first.restart || (rewarmSteps > 0 && rewarmSteps <= rewarm && elapsedMs(rewarmStart) < REWARM_MS)) {
         rewarmSteps++;
+        firstStart = process.hrtime.bigint();
         first = await runStep(cursor.next());
       }
+      const firstMs = elapsedMs(firstStart);
       const steps: T[] = [first];
       let restarts = 0;
       const start = process.hrtime.bigint();
-      while (steps.length < want && !(steps.length >= minTake && elapsedMs(start) >= budgetMs)) {
+      while (steps.length < want && !(steps.length >= minTake && firstMs + elapsedMs(start) >= budgetMs)) {
         const record = await runStep(cursor.next());
         if (record.restart) restarts++;
         else steps.push(record);
       }
-      return { steps, restarts, rewarmSteps };
+      return { steps, restarts, rewarmSteps, measuredMs: firstMs + elapsedMs(start) };
     },
   };
 }
@@ -268,10 +273,14 @@ export function stepsNeeded(plan: SamplingPlan): number {
   return Math.max(plan.samples + plan.blocks * (1 + plan.rewarmSteps), plan.warmup.maxSteps) + 1;
 }
 
-/** How many steps a configuration's next block asks for, spreading what is left over the blocks that are left. */
+/**
+ * How many steps a configuration's next block asks for, spreading what is left over the blocks that are left. Every
+ * configuration gets all its blocks, a slow one at least a step each once its budget is spent, so its samples span the
+ * whole run like every other configuration's.
+ */
 export function nextBlock(plan: SamplingPlan, done: { samples: number; measuredMs: number; blocks: number }): BlockOptions | null {
   const left = plan.blocks - done.blocks;
-  const enough = done.samples >= plan.samples || (done.samples >= plan.minSamples && done.measuredMs >= plan.budgetMs);
+  const enough = done.samples >= plan.samples || (left <= 0 && done.samples >= plan.minSamples);
   if (enough) return null;
   const blocksLeft = Math.max(1, left);
   return {

@@ -145,7 +145,7 @@ export interface RankSession {
   readonly runtime: Runtime;
   readonly tp: number;
   readonly cores: number;
-  /** True when the ranks outnumber the cores: stalls then include waiting for a core. */
+  /** True when the processes outnumber the cores: stalls then include waiting for a core. */
   readonly oversubscribed: boolean;
   readonly transport: TransportName;
   /** How the transport's ends wait (shm-ring's spin and sleep policy); null for ZeroMQ, which blocks in the kernel. */
@@ -372,7 +372,8 @@ export function rankSessionOf(parts: RankSessionParts): RankSession {
     runtime: parts.runtime,
     tp: parts.tp,
     cores,
-    oversubscribed: parts.tp > cores,
+    // A Python session runs its scheduler in a process of its own beside this orchestrating one, which wakes on every answer.
+    oversubscribed: parts.tp + (parts.runtime === 'python' ? 1 : 0) > cores,
     transport: parts.transport,
     waitPolicy: parts.waitPolicy,
     pids: ranks.pids,

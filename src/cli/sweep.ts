@@ -17,7 +17,7 @@ import { SWEEP_SCHEMA_VERSION, writeSweepResults, type StoredSweepOptions, type 
 import { headlineRows, measuredVsProjected } from '../report/sweep-section.js';
 import { checkStrategy } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
-import { runSweep } from '../sweep/sweep.js';
+import { DEFAULT_ORDER_SEED, runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
 import { list, oneOf, positiveInt, positiveNumber, probability } from './args.js';
@@ -54,6 +54,7 @@ ${Object.entries(STEP_PRESETS)
   --samples N         measured steps per configuration (default: ${SAMPLING_PRESETS.full.samples}; fewer when a configuration's
                       steps are too slow for the ${SAMPLING_PRESETS.full.budgetMs / 1000} s budget, never under ${SAMPLING_PRESETS.full.minSamples})
   --repeat N          independent launches with fresh rank processes; rows pool them and show the spread
+  --order-seed N      seed of the shuffled order each round of blocks measures the configurations in (default: 1)
   --quick             fewer codecs and sizes, ${SAMPLING_PRESETS.quick.samples} steps each (under a minute)
   --out DIR           results folder (default: results)
   --trace DIR         also write a Chrome trace (Perfetto) of every configuration's measured steps
@@ -86,6 +87,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       regime: { type: 'string' },
       samples: { type: 'string' },
       repeat: { type: 'string' },
+      'order-seed': { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'results' },
       trace: { type: 'string' },
@@ -130,6 +132,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
     sampling,
     repeat: positiveInt('repeat', values.repeat ?? '1', 100),
+    orderSeed: positiveInt('order-seed', values['order-seed'] ?? String(DEFAULT_ORDER_SEED), 0xffffffff),
     python: values['no-python'] ? null : values.python,
     pythonCodecs: values['python-codecs'] === undefined ? (quick ? ['pickle'] : PYTHON_CODEC_NAMES) : values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec),
     ...(values.trace !== undefined ? { traceDir: values.trace } : {}),

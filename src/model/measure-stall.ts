@@ -114,8 +114,8 @@ export interface StallReport {
   /** Mean minor page faults per step: in the scheduler (encode and send) and on the rank (receive to ready). */
   pageFaultsPerStep: { scheduler: number; rank: number };
   floors: Floors;
-  /** stall p50 / (the regime's floor p50 + the empty message's stall p50). */
-  vsFloor: number;
+  /** stall p50 / (the regime's floor p50 + the empty message's stall p50); null over a transport whose empty message was not measured (Python ranks). */
+  vsFloor: number | null;
   /** True when the stall p50 is within 2× the empty message's: what is left is the harness, not the codec. */
   atFloor: boolean;
   /** The stall at the TP asked for: a band from the measured run (both ends equal at the measured TP). */
@@ -187,15 +187,20 @@ function resolve(codec: AnyCodec | string, options: MeasureStallOptions): Resolv
 }
 
 /** What a band at another TP is projected from: the measured run's samples and its transport's empty-message transfer. */
-export function bandInputsOf(report: Pick<StallReport, 'measuredTp' | 'oversubscribed' | 'samples' | 'transport' | 'floors'>): BandInputs {
+export function bandInputsOf(report: Pick<StallReport, 'measuredTp' | 'oversubscribed' | 'samples' | 'transport' | 'floors'>, stepBlock?: readonly number[]): BandInputs {
+  const perPeer = perPeerCost(report.transport, report.samples.transfer, report.floors.emptyTransfer);
+  // Every step has one rank-side time per receiving rank, in step order.
+  const ranksPerStep = Math.max(1, report.measuredTp - 1);
   return {
     tp: report.measuredTp,
     oversubscribed: report.oversubscribed,
     stall: report.samples.stall,
     encode: report.samples.encode,
     rankSide: report.samples.rankSide,
+    ...(stepBlock === undefined ? {} : { rankSideBlock: report.samples.rankSide.map((_, i) => stepBlock[Math.floor(i / ranksPerStep)] as number) }),
     transfer: report.samples.transfer,
-    perPeerMs: perPeerCost(report.transport, report.samples.transfer, report.floors.emptyTransfer),
+    perPeerMs: perPeer.ms,
+    perPeerBasis: perPeer.basis,
   };
 }
 
@@ -259,7 +264,8 @@ export async function measuredReport(
     restarts: m.restarts,
     pageFaultsPerStep: { scheduler: mean(m.steps.map((s) => s.pageFaults)), rank: mean(m.steps.flatMap((s) => s.ranks.map((k) => k.pageFaults))) },
     floors,
-    vsFloor: stall.p50 / floorMs,
+    // Without the transport's empty step the floor would be the copy alone, not comparable with the rows that have one.
+    vsFloor: info.transport !== 'none' && info.emptyStep === null ? null : stall.p50 / floorMs,
     atFloor: info.emptyStep !== null && stall.p50 <= 2 * info.emptyStep.p50,
     context: info.context,
   };

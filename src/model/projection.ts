@@ -48,6 +48,12 @@ export interface BandInputs {
   encode: readonly number[];
   /** Every rank's time from encode done to ready, per step. */
   rankSide: readonly number[];
+  /**
+   * The block each rank-side time was measured in. What moves a whole block (the machine's drift, another
+   * configuration's garbage) moves every rank of a step alike, so only the spread within blocks is drawn independently
+   * per rank. Without it the run is one block.
+   */
+  rankSideBlock?: readonly number[];
   /** The slowest rank's transfer per step. */
   transfer: readonly number[];
   /**
@@ -56,6 +62,8 @@ export interface BandInputs {
    * rank (a shared-memory ring).
    */
   perPeerMs: number;
+  /** Where perPeerMs came from, in words. */
+  perPeerBasis: string;
 }
 
 /** The stall at a TP size that was not measured directly: a band between two stated models. */
@@ -63,7 +71,10 @@ export interface StallBand {
   tp: number;
   /** Every rank as fast as the measured one, receiving in parallel: the measured stall p50 (more ranks never make a step earlier). */
   lowMs: number;
-  /** Ranks independent and the sender's fan-out serial: encode p50 + the median of the slowest of tp − 1 rank-side times + (tp − 2) × perPeerMs. */
+  /**
+   * Ranks independent and the sender's fan-out serial: encode p50 + the median of the slowest of tp − 1 rank-side times
+   * (drawn from the spread within blocks) + (tp − 2) × perPeerMs.
+   */
   highMs: number;
   /** Which run and which models produced the band, in words. */
   basis: string;
@@ -73,18 +84,37 @@ export interface StallBand {
 
 const sortedCopy = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
 
-/** What one more peer costs a serial sender: the transfer p50 less the empty message's, or 0 for a transport whose one write serves every rank. */
-export function perPeerCost(transport: string, transferMs: readonly number[], emptyTransferMs: number | null): number {
-  if (transport === 'shm-ring' || transport === 'none') return 0;
-  return Math.max(0, quantile(sortedCopy(transferMs), 0.5) - (emptyTransferMs ?? 0));
+/**
+ * What one more peer costs a serial sender: the transfer p50 less the empty message's, or 0 for a transport whose one
+ * write serves every rank. Without an empty-message floor the whole transfer is charged: the band's top is then an upper bound.
+ */
+export function perPeerCost(transport: string, transferMs: readonly number[], emptyTransferMs: number | null): { ms: number; basis: string } {
+  if (transport === 'shm-ring' || transport === 'none') return { ms: 0, basis: 'one write serves every rank' };
+  const transfer = quantile(sortedCopy(transferMs), 0.5);
+  if (emptyTransferMs === null) return { ms: transfer, basis: 'the whole transfer p50: no empty-message floor here, so an upper bound' };
+  return { ms: Math.max(0, transfer - emptyTransferMs), basis: "the transfer p50 less the empty message's" };
 }
 
-/** Projects the measured run onto `tp` ranks as a band; at the measured TP both ends are the run's own median. */
+/** The q quantile of the rank side as independent ranks would draw it: its median plus the q quantile of its spread within blocks. */
+function independentQuantile(rankSide: readonly number[], blockOf: readonly number[] | undefined, q: number): number {
+  if (blockOf === undefined || blockOf.length !== rankSide.length) return quantile(sortedCopy(rankSide), q);
+  const byBlock = new Map<number, number[]>();
+  rankSide.forEach((value, i) => {
+    const block = blockOf[i] as number;
+    byBlock.set(block, [...(byBlock.get(block) ?? []), value]);
+  });
+  const medians = new Map([...byBlock].map(([block, values]) => [block, quantile(sortedCopy(values), 0.5)]));
+  const residuals = rankSide.map((value, i) => value - (medians.get(blockOf[i] as number) as number));
+  return quantile(sortedCopy(rankSide), 0.5) + quantile(sortedCopy(residuals), q);
+}
+
+/** Projects the measured run onto `tp` ranks as a band; at the measured TP the low end is the run's own median. */
 export function projectBand(inputs: BandInputs, tp: number): StallBand {
   if (tp <= 1) return { tp, lowMs: 0, highMs: 0, basis: 'no peers: no stall', basisOversubscribed: false };
   const lowMs = quantile(sortedCopy(inputs.stall), 0.5);
   const q = slowestOfQuantile(tp - 1);
-  const slowest = quantile(sortedCopy(inputs.encode), 0.5) + quantile(sortedCopy(inputs.rankSide), q) + Math.max(0, tp - 2) * inputs.perPeerMs;
+  const blocks = inputs.rankSideBlock !== undefined && new Set(inputs.rankSideBlock).size > 1;
+  const slowest = quantile(sortedCopy(inputs.encode), 0.5) + independentQuantile(inputs.rankSide, inputs.rankSideBlock, q) + Math.max(0, tp - 2) * inputs.perPeerMs;
   const highMs = Math.max(lowMs, slowest);
   const n = inputs.stall.length;
   return {
@@ -94,8 +124,8 @@ export function projectBand(inputs: BandInputs, tp: number): StallBand {
     basis:
       `tp=${inputs.tp} measured (${n} steps${inputs.oversubscribed ? ', oversubscribed' : ''}); ` +
       `low: every rank as fast as the measured one (its stall p50); ` +
-      `high: ranks independent, the step waits for the slowest of ${tp - 1} (the ${(q * 100).toFixed(1)}th percentile of the rank side) ` +
-      `and the sender writes to each peer in turn (+${tp - 2} × ${inputs.perPeerMs.toFixed(3)} ms)`,
+      `high: ranks independent, the step waits for the slowest of ${tp - 1} (the ${(q * 100).toFixed(1)}th percentile of the rank side${blocks ? "'s spread within blocks, over its median" : ''}) ` +
+      `and the sender writes to each peer in turn (+${tp - 2} × ${inputs.perPeerMs.toFixed(3)} ms, ${inputs.perPeerBasis})`,
     basisOversubscribed: inputs.oversubscribed,
   };
 }

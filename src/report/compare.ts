@@ -11,14 +11,18 @@ export interface ComparisonRow {
   codec: string;
   strategy: string;
   seqLen: number;
+  /** Each run's samples the test compared (launch medians, block medians or steps), summarized: the printed median and interval. */
   a: SampleSummary;
   b: SampleSummary;
   /** b's median / a's median. */
   ratio: number;
-  /** Two-sided Mann–Whitney U p-value of the two runs' block medians (or their step stalls, with too few blocks). */
+  /** Two-sided Mann–Whitney U p-value of the two runs' samples. */
   p: number;
-  /** What the test compared: block medians, or single steps; and how many of each run. */
-  unit: 'blocks' | 'steps';
+  /**
+   * What the test compared, and how many of each run: launch medians where both runs have at least 5 launches (the
+   * only samples independent of one process's state), else block medians, else single steps.
+   */
+  unit: 'launches' | 'blocks' | 'steps';
   counts: [number, number];
   /** '~' when the difference is not significant at alpha; else whether b is faster or slower than a. */
   verdict: 'faster' | 'slower' | '~';
@@ -38,16 +42,21 @@ export function rowKey(row: Pick<SweepRow, 'runtime' | 'codec' | 'strategy' | 't
   return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${size} tp=${row.report.measuredTp}`;
 }
 
-/** Two rows' stalls tested against each other: on block medians where both have enough, else on single steps. */
-export function compareRows(a: Pick<SweepRow, 'blocks' | 'report'>, b: Pick<SweepRow, 'blocks' | 'report'>, alpha = 0.05): Pick<ComparisonRow, 'ratio' | 'p' | 'unit' | 'counts' | 'verdict'> {
-  // Steps within one block share the machine's state of that moment, so they are not independent of each other.
-  const blocks = a.blocks.length >= 5 && b.blocks.length >= 5;
-  const test = compareSamples(blocks ? a.blocks : a.report.samples.stall, blocks ? b.blocks : b.report.samples.stall, alpha);
-  return {
-    ...test,
-    unit: blocks ? 'blocks' : 'steps',
-    counts: blocks ? [a.blocks.length, b.blocks.length] : [a.report.samples.stall.length, b.report.samples.stall.length],
-  };
+type Comparable = Pick<SweepRow, 'blocks' | 'report' | 'launches'>;
+
+/** The samples a comparison tests: the most independent unit both rows have enough of. */
+function testedSamples(a: Comparable, b: Comparable): { unit: ComparisonRow['unit']; of: (row: Comparable) => number[] } {
+  // Steps of one block share the machine's state of that moment, and blocks of one launch share its processes.
+  if (a.launches.length >= 5 && b.launches.length >= 5) return { unit: 'launches', of: (row) => row.launches.map((l) => l.p50) };
+  if (a.blocks.length >= 5 && b.blocks.length >= 5) return { unit: 'blocks', of: (row) => row.blocks };
+  return { unit: 'steps', of: (row) => row.report.samples.stall };
+}
+
+/** Two rows' stalls tested against each other, on launch medians, block medians or single steps (the first both have enough of). */
+export function compareRows(a: Comparable, b: Comparable, alpha = 0.05): Pick<ComparisonRow, 'a' | 'b' | 'ratio' | 'p' | 'unit' | 'counts' | 'verdict'> {
+  const { unit, of } = testedSamples(a, b);
+  const [x, y] = [of(a), of(b)];
+  return { ...compareSamples(x, y, alpha), a: summarizeSamples(x), b: summarizeSamples(y), unit, counts: [x.length, y.length] };
 }
 
 /** Compares every row present in both runs, benchstat-style: each block of steps is one sample, as each run is to benchstat. */
@@ -59,20 +68,7 @@ export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepR
     const key = rowKey(rowA);
     const rowB = inB.get(key);
     if (rowB === undefined) continue;
-    const test = compareRows(rowA, rowB, alpha);
-    rows.push({
-      key,
-      codec: rowA.codec,
-      strategy: rowA.strategy,
-      seqLen: rowA.seqLen,
-      a: summarizeSamples(rowA.report.samples.stall),
-      b: summarizeSamples(rowB.report.samples.stall),
-      ratio: test.ratio,
-      p: test.p,
-      unit: test.unit,
-      counts: test.counts,
-      verdict: test.verdict,
-    });
+    rows.push({ key, codec: rowA.codec, strategy: rowA.strategy, seqLen: rowA.seqLen, ...compareRows(rowA, rowB, alpha) });
   }
   return {
     alpha,

@@ -30,7 +30,7 @@ function seedRow(r: SweepRow): string[] {
 function against(slow: SweepRow, fast: SweepRow): string {
   const test = compareRows(slow, fast);
   const p = test.p < 0.001 ? 'p < 0.001' : `p = ${test.p.toFixed(3)}`;
-  const verdict = test.verdict === '~' ? 'not a significant difference' : `${(1 / test.ratio).toFixed(1)}× less`;
+  const verdict = test.verdict === '~' ? 'not a significant difference' : test.verdict === 'faster' ? `${(1 / test.ratio).toFixed(1)}× less` : `${test.ratio.toFixed(1)}× more`;
   return `${verdict} (Mann–Whitney on ${test.counts[0]} + ${test.counts[1]} ${test.unit}, ${p})`;
 }
 

@@ -23,7 +23,7 @@ export function formatStallReport(r: Omit<StallReport, 'context'>): string {
         ...(r.floors.emptyStep === null ? [] : [[`empty message's stall (${r.transport} floor)`, withInterval(r.floors.emptyStep), tail(r.floors.emptyStep), String(r.floors.emptyStep.n)]]),
       ],
     ),
-    `stall / (${r.regime} floor + empty message): ${formatRatio(r.vsFloor)}; page faults per step: ${r.pageFaultsPerStep.scheduler.toFixed(0)} scheduler, ${r.pageFaultsPerStep.rank.toFixed(0)} rank`,
+    `stall / (${r.regime} floor + empty message): ${r.vsFloor === null ? 'no empty-message floor on this transport' : formatRatio(r.vsFloor)}; page faults per step: ${r.pageFaultsPerStep.scheduler.toFixed(0)} scheduler, ${r.pageFaultsPerStep.rank.toFixed(0)} rank`,
   ];
   if (r.atFloor) lines.push(`the stall is within 2x of the empty message's: what is left is the harness and the transport, not the codec`);
   if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');

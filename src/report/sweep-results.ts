@@ -81,7 +81,7 @@ const COLUMNS: [string, (row: SweepRow) => string | number | boolean][] = [
   ['memcpyP50Ms', (r) => r.report.floors.memcpy.p50],
   ['freshCopyP50Ms', (r) => r.report.floors.freshCopy.p50],
   ['roundTripP50Ms', (r) => r.report.floors.roundTrip?.p50 ?? Number.NaN],
-  ['vsFloor', (r) => r.report.vsFloor],
+  ['vsFloor', (r) => r.report.vsFloor ?? Number.NaN],
   ['schedulerPageFaultsPerStep', (r) => r.report.pageFaultsPerStep.scheduler],
   ['rankPageFaultsPerStep', (r) => r.report.pageFaultsPerStep.rank],
   ['warmupSteps', (r) => r.report.warmup.steps],

@@ -84,8 +84,8 @@ export function measuredVsProjected(results: SweepResultsFile): string {
   const oversubscribed = results.rows.some((r) => r.projections.some((p) => p.band.basisOversubscribed));
   const direct = results.rows.some((r) => r.projections.some((p) => p.direct !== null));
   return (
-    `Measured: everything up to \`derive\`, at tp=2 with real processes: the median of n steps, and its 95% order-statistic interval over the medians of the blocks the steps were taken in (each block a different stretch of the run, so the interval includes the machine's drift), and the \`floor\`: the empty message's stall on the same transport in the same run (\`=\`: within 2× of it — the harness, not the codec). ` +
-    `Projected: ${tps.map((t) => `tp${t}`).join(' and ')}, a band from the tp=2 samples — low: ranks receive in parallel and the step waits for the slowest of tp−1; high: the sender's fan-out is serial${direct ? '; "measured" where this machine had the cores to run that TP directly' : ''}.` +
+    `Measured: everything up to \`derive\`, at tp=2 with real processes: the median of n steps, and its 95% order-statistic interval over the medians of the blocks the steps were taken in (each block a different stretch of the run, so the interval includes the machine's drift; over the steps where a row has fewer than 6 blocks), and the \`floor\`: the empty message's stall on the same transport in the same run (\`=\`: within 2× of it — the harness, not the codec; \`-\`: not measured, as for the Python ranks). ` +
+    `Projected: ${tps.map((t) => `tp${t}`).join(' and ')}, a band from the tp=2 samples — low: every rank as fast as the measured one (the tp=2 median); high: ranks independent, so the step waits for the slowest of tp−1, and the sender writes to each peer in turn${direct ? '; "measured" where this machine had the cores to run that TP directly' : ''}.` +
     (oversubscribed ? ' `*`: the basis run had more ranks than cores.' : '')
   );
 }
@@ -132,16 +132,16 @@ export function storySection(results: SweepResultsFile, codec: string): string {
   const strategies = ['full', 'no-slots', 'delta'];
   const cell = (strategy: string, seqLen: number): string => {
     const row = find(results, codec, strategy, seqLen);
-    return row === undefined ? '-' : `${withInterval(row.report.stall)} ms (n=${row.report.stall.n})`;
+    return row === undefined ? '-' : `${withInterval(row.stallOverBlocks)} ms (n=${row.report.stall.n})`;
   };
   const rows = strategies.map((s) => [s, ...sizes.map((n) => cell(s, n))]);
-  const full = find(results, codec, 'full', sizes[1] ?? 0)?.report.stall;
-  const delta = find(results, codec, 'delta', sizes[1] ?? 0)?.report.stall;
+  const full = find(results, codec, 'full', sizes[1] ?? 0)?.stallOverBlocks;
+  const delta = find(results, codec, 'delta', sizes[1] ?? 0)?.stallOverBlocks;
   const drop =
     full !== undefined && delta !== undefined
       ? ` At seq_len ${sizes[1]}, delta cuts the median stall ${(full.p50 / delta.p50).toFixed(0)}-fold (between ${(full.ci95[0] / delta.ci95[1]).toFixed(0)}- and ${(full.ci95[1] / delta.ci95[0]).toFixed(0)}-fold at the intervals' ends).`
       : '';
-  return `Codec \`${codec}\` (every slot a separate number, as Python lists are pickled), batch ${results.options.batch}, step stall measured at tp=2: median [95% CI].${drop}\n\n${markdownTable(['strategy', ...sizes.map((n) => `seq_len ${n}`)], rows)}`;
+  return `Codec \`${codec}\` (every slot a separate number, as Python lists are pickled), batch ${results.options.batch}, step stall measured at tp=2: median [95% CI], the interval over the blocks' medians as in the headline table.${drop}\n\n${markdownTable(['strategy', ...sizes.map((n) => `seq_len ${n}`)], rows)}`;
 }
 
 /** The pickle reference in its own table: dumps and loads inside one Python process, per size, strategy `full`. */
@@ -178,7 +178,7 @@ export function transportSection(results: SweepResultsFile, source: string): str
       r.transport,
       formatBytes(r.report.wireBytes),
       String(r.report.stall.n),
-      withInterval(r.report.stall),
+      withInterval(r.stallOverBlocks),
       floorText(r),
       formatMs(r.report.parts.encode.p50),
       formatMs(r.report.parts.transfer.p50),

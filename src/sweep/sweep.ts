@@ -25,6 +25,7 @@ import type { TransportName } from '../transport/types.js';
 import { stepTimeFor, type StepTime } from '../model/presets.js';
 import { projectBand, projectOntoGpu, type GpuProjection, type StallBand } from '../model/projection.js';
 import { generatedSource, type StepSource } from '../payload/stream.js';
+import { createPrng } from '../payload/prng.js';
 import { streamSteps } from '../payload/sequence.js';
 import { PythonReferenceError, runPickleReference } from '../reference/pickle.js';
 import { pickleRow, type ReferenceRow } from '../reference/reference-row.js';
@@ -65,6 +66,8 @@ export interface SweepOptions {
   python: string | null;
   /** Codecs of the Python rows. @default all: pickle, pickle-oob, msgpack-numpy; [] for none */
   pythonCodecs?: readonly string[];
+  /** Seed of the order each round measures its configurations in (recorded, so a run's order can be replayed). @default 1 */
+  orderSeed?: number;
   /** Called once when the Python reference cannot run; the sweep carries on without it. */
   onPythonUnavailable?: (reason: string) => void;
   /** Folder for one Chrome trace per configuration (every measured step on every rank). */
@@ -176,11 +179,15 @@ function isAbort(error: unknown): boolean {
   return error instanceof Error && error.name === 'BroadcastAbortedError';
 }
 
-/** The decode steps of one size, centred on seqLen: requests start samples/2 tokens short, so the measured steps straddle it. */
+/**
+ * The decode steps of one size, centred on seqLen: after warm-up the source starts again, and the measured steps with
+ * each block's restart and re-warm steps take up to samples + blocks × (1 + rewarm) steps; requests start half that
+ * many tokens short, so the measured steps straddle seqLen.
+ */
 export function sweepSource(options: Pick<SweepOptions, 'batch' | 'finishRate' | 'blockSize'>, seqLen: number, plan: SamplingPlan): StepSource {
   return generatedSource({
     batch: options.batch,
-    seqLen: Math.max(1, seqLen - Math.floor(plan.samples / 2)),
+    seqLen: Math.max(1, seqLen - Math.floor((plan.samples + plan.blocks * (1 + plan.rewarmSteps)) / 2)),
     steps: stepsNeeded(plan),
     seed: 1,
     finishRate: options.finishRate,
@@ -244,6 +251,8 @@ interface LaunchState {
   steps: StepRecord[];
   directSteps: Map<number, StepRecord[]>;
   blockMedians: number[];
+  /** How many measured steps each block took, in order: which block each of `steps` came from. */
+  blockSizes: number[];
   restarts: number;
   warmup: WarmupOutcome | null;
   measuredMs: number;
@@ -253,9 +262,18 @@ interface LaunchState {
   dispose(): void;
 }
 
-/** Configurations measured on the same sessions: one runtime over one transport. */
-function groupOf(config: Config): string {
-  return `${config.runtime}/${config.transport}`;
+/** The round order's seed when none is given. */
+export const DEFAULT_ORDER_SEED = 1;
+
+/** The order a round measures its configurations in: shuffled anew each round, so no row always follows the same one and inherits its garbage. */
+export function roundOrder<T>(group: readonly T[], seed: number, launch: number, round: number): T[] {
+  const prng = createPrng((seed ^ Math.imul(launch + 1, 0x9e3779b1) ^ Math.imul(round + 1, 0x85ebca6b)) >>> 0);
+  const order = [...group];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = prng.nextBelow(i + 1);
+    [order[i], order[j]] = [order[j] as T, order[i] as T];
+  }
+  return order;
 }
 
 /** "64x4096" for generated steps, the file name for a captured sequence. */
@@ -287,8 +305,6 @@ async function baselineOf(sessions: Sessions | null, plan: SamplingPlan): Promis
   };
 }
 
-const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
-
 /**
  * Runs every codec × strategy × seqLen on live ranks, `repeat` launches over. Each configuration warms up once, then
  * its measured steps come in `plan.blocks` blocks, round-robin over all configurations, so each row's samples span
@@ -302,7 +318,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const configs = configsOf(options, plan);
   const total = configs.length * plan.blocks * repeat;
   const transports = [...new Set(configs.map((c) => c.transport))];
-  const groups = [...new Set(configs.map((c) => groupOf(c)))];
+  const groups = [...new Set(configs.map((c) => c.transport))];
+  const orderSeed = options.orderSeed ?? DEFAULT_ORDER_SEED;
   const reference: ReferenceRow[] = [];
   const traces: string[] = [];
   let python: SweepOutcome['python'] = options.python === null ? { unavailable: 'not requested' } : { unavailable: 'not run' };
@@ -314,45 +331,48 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   try {
     for (let launch = 0; launch < repeat; launch++) {
       // One transport at a time: an idle shared-memory rank still wakes to poll, and would disturb another's steps.
-      for (const name of groups) {
-      const group = configs.filter((c) => groupOf(c) === name && (c.runtime === 'node' || !pythonMissing));
-      if (group.length === 0) continue;
-      const transport = group[0]?.transport ?? 'ipc';
-      let sessions: Sessions | null;
-      try {
-        sessions = transport === 'none' ? null : await openSessions(options, transport, group[0]?.runtime ?? 'node', signal);
-        pythonRanks = sessions?.interpreter ?? pythonRanks;
-      } catch (error) {
-        // No Python with numpy, pyzmq and msgpack: one message, and the rest of the sweep runs.
-        if (!(error instanceof PythonUnavailableError)) throw error;
-        pythonMissing = true;
-        python = { unavailable: error.message };
-        options.onPythonUnavailable?.(error.message);
-        done += group.length * plan.blocks;
-        continue;
-      }
-      try {
-        const baseline = await baselineOf(sessions, plan);
-        for (const config of group) config.launches.push(await startLaunch(config, sessions, options, baseline));
-        for (let block = 0; block < plan.blocks; block++) {
+      // Node and Python ranks of one transport are measured in the same rounds, so drift lands on both alike.
+      for (const transport of groups) {
+        const sessions = new Map<Runtime, Sessions | null>();
+        let group = configs.filter((c) => c.transport === transport && (c.runtime === 'node' || !pythonMissing));
+        try {
+          for (const runtime of [...new Set(group.map((c) => c.runtime))]) {
+            try {
+              const opened = transport === 'none' ? null : await openSessions(options, transport, runtime, signal);
+              sessions.set(runtime, opened);
+              pythonRanks = opened?.interpreter ?? pythonRanks;
+            } catch (error) {
+              // No Python with numpy, pyzmq and msgpack: one message, and the rest of the sweep runs.
+              if (!(error instanceof PythonUnavailableError)) throw error;
+              pythonMissing = true;
+              python = { unavailable: error.message };
+              options.onPythonUnavailable?.(error.message);
+              done += group.filter((c) => c.runtime === runtime).length * plan.blocks;
+            }
+          }
+          group = group.filter((c) => sessions.has(c.runtime));
+          const baselines = new Map<Runtime, Baseline>();
+          for (const [runtime, opened] of sessions) baselines.set(runtime, await baselineOf(opened, plan));
+          for (const config of group) config.launches.push(await startLaunch(config, sessions.get(config.runtime) ?? null, options, baselines.get(config.runtime) as Baseline));
+          for (let block = 0; block < plan.blocks; block++) {
+            for (const config of roundOrder(group, orderSeed, launch, block)) {
+              const state = config.launches[launch];
+              if (state === undefined) continue;
+              if (options.signal?.aborted === true) return await finish();
+              options.onProgress?.({ done, total, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
+              await measureBlock(state, plan);
+              done++;
+            }
+          }
+        } finally {
           for (const config of group) {
             const state = config.launches[launch];
-            if (state === undefined) continue;
-            if (options.signal?.aborted === true) return await finish();
-            options.onProgress?.({ done, total, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
-            await measureBlock(state, plan);
-            done++;
+            state?.run.suspend();
+            state?.direct.forEach((run) => run.suspend());
+            state?.dispose();
           }
+          for (const opened of sessions.values()) await opened?.close();
         }
-      } finally {
-        for (const config of group) {
-          const state = config.launches[launch];
-          state?.run.suspend();
-          state?.direct.forEach((run) => run.suspend());
-          state?.dispose();
-        }
-        await sessions?.close();
-      }
       }
     }
     if (options.python !== null && options.messages === undefined && !pythonMissing) {
@@ -412,6 +432,7 @@ async function startLaunch(config: Config, sessions: Sessions | null, options: S
     steps: [],
     directSteps: new Map(),
     blockMedians: [],
+    blockSizes: [],
     restarts: 0,
     warmup: null,
     measuredMs: 0,
@@ -429,12 +450,12 @@ async function measureBlock(state: LaunchState, plan: SamplingPlan): Promise<voi
     // The measured steps start the sequence again, so what they carry does not depend on how long warm-up took.
     state.run.rewind();
   }
-  const t0 = process.hrtime.bigint();
   const block = await state.run.block(ask);
-  state.measuredMs += since(t0);
+  state.measuredMs += block.measuredMs;
   state.steps.push(...block.steps);
   state.restarts += block.restarts;
   state.blockMedians.push(summarizeSamples(block.steps.map(stallOf)).p50);
+  state.blockSizes.push(block.steps.length);
   for (const [tp, run] of state.direct) {
     if (!state.directSteps.has(tp)) {
       await run.warmUp(plan.warmup);
@@ -467,7 +488,8 @@ async function openSessions(options: SweepOptions, transport: TransportName, run
     opened.push(two);
     const direct = new Map<number, RankSession>();
     for (const tp of options.projectTp) {
-      if (tp > 2 && availableParallelism() >= tp + 1 && !direct.has(tp)) {
+      // Honest only with a core per process and one to spare; a Python session has its scheduler process too.
+      if (tp > 2 && availableParallelism() >= tp + 1 + (runtime === 'python' ? 1 : 0) && !direct.has(tp)) {
         const session = await open(tp);
         opened.push(session);
         direct.set(tp, session);
@@ -515,6 +537,8 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
   });
   void _context;
   const launchMedians = launches.map((l) => summarizeSamples(l.steps.map(stallOf)));
+  // The block of every pooled step, numbered across launches, so the band draws ranks from the spread within blocks.
+  const stepBlocks = launches.flatMap((l) => l.blockSizes).flatMap((size, block) => Array<number>(size).fill(block));
   return {
     runtime: config.runtime,
     codec: first.run.codec,
@@ -527,7 +551,7 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
     report,
     // A run in one process has no transport to project a fan-out from: no band.
     projections: config.transport === 'none' ? [] : options.projectTp.map((tp) => {
-      const band = projectBand(bandInputsOf(report), tp);
+      const band = projectBand(bandInputsOf(report, stepBlocks), tp);
       const stepTime = stepTimeFor(tp, options.stepMs);
       const gpu = (stallMs: number): GpuProjection | null =>
         stepTime === null ? null : projectOntoGpu(stallMs, { stepMs: stepTime.stepMs, overlap: options.overlap ?? false, batch: config.source.batch, tp });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkPlan, cursorOf, fixedPlan, nextBlock, rollingMedianSettled, runSampling, SAMPLING_PRESETS, stepsNeeded, warmupDone } from '../../src/broadcast/sampling.js';
 import { OptionsError } from '../../src/errors.js';
 import { arraySource } from '../../src/payload/stream.js';
@@ -24,7 +24,7 @@ describe('warm-up', () => {
 });
 
 describe('sampling', () => {
-  it('spreads what is left over the blocks that are left, and stops at the wanted samples or past the budget once the minimum is in', () => {
+  it('spreads what is left over the blocks that are left, and stops at the wanted samples, or after the last block once the minimum is in', () => {
     const plan = SAMPLING_PRESETS.full;
     expect(nextBlock(plan, { samples: 0, measuredMs: 0, blocks: 0 })).toEqual({ want: 10, budgetMs: 250, minTake: 1, rewarmSteps: 0 });
     // A slow configuration behind its budget still takes its minimum, one step per block; later blocks re-warm first.
@@ -32,6 +32,8 @@ describe('sampling', () => {
     expect(nextBlock(plan, { samples: 100, measuredMs: 100, blocks: 10 })).toBeNull();
     expect(nextBlock(plan, { samples: 10, measuredMs: 2500, blocks: 10 })).toBeNull();
     expect(nextBlock(plan, { samples: 9, measuredMs: 9000, blocks: 10 })).toEqual({ want: 91, budgetMs: 0, minTake: 1, rewarmSteps: 5 });
+    // Past its budget before its last block, a slow configuration still gets every block: its samples span the run.
+    expect(nextBlock(plan, { samples: 12, measuredMs: 3000, blocks: 6 })).toEqual({ want: 22, budgetMs: 0, minTake: 1, rewarmSteps: 5 });
   });
 
   it('asks for sources long enough that neither phase wraps, a restart per block included', () => {
@@ -57,6 +59,29 @@ describe('sampling', () => {
     expect(seen).toEqual(['0r', '1', '2', '3', '4', '5']);
     expect(block.steps.map((s) => s.stepId)).toEqual([3, 4, 5]);
     expect(block.rewarmSteps).toBe(3);
+  });
+
+  it('charges a block only for its measured steps, not for its restart and re-warm', async () => {
+    const steps = generateStepSequence({ batch: 2, seqLen: 8, steps: 20, seed: 1, finishRate: 0 });
+    // A fake clock each step advances: 100 ms for the restart, 10 ms for re-warm and measured steps alike.
+    let nowNs = 0n;
+    const clock = vi.spyOn(process.hrtime, 'bigint').mockImplementation(() => nowNs);
+    try {
+      const { samplingDriver } = await import('../../src/broadcast/sampling.js');
+      const driver = samplingDriver(cursorOf(arraySource(steps)), async ({ payload, restart }) => {
+        nowNs += restart ? 100_000_000n : 10_000_000n;
+        return { restart, stepId: payload.stepId };
+      }, () => 1);
+      const block = await driver.block({ want: 4, budgetMs: 1e9, minTake: 1, rewarmSteps: 2 });
+      expect(block.steps).toHaveLength(4);
+      expect(block.measuredMs).toBe(40);
+      // With 25 ms of budget the block stops once three measured steps are past it.
+      const tight = await driver.block({ want: 10, budgetMs: 25, minTake: 1, rewarmSteps: 0 });
+      expect(tight.steps).toHaveLength(3);
+      expect(tight.measuredMs).toBe(30);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('rejects plans that cannot run', () => {

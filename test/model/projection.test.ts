@@ -11,6 +11,7 @@ const inputs = {
   rankSide: Array.from({ length: 100 }, (_, i) => i + 1),
   transfer: Array(100).fill(0.8),
   perPeerMs: 0.5,
+  perPeerBasis: 'given',
 };
 
 describe('projectBand', () => {
@@ -31,6 +32,27 @@ describe('projectBand', () => {
     expect(band.basisOversubscribed).toBe(false);
   });
 
+  it('draws the slowest rank from the spread within blocks, so drift that moves every rank alike does not widen it', () => {
+    // Two blocks, the second 50 ms slower throughout; within each block the rank side spreads 0..9 ms.
+    const rankSide = [...Array.from({ length: 10 }, (_, i) => 10 + i), ...Array.from({ length: 10 }, (_, i) => 60 + i)];
+    const rankSideBlock = [...Array(10).fill(0), ...Array(10).fill(1)];
+    const drifting = { ...inputs, stall: rankSide.map((r) => r + 2), encode: Array(20).fill(2), rankSide, transfer: Array(20).fill(0.8), perPeerMs: 0 };
+    const q = 0.5 ** (1 / 7);
+    const pooled = projectBand(drifting, 8);
+    const withinBlocks = projectBand({ ...drifting, rankSideBlock }, 8);
+    // Pooled, the 90.6th percentile lands in the slow block; within blocks it is the median plus the spread's quantile.
+    const sorted = [...rankSide].sort((a, b) => a - b);
+    const at = (xs: number[], p: number): number => {
+      const h = (xs.length - 1) * p;
+      return (xs[Math.floor(h)] as number) + (h - Math.floor(h)) * ((xs[Math.ceil(h)] as number) - (xs[Math.floor(h)] as number));
+    };
+    const residuals = rankSide.map((r, i) => r - (i < 10 ? 14.5 : 64.5)).sort((a, b) => a - b);
+    expect(pooled.highMs).toBeCloseTo(2 + at(sorted, q), 9);
+    expect(withinBlocks.highMs).toBeCloseTo(2 + at(sorted, 0.5) + at(residuals, q), 9);
+    expect(withinBlocks.highMs).toBeLessThan(pooled.highMs);
+    expect(withinBlocks.basis).toMatch(/spread within blocks/);
+  });
+
   it('widens with the TP, and carries an oversubscribed basis forward', () => {
     const four = projectBand({ ...inputs, oversubscribed: true }, 4);
     const eight = projectBand({ ...inputs, oversubscribed: true }, 8);
@@ -46,10 +68,11 @@ describe('projectBand', () => {
 });
 
 describe('perPeerCost', () => {
-  it('is the transfer less the empty message, and nothing where one write serves every rank', () => {
-    expect(perPeerCost('ipc', [1, 2, 3], 0.5)).toBeCloseTo(1.5, 12);
-    expect(perPeerCost('ipc', [0.1, 0.2, 0.3], 0.5)).toBe(0);
-    expect(perPeerCost('shm-ring', [1, 2, 3], 0.5)).toBe(0);
+  it('is the transfer less the empty message, the whole transfer (an upper bound) without one, and nothing where one write serves every rank', () => {
+    expect(perPeerCost('ipc', [1, 2, 3], 0.5).ms).toBeCloseTo(1.5, 12);
+    expect(perPeerCost('ipc', [0.1, 0.2, 0.3], 0.5).ms).toBe(0);
+    expect(perPeerCost('ipc', [1, 2, 3], null)).toEqual({ ms: 2, basis: expect.stringMatching(/upper bound/) });
+    expect(perPeerCost('shm-ring', [1, 2, 3], 0.5).ms).toBe(0);
   });
 });
 

@@ -5,7 +5,7 @@ import { summarizeSamples } from '../../src/stats/summary.js';
 import type { SweepRow } from '../../src/sweep/sweep.js';
 
 /** A row whose only content that matters here is its raw stall samples. */
-function row(codec: string, seqLen: number, stall: number[], blocks: number[] = []): SweepRow {
+function row(codec: string, seqLen: number, stall: number[], blocks: number[] = [], launchMedians: number[] = []): SweepRow {
   return {
     runtime: 'node',
     codec,
@@ -19,7 +19,7 @@ function row(codec: string, seqLen: number, stall: number[], blocks: number[] = 
     blocks,
     stallOverBlocks: summarizeSamples(stall),
     blockSpread: 0,
-    launches: [],
+    launches: launchMedians.map((p50) => ({ p50, ci95: [p50, p50] as [number, number], n: 10 })),
     launchSpread: 0,
   };
 }
@@ -57,6 +57,23 @@ describe('compareResults', () => {
     expect(c.rows[0]).toMatchObject({ unit: 'blocks', counts: [10, 10], verdict: '~' });
     // The same steps without blocks are compared step by step, and the 30% shift is significant.
     expect(compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, slower)] }).rows[0]).toMatchObject({ unit: 'steps', verdict: 'slower' });
+  });
+
+  it('tests launch medians where both runs have at least 5 launches, and prints the medians of what it tested', () => {
+    const blocksA = Array.from({ length: 10 }, (_, i) => 1 + i / 100);
+    const launchesA = [1, 1.2, 0.9, 1.1, 1.05];
+    // Every block 30% slower, but the launches' medians overlap: one launch's processes do not make a verdict.
+    const c = compareResults(
+      { rows: [row('msgpack', 512, steady, blocksA, launchesA)] },
+      { rows: [row('msgpack', 512, slower, blocksA.map((x) => x * 1.3), launchesA.map((x, i) => x * (i % 2 === 0 ? 1.1 : 0.95)))] },
+    );
+    expect(c.rows[0]).toMatchObject({ unit: 'launches', counts: [5, 5], verdict: '~' });
+    expect(c.rows[0]?.a.p50).toBe(1.05);
+    expect(c.rows[0]?.a.n).toBe(5);
+    // With blocks only, the printed medians are the block medians' and the ratio is theirs.
+    const blocks = compareResults({ rows: [row('msgpack', 512, steady, blocksA)] }, { rows: [row('msgpack', 512, slower, blocksA.map((x) => x * 1.3))] });
+    expect(blocks.rows[0]).toMatchObject({ unit: 'blocks', verdict: 'slower' });
+    expect((blocks.rows[0]?.b.p50 ?? 0) / (blocks.rows[0]?.a.p50 ?? 1)).toBeCloseTo(blocks.rows[0]?.ratio ?? 0, 12);
   });
 
   it('fails above a threshold only on significant slowdowns larger than it', () => {

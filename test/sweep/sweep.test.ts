@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
-import { runSweep, type SweepOptions } from '../../src/sweep/sweep.js';
+import { DEFAULT_ORDER_SEED, roundOrder, runSweep, type SweepOptions } from '../../src/sweep/sweep.js';
 
 const base: SweepOptions = {
   codecs: ['msgpack', 'shm'],
@@ -15,17 +15,36 @@ const base: SweepOptions = {
   python: null,
 };
 
+describe('roundOrder', () => {
+  it('is a seeded shuffle: a permutation, the same for the same seed, launch and round, and different across rounds', () => {
+    const group = Array.from({ length: 30 }, (_, i) => i);
+    const first = roundOrder(group, 1, 0, 0);
+    expect([...first].sort((a, b) => a - b)).toEqual(group);
+    expect(roundOrder(group, 1, 0, 0)).toEqual(first);
+    expect(roundOrder(group, 1, 0, 1)).not.toEqual(first);
+    expect(roundOrder(group, 1, 1, 0)).not.toEqual(first);
+    expect(roundOrder(group, 2, 0, 0)).not.toEqual(first);
+    expect(group).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+});
+
 describe('runSweep', () => {
   it('measures every codec × strategy × size on live ranks, projects each TP as a band with its basis, and keeps raw samples', async () => {
     const seen: string[] = [];
     const outcome = await runSweep({ ...base, sampling: { ...fixedPlan(6, 2), blocks: 3 }, onProgress: (p) => seen.push(`${p.done}/${p.total} ${p.label}`) });
     expect(outcome.complete).toBe(true);
     expect(outcome.rows).toHaveLength(8);
-    // The counter counts blocks of configurations, once each, round-robin: every configuration's first block, then every second.
+    // The counter counts blocks of configurations, once each, in rounds: every configuration's first block, then every second.
     expect(seen).toHaveLength(24);
-    expect(seen[0]).toBe('0/24 msgpack full 4x64, block 1/3');
-    expect(seen[8]).toBe('8/24 msgpack full 4x64, block 2/3');
-    expect(seen[23]).toBe('23/24 shm delta 4x256, block 3/3');
+    expect(seen.map((s) => s.split(' ')[0])).toEqual(Array.from({ length: 24 }, (_, i) => `${i}/24`));
+    const configsIn = (round: number): string[] => seen.slice(round * 8, round * 8 + 8).map((s) => s.replace(/^\d+\/24 /, '').replace(/, block \d\/3$/, ''));
+    for (const round of [0, 1, 2]) {
+      expect(seen.slice(round * 8, round * 8 + 8).every((s) => s.endsWith(`block ${round + 1}/3`))).toBe(true);
+      expect([...configsIn(round)].sort()).toEqual(outcome.rows.map((r) => `${r.codec} ${r.strategy} 4x${r.seqLen}`).sort());
+    }
+    // Each round's order is the seeded shuffle of the configurations, anew every round.
+    const labels = outcome.rows.map((r) => `${r.codec} ${r.strategy} 4x${r.seqLen}`);
+    for (const round of [0, 1, 2]) expect(configsIn(round)).toEqual(roundOrder(labels, DEFAULT_ORDER_SEED, 0, round));
     for (const row of outcome.rows) {
       expect(row.report.samples.stall).toHaveLength(6);
       expect(row.report.stall.n).toBe(6);
