@@ -252,7 +252,7 @@ export const SAMPLING_PRESETS = {
     budgetMs: 2500,
     blocks: 10,
     rewarmSteps: 5,
-    warmup: { window: 10, tolerance: 0.05, minSteps: 20, maxSteps: 200, maxMs: 1000 },
+    warmup: { window: 10, tolerance: 0.05, minSteps: 20, maxSteps: 200, maxMs: 600 },
   },
   /** For smoke runs: 30 steps in 3 blocks, or what 0.4 s holds (never under 5). */
   quick: {

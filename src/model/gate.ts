@@ -34,6 +34,19 @@ export function locateDifference(difference: string): { field: string; index: nu
   return { field: match?.[1] ?? difference, index: match?.[2] === undefined ? null : Number(match[2]) };
 }
 
+/** How many leading steps the gate checks for a strategy: until GATE_BYTES of wire payload, and at least GATE_MIN_STEPS. */
+export function gateSteps<P>(kind: PayloadKind<P>, source: StepSource<P>, strategy: StrategyName): number {
+  const scheduler = kind.schedulerSide(strategy);
+  let bytes = 0;
+  let steps = 0;
+  const iterator = source.open();
+  for (let next = iterator.next(); next.done !== true && (bytes < GATE_BYTES || steps < GATE_MIN_STEPS); next = iterator.next()) {
+    bytes += kind.byteLength(scheduler.wire(next.value, steps === 0));
+    steps++;
+  }
+  return steps;
+}
+
 /**
  * The correctness gate every codec passes before any timing: the steps of the sequence, in order and as the strategy
  * puts them on the wire, are encoded, decoded and turned into arrays in this process and must equal what was encoded,

@@ -211,6 +211,17 @@ export function samplesOf(m: Measurement): StallSamples {
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
+/** What moving a payload's bytes once costs in this process: a hot memcpy, and a fresh allocation plus the copy. */
+export type CopyFloors = Pick<Floors, 'memcpy' | 'freshCopy'>;
+
+/** Times both copy floors of a payload size. */
+export async function timeCopyFloors(payloadBytes: number): Promise<CopyFloors> {
+  return {
+    memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
+    freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
+  };
+}
+
 /** A report without its projection: the measured steps summarized, and the floors for their payload size measured now. */
 export type MeasuredReport = Omit<StallReport, 'band' | 'direct' | 'projection'>;
 
@@ -228,13 +239,15 @@ export async function measuredReport(
     emptyTransfer: number | null;
     oversubscribed: boolean;
     context: RunContext;
+    /** Times the copy floors of a payload size; a sweep passes one that times each size once for all its rows. */
+    copyFloors?: (payloadBytes: number) => Promise<CopyFloors>;
   },
 ): Promise<MeasuredReport> {
   const samples = samplesOf(m);
   const payloadBytes = summarizeSamples(m.steps.map((s) => s.payloadBytes)).p50;
+  const copies = await (info.copyFloors ?? timeCopyFloors)(payloadBytes);
   const floors: Floors = {
-    memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
-    freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
+    ...copies,
     roundTrip: info.roundTrip,
     emptyStep: info.emptyStep,
     emptyTransfer: info.emptyTransfer,

@@ -8,6 +8,8 @@ import { cursorOf, fixedPlan, samplingDriver, type StepCursor } from '../broadca
 import { activeRunOf, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { OptionsError } from '../errors.js';
 import { CTX_META_KIND } from '../kind/ctx-meta.js';
+import type { PayloadKind } from '../kind/types.js';
+import { gateSteps } from '../model/gate.js';
 import { requireInt } from '../options.js';
 import { fingerprint } from '../payload/fingerprint.js';
 import type { StepSource } from '../payload/stream.js';
@@ -184,11 +186,16 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
 }
 
 /**
- * The correctness gate before a Python codec is timed (checkRoundTrip's part for codecs that live in Python): the first
- * `steps` steps of the run's source through the session's processes, every one fingerprint-checked on every rank against
- * TypeScript's step view. A difference is a RankFailedError, which ends the session like any failure.
+ * The correctness gate before a Python codec is timed (checkRoundTrip's part for codecs that live in Python): the
+ * leading steps of the run's source that checkRoundTrip would check (its wire-byte budget, at least two) through the
+ * session's processes, every one fingerprint-checked on every rank against TypeScript's step view. A difference is a
+ * RankFailedError, which ends the session like any failure.
  */
-export async function checkPythonRoundTrip(session: RankSession, run: Omit<MeasureRun, 'plan' | 'verifyEvery'>, steps = 16): Promise<{ checked: number }> {
+export async function checkPythonRoundTrip(
+  session: RankSession,
+  run: Omit<MeasureRun, 'plan' | 'verifyEvery'>,
+  steps = gateSteps(CTX_META_KIND as PayloadKind<unknown>, run.source, run.strategy),
+): Promise<{ checked: number }> {
   const measured = await session.measure({ ...run, verifyEvery: 1, plan: fixedPlan(Math.max(1, Math.min(steps, run.source.length - 1)), 0) });
   // The step that starts the sequence is run and checked too, though not sampled.
   return { checked: measured.steps.length + 1 };

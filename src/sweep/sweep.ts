@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../harness/write-atomic.js';
 import { startInProcess } from '../model/in-process.js';
 import { basename, join } from 'node:path';
 import { checkPlan, nextBlock, SAMPLING_PRESETS, stepsNeeded, type SamplingPlan, type SamplingPresetName, type WarmupOutcome } from '../broadcast/sampling.js';
-import { bandInputsOf, directResult, measuredReport, type MeasuredReport, type MeasuredTransport, type StallReport } from '../model/measure-stall.js';
+import { bandInputsOf, directResult, measuredReport, timeCopyFloors, type CopyFloors, type MeasuredReport, type MeasuredTransport, type StallReport } from '../model/measure-stall.js';
 import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 import type { TransportName } from '../transport/types.js';
 import { stepTimeFor, type StepTime } from '../model/presets.js';
@@ -262,6 +262,32 @@ interface LaunchState {
   dispose(): void;
 }
 
+/** A session left idle this long between blocks gets a ping, well inside the ranks' 60 s idle timeout. */
+export const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * Keeps a group's idle sessions alive: before work on one runtime's sessions, every other runtime's that has been idle
+ * for KEEP_ALIVE_MS gets a ping, between blocks and never during one, so a long round of Node blocks does not make the
+ * Python ranks give up on their scheduler (or the other way round).
+ */
+export function keeperOf(sessions: ReadonlyMap<Runtime, Sessions | null>): { using<T>(runtime: Runtime, work: () => Promise<T>): Promise<T> } {
+  const lastUsed = new Map<Runtime, number>([...sessions.keys()].map((runtime) => [runtime, Date.now()]));
+  return {
+    async using(runtime, work) {
+      for (const [other, opened] of sessions) {
+        if (other === runtime || opened === null || Date.now() - (lastUsed.get(other) ?? 0) < KEEP_ALIVE_MS) continue;
+        for (const session of [opened.two, ...opened.direct.values()]) await session.pingRoundTrips(1);
+        lastUsed.set(other, Date.now());
+      }
+      try {
+        return await work();
+      } finally {
+        lastUsed.set(runtime, Date.now());
+      }
+    },
+  };
+}
+
 /** The round order's seed when none is given. */
 export const DEFAULT_ORDER_SEED = 1;
 
@@ -351,16 +377,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
             }
           }
           group = group.filter((c) => sessions.has(c.runtime));
+          const keepAlive = keeperOf(sessions);
           const baselines = new Map<Runtime, Baseline>();
-          for (const [runtime, opened] of sessions) baselines.set(runtime, await baselineOf(opened, plan));
-          for (const config of group) config.launches.push(await startLaunch(config, sessions.get(config.runtime) ?? null, options, baselines.get(config.runtime) as Baseline));
+          for (const [runtime, opened] of sessions) baselines.set(runtime, await keepAlive.using(runtime, () => baselineOf(opened, plan)));
+          for (const config of group) config.launches.push(await keepAlive.using(config.runtime, () => startLaunch(config, sessions.get(config.runtime) ?? null, options, baselines.get(config.runtime) as Baseline)));
           for (let block = 0; block < plan.blocks; block++) {
             for (const config of roundOrder(group, orderSeed, launch, block)) {
               const state = config.launches[launch];
               if (state === undefined) continue;
               if (options.signal?.aborted === true) return await finish();
               options.onProgress?.({ done, total, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
-              await measureBlock(state, plan);
+              await keepAlive.using(config.runtime, () => measureBlock(state, plan));
               done++;
             }
           }
@@ -390,10 +417,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   async function finish(): Promise<SweepOutcome> {
     const rows: SweepRow[] = [];
     const context = collectRunContext();
+    // Rows of one payload size (every codec of a strategy and seq_len) share its copy floors: timed once each.
+    const copies = new Map<number, Promise<CopyFloors>>();
+    const copyFloors = (bytes: number): Promise<CopyFloors> => {
+      const known = copies.get(bytes) ?? timeCopyFloors(bytes);
+      copies.set(bytes, known);
+      return known;
+    };
     for (const config of configs) {
       const measured = config.launches.filter((l) => l.steps.length > 0);
       if (measured.length === 0) continue;
-      const row = await rowOf(config, measured, options, context);
+      const row = await rowOf(config, measured, options, context, copyFloors);
       rows.push(row);
       if (options.traceDir !== undefined) {
         const path = join(options.traceDir, `${config.runtime}-${rows[rows.length - 1]?.codec ?? 'codec'}-${config.strategy}-${configLabel(config, options)}-${config.transport}.trace.json`);
@@ -466,7 +500,7 @@ async function measureBlock(state: LaunchState, plan: SamplingPlan): Promise<voi
   }
 }
 
-interface Sessions {
+export interface Sessions {
   two: RankSession;
   /** Sessions at the projected TPs this machine can hold honestly (≥ tp + 1 cores). */
   direct: Map<number, RankSession>;
@@ -515,7 +549,13 @@ const spreadOf = (medians: readonly number[]): number => {
 };
 
 /** Pools a configuration's launches into one row: samples concatenated, each launch's median kept for the spread. */
-async function rowOf(config: Config, launches: readonly LaunchState[], options: SweepOptions, context: RunContext): Promise<SweepRow> {
+async function rowOf(
+  config: Config,
+  launches: readonly LaunchState[],
+  options: SweepOptions,
+  context: RunContext,
+  copyFloors: (payloadBytes: number) => Promise<CopyFloors>,
+): Promise<SweepRow> {
   const first = launches[0] as LaunchState;
   const measurement: Measurement = {
     codec: first.run.codec,
@@ -534,6 +574,7 @@ async function rowOf(config: Config, launches: readonly LaunchState[], options: 
     source: config.source,
     ...first.baseline,
     context,
+    copyFloors,
   });
   void _context;
   const launchMedians = launches.map((l) => summarizeSamples(l.steps.map(stallOf)));

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
-import { DEFAULT_ORDER_SEED, roundOrder, runSweep, type SweepOptions } from '../../src/sweep/sweep.js';
+import type { RankSession } from '../../src/broadcast/session.js';
+import { DEFAULT_ORDER_SEED, KEEP_ALIVE_MS, keeperOf, roundOrder, runSweep, type Sessions, type SweepOptions } from '../../src/sweep/sweep.js';
 
 const base: SweepOptions = {
   codecs: ['msgpack', 'shm'],
@@ -25,6 +26,37 @@ describe('roundOrder', () => {
     expect(roundOrder(group, 1, 1, 0)).not.toEqual(first);
     expect(roundOrder(group, 2, 0, 0)).not.toEqual(first);
     expect(group).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+});
+
+describe('keeperOf', () => {
+  it('pings the sessions of a runtime left idle past the keep-alive before work on another, and never the one at work', async () => {
+    let now = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const pings = { node: 0, python: 0 };
+      const sessionOf = (runtime: 'node' | 'python'): Sessions => ({
+        two: { pingRoundTrips: async () => (pings[runtime]++, [0.1]) } as unknown as RankSession,
+        direct: new Map(),
+        interpreter: null,
+        close: async () => undefined,
+      });
+      const keeper = keeperOf(new Map([['node', sessionOf('node')], ['python', sessionOf('python')]]));
+      await keeper.using('node', async () => (now += KEEP_ALIVE_MS - 1));
+      // Python has been idle just under the keep-alive: no ping yet.
+      await keeper.using('node', async () => undefined);
+      expect(pings).toEqual({ node: 0, python: 0 });
+      now += 2;
+      await keeper.using('node', async () => undefined);
+      expect(pings).toEqual({ node: 0, python: 1 });
+      // Node just worked; Python's work pings nobody until Node has been idle that long too.
+      await keeper.using('python', async () => (now += KEEP_ALIVE_MS));
+      expect(pings).toEqual({ node: 0, python: 1 });
+      await keeper.using('python', async () => undefined);
+      expect(pings).toEqual({ node: 1, python: 1 });
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
 
