@@ -28,19 +28,22 @@ export const GATE_BYTES = 4 * 2 ** 20;
 /** Steps the gate always checks, whatever their size: the first (a delta's full tables) and the steady state after it. */
 export const GATE_MIN_STEPS = 2;
 
+/** Most steps the gate checks: a delta of a few KB would otherwise run the whole sequence, each step generated at full size. */
+export const GATE_MAX_STEPS = 64;
+
 /** Splits a difference like "topK[3]: 1 vs 7" or "/reqs/0/ids[1]: 9 vs 8" into its field and index. */
 export function locateDifference(difference: string): { field: string; index: number | null } {
   const match = /^(.*?)(?:\[(\d+)\])?(?:\.length)?: /.exec(difference);
   return { field: match?.[1] ?? difference, index: match?.[2] === undefined ? null : Number(match[2]) };
 }
 
-/** How many leading steps the gate checks for a strategy: until GATE_BYTES of wire payload, and at least GATE_MIN_STEPS. */
+/** How many leading steps the gate checks for a strategy: until GATE_BYTES of wire payload or GATE_MAX_STEPS, and at least GATE_MIN_STEPS. */
 export function gateSteps<P>(kind: PayloadKind<P>, source: StepSource<P>, strategy: StrategyName): number {
   const scheduler = kind.schedulerSide(strategy);
   let bytes = 0;
   let steps = 0;
   const iterator = source.open();
-  for (let next = iterator.next(); next.done !== true && (bytes < GATE_BYTES || steps < GATE_MIN_STEPS); next = iterator.next()) {
+  for (let next = iterator.next(); next.done !== true && steps < GATE_MAX_STEPS && (bytes < GATE_BYTES || steps < GATE_MIN_STEPS); next = iterator.next()) {
     bytes += kind.byteLength(scheduler.wire(next.value, steps === 0));
     steps++;
   }
@@ -50,7 +53,8 @@ export function gateSteps<P>(kind: PayloadKind<P>, source: StepSource<P>, strate
 /**
  * The correctness gate every codec passes before any timing: the steps of the sequence, in order and as the strategy
  * puts them on the wire, are encoded, decoded and turned into arrays in this process and must equal what was encoded,
- * bit for bit — every step, until GATE_BYTES of wire payload have been checked (and always the first GATE_MIN_STEPS).
+ * bit for bit — every step, until GATE_BYTES of wire payload or GATE_MAX_STEPS steps have been checked (and always the
+ * first GATE_MIN_STEPS).
  * The ranks then verify every tenth measured step by fingerprint. A decoder that throws anything but a DecodeError
  * surfaces as a DecodeError carrying the codec's name.
  */
@@ -60,7 +64,7 @@ export function checkRoundTrip<P>(kind: PayloadKind<P>, codec: AnyCodec, source:
   let checked = 0;
   let index = 0;
   const iterator = source.open();
-  for (let next = iterator.next(); next.done !== true && (bytes < GATE_BYTES || checked < GATE_MIN_STEPS); next = iterator.next(), index++) {
+  for (let next = iterator.next(); next.done !== true && checked < GATE_MAX_STEPS && (bytes < GATE_BYTES || checked < GATE_MIN_STEPS); next = iterator.next(), index++) {
     const wire = scheduler.wire(next.value, index === 0);
     const frames = kind.encode(codec, kind.inFormOf(codec, wire), FRESH_ALLOCATOR);
     let decoded: P;

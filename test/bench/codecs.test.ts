@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { benchCodec, RoundTripError } from '../../src/bench/codecs.js';
 import { createJsonCodec } from '../../src/codecs/json.js';
 import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import { createShmCodec } from '../../src/codecs/shm.js';
 import type { ColumnarCodec } from '../../src/codecs/types.js';
 import { generateCtxMeta } from '../../src/payload/generate.js';
 import { payloadByteLength } from '../../src/payload/size.js';
@@ -33,6 +34,19 @@ describe('benchCodec', () => {
   it('times a codec whose library allocates in the fresh regime only, and says so', async () => {
     const rows = await benchCodec(createJsonCodec(), generateCtxMeta({ batch: 2, seqLen: 64 }), { batch: 2, seqLen: 64 }, budget);
     expect(rows.map((r) => [r.regime, r.allocation])).toEqual([['fresh', 'library']]);
+  });
+
+  it('times the shm ring codec, whose slots are recycled, in the reused regime without reading a stale slot', async () => {
+    const codec = createShmCodec({ slots: 4 });
+    try {
+      // More encodes than slots happen between any frame and its decode unless the bench orders them with care.
+      const rows = await benchCodec(codec, generateCtxMeta({ batch: 4, seqLen: 256 }), { batch: 4, seqLen: 256 }, budget);
+      expect(rows.map((r) => r.regime)).toEqual(['reused']);
+      expect(rows[0]?.decode.n).toBeGreaterThanOrEqual(3);
+      expect(rows[0]?.decodeAllocBytes).toBeGreaterThanOrEqual(0);
+    } finally {
+      codec.dispose?.();
+    }
   });
 
   it('refuses to time a codec that loses data', async () => {
