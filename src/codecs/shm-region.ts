@@ -106,6 +106,11 @@ function loadShmTypedArray(): ShmTypedArrayModule | null {
  */
 const mappings = new Map<string, { buffer: Buffer; refs: number }>();
 
+/** How many shared-memory mappings this process holds through the posix backend; for tests of cleanup. */
+export function heldMappingCount(): number {
+  return mappings.size;
+}
+
 /** Zero-copy backend: shm_open + mmap through the shm-typed-array native addon. */
 export function createPosixBackend(): ShmBackend | null {
   const shm = loadShmTypedArray();

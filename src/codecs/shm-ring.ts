@@ -179,6 +179,8 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
   };
 
   const read = <T>(ref: ShmSlotRef, needed: number, readSlot: (region: ShmRegion, start: number) => T): T => {
+    // Released before any attach: attaching a grown region unmaps the old one, which the held slot's release writes to.
+    release();
     const { region, layout } = regionFor(ref.region);
     if (ref.slot >= layout.slots) throw new DecodeError(codec, `slot ${ref.slot} outside a ring of ${layout.slots}`);
     if (needed > layout.capacity) throw new DecodeError(codec, `lengths need ${needed} bytes, slot holds ${layout.capacity}`);
@@ -186,7 +188,6 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
     if (current !== ref.gen) {
       throw new DecodeError(codec, `stale descriptor: slot ${ref.slot} holds generation ${current}, descriptor says ${ref.gen}`);
     }
-    release();
     const out = readSlot(region, slotStart(layout, ref.slot));
     held = { region, layout, slot: ref.slot, gen: ref.gen };
     return out;

@@ -6,6 +6,8 @@ import { ShmRingError } from './errors.js';
 export interface MappedRegion {
   name: string;
   bytes: Buffer;
+  /** Drops this process's mapping; no view into `bytes` may be used after it. */
+  unmap(): void;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface OverflowRegions {
   ensure(slot: number, byteLength: number): MappedRegion;
   /** A new region of at least `byteLength` bytes in place of the slot's region, even where that one would hold them. */
   replace(slot: number, byteLength: number): MappedRegion;
-  /** Unlinks every region. */
+  /** Unlinks and unmaps every region. */
   close(): void;
 }
 
@@ -35,12 +37,22 @@ export function createOverflowRegions(slots: number, backend: ShmBackend): Overf
   let largest = 0;
   const replace = (slot: number, byteLength: number): MappedRegion => {
     const old = regions[slot] ?? null;
-    if (old !== null) forgetRegion(old.name);
+    if (old !== null) {
+      forgetRegion(old.name);
+      // The slot is free, so no reader holds a view of the old region; unmapped now, or its pages stay resident.
+      old.unmap();
+      regions[slot] = null;
+    }
     largest = Math.max(largest, byteLength);
     const name = newRegionName();
-    const bytes = backend.create(name, align(Math.ceil(largest * GROWTH), PAGE)).bytes;
-    if (bytes === null) throw new ShmRingError(`backend ${backend.kind} cannot map overflow region ${name}`);
-    const made = { name, bytes };
+    const region = backend.create(name, align(Math.ceil(largest * GROWTH), PAGE));
+    const bytes = region.bytes;
+    if (bytes === null) {
+      forgetRegion(name);
+      region.close();
+      throw new ShmRingError(`backend ${backend.kind} cannot map overflow region ${name}`);
+    }
+    const made = { name, bytes, unmap: () => region.close() };
     regions[slot] = made;
     return made;
   };
@@ -52,7 +64,11 @@ export function createOverflowRegions(slots: number, backend: ShmBackend): Overf
     },
     replace,
     close: () => {
-      for (const region of regions) if (region !== null) forgetRegion(region.name);
+      for (const region of regions) {
+        if (region === null) continue;
+        forgetRegion(region.name);
+        region.unmap();
+      }
       regions.fill(null);
     },
   };
@@ -62,6 +78,8 @@ export function createOverflowRegions(slots: number, backend: ShmBackend): Overf
 export interface OverflowAttachments {
   /** The mapping of the region `name` that `slot`'s message names; throws ShmRingError when it does not exist. */
   get(slot: number, name: string): Buffer;
+  /** Unmaps every attached region. */
+  close(): void;
 }
 
 /** Creates a reader's cache of overflow mappings. */
@@ -69,12 +87,22 @@ export function createOverflowAttachments(slots: number, backend: ShmBackend): O
   const attached: (MappedRegion | null)[] = Array.from({ length: slots }, () => null);
   return {
     get: (slot, name) => {
-      const held = attached[slot];
+      const held = attached[slot] ?? null;
       if (held?.name === name) return held.bytes;
-      const bytes = backend.attach(name)?.bytes ?? null;
-      if (bytes === null) throw new ShmRingError(`overflow region ${name} does not exist`);
-      attached[slot] = { name, bytes };
+      const region = backend.attach(name);
+      const bytes = region?.bytes ?? null;
+      if (region === null || bytes === null) {
+        region?.close();
+        throw new ShmRingError(`overflow region ${name} does not exist`);
+      }
+      // The slot's previous message was released before this one was read, so its region's views are out of use.
+      held?.unmap();
+      attached[slot] = { name, bytes, unmap: () => region.close() };
       return bytes;
+    },
+    close: () => {
+      for (const held of attached) held?.unmap();
+      attached.fill(null);
     },
   };
 }

@@ -45,16 +45,30 @@ function mappingBackend(): ShmBackend {
 
 function createRegion(backend: ShmBackend, geometry: RingGeometry, rings: number): MappedRegion {
   const name = newRegionName();
-  const bytes = backend.create(name, regionByteLength(geometry, rings)).bytes;
-  if (bytes === null) throw new ShmRingError(`backend ${backend.kind} cannot map ${name}`);
+  const region = backend.create(name, regionByteLength(geometry, rings));
+  const bytes = region.bytes;
+  if (bytes === null) {
+    forgetRegion(name);
+    region.close();
+    throw new ShmRingError(`backend ${backend.kind} cannot map ${name}`);
+  }
   writeRegionHeader(wordsOf(bytes), geometry, rings);
-  return { name, bytes };
+  return { name, bytes, unmap: () => region.close() };
 }
 
 function attachRegion(backend: ShmBackend, name: string): MappedRegion & { geometry: RingGeometry; rings: number } {
-  const bytes = backend.attach(name)?.bytes ?? null;
-  if (bytes === null) throw new ShmRingError(`region ${name} does not exist`);
-  return { name, bytes, ...readRegionHeader(name, bytes) };
+  const region = backend.attach(name);
+  const bytes = region?.bytes ?? null;
+  if (region === null || bytes === null) {
+    region?.close();
+    throw new ShmRingError(`region ${name} does not exist`);
+  }
+  try {
+    return { name, bytes, unmap: () => region.close(), ...readRegionHeader(name, bytes) };
+  } catch (error) {
+    region.close();
+    throw error;
+  }
 }
 
 const geometryOf = (slots: number, readers: number, slotBytes: number, maxFrames: number, prefix: string): RingGeometry => {
@@ -76,6 +90,7 @@ export function openShmRingScheduler(ranks: number, sendTimeoutMs: number, optio
     acksRegion = createRegion(backend, lanes, ranks);
   } catch (error) {
     forgetRegion(stepsRegion.name);
+    stepsRegion.unmap();
     throw error;
   }
   let closed = false;
@@ -131,6 +146,9 @@ export function openShmRingScheduler(ranks: number, sendTimeoutMs: number, optio
       writer.close();
       forgetRegion(stepsRegion.name);
       forgetRegion(acksRegion.name);
+      // Unmapped too: an unlinked region stays resident (and counts against /dev/shm) for as long as it is mapped.
+      stepsRegion.unmap();
+      acksRegion.unmap();
     },
   };
 }
@@ -144,15 +162,26 @@ export interface ShmRingRank extends RankTransport {
 export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: number, rank: number): ShmRingRank {
   const backend = mappingBackend();
   const steps = attachRegion(backend, address.steps);
-  const acks = attachRegion(backend, address.acks);
-  if (rank < 1 || rank > steps.geometry.readers || rank > acks.rings) throw new ShmRingError(`rank ${rank} has no place in a ring of ${steps.geometry.readers} readers`);
+  let acks: ReturnType<typeof attachRegion>;
+  try {
+    acks = attachRegion(backend, address.acks);
+  } catch (error) {
+    steps.unmap();
+    throw error;
+  }
+  if (rank < 1 || rank > steps.geometry.readers || rank > acks.rings) {
+    steps.unmap();
+    acks.unmap();
+    throw new ShmRingError(`rank ${rank} has no place in a ring of ${steps.geometry.readers} readers`);
+  }
   const policy = address.wait;
+  const overflow = createOverflowAttachments(steps.geometry.slots, backend);
   const reader = createRingReader({
     bytes: steps.bytes,
     words: wordsOf(steps.bytes),
     layout: ringAt(steps.geometry, 0),
     reader: rank - 1,
-    overflow: createOverflowAttachments(steps.geometry.slots, backend),
+    overflow,
   });
   const answers = createRingWriter({ bytes: acks.bytes, words: wordsOf(acks.bytes), layout: ringAt(acks.geometry, rank - 1), overflow: null, policy });
   let closed = false;
@@ -173,6 +202,10 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
       closed = true;
       reader.release();
       answers.close();
+      // No view of a message may be used after close: the rank's mappings go with it.
+      overflow.close();
+      steps.unmap();
+      acks.unmap();
     },
   };
 }

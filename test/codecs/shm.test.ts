@@ -68,6 +68,17 @@ describe('shm codec', () => {
     expect(existsSync(shmPath(small ?? ''))).toBe(false);
   });
 
+  it.each(['posix-mmap', 'devshm-file'] as const)('lets a reader holding a slot follow the writer into a grown region (%s)', (backend) => {
+    const writer = codec({ backend, slots: 2, readers: 1 });
+    const reader = codec({ backend, readerIndex: 0 });
+    reader.decode(writer.encode(step(1, 16)));
+    const big = step(2, 8192);
+    // The reader still holds step 1's slot in the old region when it attaches the new one.
+    expect(diffCtxMeta(big, reader.decode(writer.encode(big)))).toBeNull();
+    reader.release();
+    expect(() => writer.encode(step(3, 8192))).not.toThrow();
+  });
+
   it('rejects descriptors that name foreign regions or absurd lengths', () => {
     const c = codec();
     const [frame] = c.encode(step(1));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { heldMappingCount } from '../../src/codecs/shm-region.js';
 import { OptionsError } from '../../src/errors.js';
 import { ShmRingError, TransportClosedError, TransportTimeoutError } from '../../src/transport/errors.js';
 import { connectShmRingRank, openShmRingScheduler } from '../../src/transport/shm-ring.js';
@@ -166,6 +167,23 @@ describe('shm-ring transport, one process', () => {
     expect(ownRegions()).toEqual(before);
     await expect(s.send([bytesOf(1, 1)])).rejects.toBeInstanceOf(TransportClosedError);
     await expect(s.receive(10)).rejects.toBeInstanceOf(TransportClosedError);
+  });
+
+  it('unmaps each overflow region it outgrows, on both ends, and every mapping on close', async () => {
+    const before = heldMappingCount();
+    const s = openShmRingScheduler(1, 1000, { slots: 2, slotBytes: SLOT_BYTES });
+    const rank = connectShmRingRank(s.address, 1000, 1);
+    for (let i = 1; i <= 8; i++) {
+      // Each message outgrows every overflow region so far, so each slot's region is replaced every time it comes round.
+      const message = bytesOf((i + 1) * s.slotCapacity, i);
+      await s.send([message]);
+      expect((await rank.receive())?.[0]?.equals(message)).toBe(true);
+      // Steps and answers regions, plus at most one overflow region per slot (both ends share one mapping per name).
+      expect(heldMappingCount()).toBeLessThanOrEqual(before + 2 + 2);
+    }
+    rank.close();
+    s.close();
+    expect(heldMappingCount()).toBe(before);
   });
 
   it('gives a rank null after its idle timeout when nothing comes', async () => {
