@@ -4,6 +4,8 @@ import { stepsNeeded, type SamplingPlan } from '../broadcast/sampling.js';
 import { measureEmptyStep, openRankSession, stallOf, type AllocationRegime } from '../broadcast/session.js';
 import type { ShmBackendKind } from '../codecs/shm-region.js';
 import { createMemcpy } from '../harness/memcpy.js';
+import { CTX_META_KIND } from '../kind/ctx-meta.js';
+import { checkRoundTrip } from '../model/gate.js';
 import { timeOne } from '../harness/measure.js';
 import { generateCtxMeta } from '../payload/generate.js';
 import { payloadByteLength } from '../payload/size.js';
@@ -69,6 +71,13 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]>
       const memcpy = await timeOne(createMemcpy(payloadBytes), { timeMs: 50, warmupMs: 10 });
       for (const codec of options.codecs) {
         options.onProgress?.(`${codec} at ${size.batch} x ${size.seqLen}, tp=${options.tp}`);
+        // Nothing is timed for a codec that loses data: the steps must come back bit for bit first, as in the sweep.
+        const gate = await CTX_META_KIND.createCodec(codec, {});
+        try {
+          checkRoundTrip(CTX_META_KIND, gate, source, 'full');
+        } finally {
+          gate.dispose?.();
+        }
         const m = await session.measure({ codec, strategy: 'full', source, plan: options.plan, regime: options.regime ?? 'reused', verifyEvery: 10 });
         const summary = summarizeMeasurement(m, session.tp);
         const floorMs = memcpy.p50 + emptyStep.p50;

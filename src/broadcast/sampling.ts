@@ -197,8 +197,10 @@ export function samplingDriver<T extends { restart: boolean }, P>(
       const rewarmStart = process.hrtime.bigint();
       let firstStart = rewarmStart;
       let first = await runStep(cursor.next());
-      // A block that begins with a restart (a new configuration) is not sampled from that step, nor from the few after it.
-      while (first.restart || (rewarmSteps > 0 && rewarmSteps <= rewarm && elapsedMs(rewarmStart) < REWARM_MS)) {
+      // A block that begins with a restart (a new configuration) is not sampled from that step, nor from the few after it;
+      // one without (a run in this process, which keeps its state) still follows another configuration's work: the few only.
+      const restarted = first.restart;
+      while (first.restart || (rewarmSteps < rewarm + (restarted ? 1 : 0) && elapsedMs(rewarmStart) < REWARM_MS)) {
         rewarmSteps++;
         firstStart = process.hrtime.bigint();
         first = await runStep(cursor.next());

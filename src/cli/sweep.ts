@@ -167,13 +167,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
     },
     options,
     complete: outcome.complete && !signals.interrupted(),
+    ...(outcome.stoppedBy === undefined ? {} : { stoppedBy: outcome.stoppedBy }),
     rows: outcome.rows,
     reference: outcome.reference,
     timelines: outcome.timelines,
   };
   if (results.rows.length === 0) {
-    console.error('stallbench: interrupted before any configuration was measured; nothing written');
-    return 130;
+    console.error(`stallbench: ${outcome.stoppedBy ?? 'interrupted'} before any configuration was measured; nothing written`);
+    return outcome.stoppedBy === undefined ? 130 : 1;
   }
   const files = writeSweepResults(values.out, results);
   const charts = await renderCharts(results);
@@ -182,6 +183,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
   console.log(`${results.rows.length} rows in ${formatDuration(results.context.wallSeconds)}, peak RSS ${peakRssMiB.toFixed(0)} MiB`);
   console.log(`wrote ${files.json}, ${files.csv}, ${join(values.out, 'latest.json')} and ${join(values.out, 'charts')}/*.svg`);
   if (outcome.traces.length > 0) console.log(`traces (open in https://ui.perfetto.dev):\n${outcome.traces.map((t) => `  ${t}`).join('\n')}`);
+  if (outcome.stoppedBy !== undefined) {
+    console.error(`stallbench: stopped, ${outcome.stoppedBy}; the results above hold what was measured until then`);
+    return 1;
+  }
   if (!results.complete) {
     console.log('interrupted: the results above hold what was measured until then');
     return 130;

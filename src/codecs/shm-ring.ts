@@ -167,6 +167,8 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
     if (attached !== null && attached.region.name === regionName) return attached;
     const region = backend.attach(regionName);
     if (region === null) throw new DecodeError(codec, `region ${regionName} does not exist`);
+    // A slot held in the region about to be unmapped is released first: release writes into it (the writer has moved on).
+    if (held !== null && held.region === attached?.region) release();
     attached?.region.close();
     attached = { region, layout: readLayout(codec, region) };
     return attached;
@@ -179,8 +181,6 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
   };
 
   const read = <T>(ref: ShmSlotRef, needed: number, readSlot: (region: ShmRegion, start: number) => T): T => {
-    // Released before any attach: attaching a grown region unmaps the old one, which the held slot's release writes to.
-    release();
     const { region, layout } = regionFor(ref.region);
     if (ref.slot >= layout.slots) throw new DecodeError(codec, `slot ${ref.slot} outside a ring of ${layout.slots}`);
     if (needed > layout.capacity) throw new DecodeError(codec, `lengths need ${needed} bytes, slot holds ${layout.capacity}`);
@@ -188,6 +188,7 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
     if (current !== ref.gen) {
       throw new DecodeError(codec, `stale descriptor: slot ${ref.slot} holds generation ${current}, descriptor says ${ref.gen}`);
     }
+    release();
     const out = readSlot(region, slotStart(layout, ref.slot));
     held = { region, layout, slot: ref.slot, gen: ref.gen };
     return out;

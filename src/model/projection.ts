@@ -95,17 +95,25 @@ export function perPeerCost(transport: string, transferMs: readonly number[], em
   return { ms: Math.max(0, transfer - emptyTransferMs), basis: "the transfer p50 less the empty message's" };
 }
 
-/** The q quantile of the rank side as independent ranks would draw it: its median plus the q quantile of its spread within blocks. */
-function independentQuantile(rankSide: readonly number[], blockOf: readonly number[] | undefined, q: number): number {
-  if (blockOf === undefined || blockOf.length !== rankSide.length) return quantile(sortedCopy(rankSide), q);
+/** Fewest steps per block, on average, for the spread within blocks to stand for the rank-to-rank spread. */
+const MIN_STEPS_PER_BLOCK = 3;
+
+/**
+ * The q quantile of the rank side as independent ranks would draw it: its median plus the q quantile of its spread within
+ * blocks; or, where blocks hold too few steps to have a spread (one step each leaves none), its q quantile over all steps.
+ */
+function independentQuantile(rankSide: readonly number[], blockOf: readonly number[] | undefined, q: number): { ms: number; withinBlocks: boolean } {
+  const pooled = { ms: quantile(sortedCopy(rankSide), q), withinBlocks: false };
+  if (blockOf === undefined || blockOf.length !== rankSide.length) return pooled;
   const byBlock = new Map<number, number[]>();
   rankSide.forEach((value, i) => {
     const block = blockOf[i] as number;
     byBlock.set(block, [...(byBlock.get(block) ?? []), value]);
   });
+  if (byBlock.size < 2 || rankSide.length < MIN_STEPS_PER_BLOCK * byBlock.size) return pooled;
   const medians = new Map([...byBlock].map(([block, values]) => [block, quantile(sortedCopy(values), 0.5)]));
   const residuals = rankSide.map((value, i) => value - (medians.get(blockOf[i] as number) as number));
-  return quantile(sortedCopy(rankSide), 0.5) + quantile(sortedCopy(residuals), q);
+  return { ms: quantile(sortedCopy(rankSide), 0.5) + quantile(sortedCopy(residuals), q), withinBlocks: true };
 }
 
 /** Projects the measured run onto `tp` ranks as a band; at the measured TP the low end is the run's own median. */
@@ -113,8 +121,8 @@ export function projectBand(inputs: BandInputs, tp: number): StallBand {
   if (tp <= 1) return { tp, lowMs: 0, highMs: 0, basis: 'no peers: no stall', basisOversubscribed: false };
   const lowMs = quantile(sortedCopy(inputs.stall), 0.5);
   const q = slowestOfQuantile(tp - 1);
-  const blocks = inputs.rankSideBlock !== undefined && new Set(inputs.rankSideBlock).size > 1;
-  const slowest = quantile(sortedCopy(inputs.encode), 0.5) + independentQuantile(inputs.rankSide, inputs.rankSideBlock, q) + Math.max(0, tp - 2) * inputs.perPeerMs;
+  const rankSide = independentQuantile(inputs.rankSide, inputs.rankSideBlock, q);
+  const slowest = quantile(sortedCopy(inputs.encode), 0.5) + rankSide.ms + Math.max(0, tp - 2) * inputs.perPeerMs;
   const highMs = Math.max(lowMs, slowest);
   const n = inputs.stall.length;
   return {
@@ -124,7 +132,7 @@ export function projectBand(inputs: BandInputs, tp: number): StallBand {
     basis:
       `tp=${inputs.tp} measured (${n} steps${inputs.oversubscribed ? ', oversubscribed' : ''}); ` +
       `low: every rank as fast as the measured one (its stall p50); ` +
-      `high: ranks independent, the step waits for the slowest of ${tp - 1} (the ${(q * 100).toFixed(1)}th percentile of the rank side${blocks ? "'s spread within blocks, over its median" : ''}) ` +
+      `high: ranks independent, the step waits for the slowest of ${tp - 1} (the ${(q * 100).toFixed(1)}th percentile of the rank side${rankSide.withinBlocks ? "'s spread within blocks, over its median" : ' over all its steps'}) ` +
       `and the sender writes to each peer in turn (+${tp - 2} × ${inputs.perPeerMs.toFixed(3)} ms, ${inputs.perPeerBasis})`,
     basisOversubscribed: inputs.oversubscribed,
   };

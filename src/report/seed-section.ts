@@ -59,7 +59,13 @@ export function seedSection(results: SweepResultsFile, seedMs = SEED_STALL_MS): 
   if (at.codec === 'pickle' && at.strategy === 'full') {
     if (noSlots !== undefined) lines.push(`There, \`no-slots\` stalls ${withInterval(noSlots.stallOverBlocks)} ms: ${against(at, noSlots)}.`);
     if (delta !== undefined) lines.push(`\`delta\` stalls ${withInterval(delta.stallOverBlocks)} ms: ${against(at, delta)}.`);
-    if (nodeBest !== undefined) lines.push(`The fastest Node configuration at that size, \`${seriesName(nodeBest)}\` \`${nodeBest.strategy}\` over ${nodeBest.transport}, stalls ${withInterval(nodeBest.stallOverBlocks)} ms: ${against(at, nodeBest)}.`);
+    if (nodeBest !== undefined) {
+      const unlike =
+        at.report.oversubscribed && !nodeBest.report.oversubscribed
+          ? ' Not like for like: the Python rows ran with more processes than cores (their scheduler, the rank and this Node process that runs the sweep), the Node row did not, so part of that ratio is waiting for a core.'
+          : '';
+      lines.push(`The fastest Node configuration at that size, \`${seriesName(nodeBest)}\` \`${nodeBest.strategy}\` over ${nodeBest.transport}, stalls ${withInterval(nodeBest.stallOverBlocks)} ms: ${against(at, nodeBest)}.${unlike}`);
+    }
   }
   const info = results.context.pythonRanks;
   const versions = info === undefined ? '' : `Python ${info.version}, numpy ${info.numpy}, pyzmq ${info.pyzmq} (libzmq ${info.libzmq}), msgpack ${info.msgpack}. `;

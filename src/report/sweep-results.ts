@@ -34,6 +34,8 @@ export interface SweepResultsFile {
   options: StoredSweepOptions;
   /** False when the run was interrupted: rows hold what was measured until then. */
   complete: boolean;
+  /** Why the run stopped early when a rank process failed; absent otherwise. */
+  stoppedBy?: string;
   rows: SweepRow[];
   /** pickle inside Python: its own table. */
   reference: ReferenceRow[];

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { criticalPath } from '../broadcast/parts.js';
 import { measureEmptyStep, openRankSession, stallOf, type Runtime, type ActiveRun, type AllocationRegime, type Measurement, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { RankFailedError } from '../broadcast/errors.js';
 import { broadcastTrace } from '../broadcast/trace.js';
 import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
 import { OptionsError } from '../errors.js';
@@ -147,6 +148,8 @@ export interface SweepOutcome {
   /** Chrome trace files written, one per configuration and launch. */
   traces: string[];
   complete: boolean;
+  /** Why the sweep stopped early when a rank process failed (its rows hold what was measured until then); absent otherwise. */
+  stoppedBy?: string;
   /** The interpreter that ran the pickle reference, or why none did. */
   python: { version: string; executable: string } | { unavailable: string };
   /** The interpreter behind the Python rows and its packages' versions; null when none ran. */
@@ -353,6 +356,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   let pythonRanks: PythonInfo | null = null;
   let done = 0;
   let complete = false;
+  let stoppedBy: string | undefined;
   const signal = options.signal !== undefined ? { signal: options.signal } : {};
   try {
     for (let launch = 0; launch < repeat; launch++) {
@@ -411,6 +415,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     return await finish();
   } catch (error) {
     if (isAbort(error)) return await finish();
+    // A rank that dies (a crash, a user codec that throws, an answer past its timeout) costs the run, not what it measured.
+    if (error instanceof RankFailedError) {
+      stoppedBy = error.message;
+      return await finish();
+    }
     throw error;
   }
 
@@ -435,7 +444,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
         traces.push(path);
       }
     }
-    return { rows, reference, timelines: complete ? timelinesOf(rows.filter((r) => r.transport !== 'none')) : [], traces, complete, python, pythonRanks };
+    return { rows, reference, timelines: complete ? timelinesOf(rows.filter((r) => r.transport !== 'none')) : [], traces, complete, ...(stoppedBy === undefined ? {} : { stoppedBy }), python, pythonRanks };
   }
 }
 
@@ -536,11 +545,15 @@ async function openSessions(options: SweepOptions, transport: TransportName, run
   }
 }
 
-/** The pooled median, with the interval of the block medians when there are enough blocks to give one. */
-function overBlocks(stall: SampleSummary, blockMedians: readonly number[]): SampleSummary {
+/**
+ * The pooled median, with the interval of the block medians when there are enough blocks to give one — widened to take in
+ * the pooled median where it falls outside, since the two estimate the centre of slightly different distributions.
+ */
+export function overBlocks(stall: SampleSummary, blockMedians: readonly number[]): SampleSummary {
   if (blockMedians.length < 6) return stall;
   const blocks = summarizeSamples(blockMedians);
-  return { ...stall, ci95: blocks.ci95, ciCoverage: blocks.ciCoverage };
+  const ci95: [number, number] = [Math.min(blocks.ci95[0], stall.p50), Math.max(blocks.ci95[1], stall.p50)];
+  return { ...stall, ci95, ciCoverage: blocks.ciCoverage };
 }
 
 const spreadOf = (medians: readonly number[]): number => {
@@ -565,7 +578,7 @@ async function rowOf(
     steps: launches.flatMap((l) => l.steps),
     warmup: first.warmup ?? { steps: 0, settled: false, ms: 0 },
     restarts: launches.reduce((n, l) => n + l.restarts, 0),
-    rejectedFrames: 0,
+    rejectedFrames: launches.reduce((n, l) => n + l.run.rejectedFrames, 0),
   };
   const { context: _context, ...report } = await measuredReport(measurement, {
     form: first.run.form,

@@ -39,7 +39,7 @@ describe('measureStall', () => {
     expect(r.band.tp).toBe(8);
     expect(r.band.highMs).toBeGreaterThanOrEqual(r.band.lowMs);
     expect(r.band.basis).toMatch(/tp=2 measured \(12 steps/);
-    expect(r.band.basis).toMatch(/slowest of 7 \(the [\d.]+th percentile of the rank side\)/);
+    expect(r.band.basis).toMatch(/slowest of 7 \(the [\d.]+th percentile of the rank side over all its steps\)/);
     expect(r.projection.low?.exposedMs).toBe(Math.max(0, r.band.lowMs - 10));
     expect(r.projection.stepTime?.source).toBe('given by the user');
     // Eight ranks on this machine's cores would be oversubscribed, so the band is not checked directly here.

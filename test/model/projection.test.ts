@@ -53,6 +53,17 @@ describe('projectBand', () => {
     expect(withinBlocks.basis).toMatch(/spread within blocks/);
   });
 
+  it('falls back to all steps where blocks are too small to have a spread, and says so', () => {
+    // Ten blocks of one step each: within-block residuals are all zero, which would put the slowest rank at the median.
+    const rankSide = Array.from({ length: 10 }, (_, i) => 100 + 10 * i);
+    const oneStepBlocks = { ...inputs, stall: rankSide.map((r) => r + 2), encode: Array(10).fill(2), rankSide, transfer: Array(10).fill(0.8), perPeerMs: 0, rankSideBlock: rankSide.map((_, i) => i) };
+    const band = projectBand(oneStepBlocks, 4);
+    const q = 0.5 ** (1 / 3);
+    expect(band.highMs).toBeCloseTo(2 + 100 + 90 * q, 9);
+    expect(band.highMs).toBeGreaterThan(band.lowMs);
+    expect(band.basis).toMatch(/over all its steps/);
+  });
+
   it('widens with the TP, and carries an oversubscribed basis forward', () => {
     const four = projectBand({ ...inputs, oversubscribed: true }, 4);
     const eight = projectBand({ ...inputs, oversubscribed: true }, 8);

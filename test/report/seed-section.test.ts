@@ -24,6 +24,10 @@ describe('the seed section', () => {
     expect(reached).toMatch(/`no-slots` stalls [\d.]+ \[[\d.]+, [\d.]+\] ms: .*Mann–Whitney on \d+ \+ \d+ steps, p [=<] [\d.]+/);
     expect(reached).toMatch(/`delta` stalls/);
     expect(reached).toMatch(/The fastest Node configuration at that size, `msgpack` `(full|no-slots|delta)` over ipc/);
+    // The caveat appears exactly when the Python row waited for cores and the Node row did not (core counts differ by machine).
+    const pickleFull = results.rows.find((r) => r.runtime === 'python' && r.strategy === 'full' && r.seqLen === 64);
+    const node = results.rows.find((r) => r.runtime === 'node' && r.seqLen === 64);
+    expect(reached.includes('Not like for like')).toBe(pickleFull?.report.oversubscribed === true && node?.report.oversubscribed === false);
     const lines = reached.split('\n');
     const pickleRows = lines.filter((l) => l.startsWith('| pickle (python) |'));
     expect(pickleRows.map((l) => l.split('|')[2]?.trim()).sort()).toEqual(['delta', 'full', 'no-slots']);

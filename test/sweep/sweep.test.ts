@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import type { RankSession } from '../../src/broadcast/session.js';
+import { leftovers } from '../broadcast/leftovers.js';
 import { DEFAULT_ORDER_SEED, KEEP_ALIVE_MS, keeperOf, roundOrder, runSweep, type Sessions, type SweepOptions } from '../../src/sweep/sweep.js';
 
 const base: SweepOptions = {
@@ -110,6 +112,17 @@ describe('runSweep', () => {
     const medians = row?.launches.map((l) => l.p50) ?? [];
     const sorted = [...medians].sort((a, b) => a - b);
     expect(row?.launchSpread).toBeCloseTo(((sorted[2] ?? 0) - (sorted[0] ?? 0)) / (sorted[1] ?? 1), 12);
+  });
+
+  it('keeps what it measured and says why when a rank process dies mid-sweep', async () => {
+    const before = await leftovers({ pids: [], runDir: '' });
+    const dying = fileURLToPath(new URL('../fixtures/codecs/dies-in-rank.mjs', import.meta.url));
+    const outcome = await runSweep({ ...base, codecs: ['msgpack', dying], strategies: ['full'], seqLens: [64], sampling: { ...fixedPlan(6, 2), blocks: 3 } });
+    expect(outcome.complete).toBe(false);
+    expect(outcome.stoppedBy).toMatch(/^rank 1 failed at step \d+/);
+    // The rounds before the death measured msgpack (the order is seeded, so the same every run).
+    expect(outcome.rows.find((r) => r.codec === 'msgpack')?.report.stall.n).toBeGreaterThanOrEqual(2);
+    expect(await leftovers({ pids: [], runDir: '' })).toEqual(before);
   });
 
   it('puts pickle in its own reference table, or says once that it cannot and carries on', async () => {
