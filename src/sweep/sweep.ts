@@ -362,7 +362,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     for (let launch = 0; launch < repeat; launch++) {
       // One transport at a time: an idle shared-memory rank still wakes to poll, and would disturb another's steps.
       // Node and Python ranks of one transport are measured in the same rounds, so drift lands on both alike.
-      for (const transport of groups) {
+      // Launches alternate the transports' order, so with --repeat 2 drift through the run lands on each transport alike.
+      for (const transport of launch % 2 === 0 ? groups : [...groups].reverse()) {
         const sessions = new Map<Runtime, Sessions | null>();
         let group = configs.filter((c) => c.transport === transport && (c.runtime === 'node' || !pythonMissing));
         try {

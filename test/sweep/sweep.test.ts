@@ -114,6 +114,14 @@ describe('runSweep', () => {
     expect(row?.launchSpread).toBeCloseTo(((sorted[2] ?? 0) - (sorted[0] ?? 0)) / (sorted[1] ?? 1), 12);
   });
 
+  it('with repeat over two transports: alternates which transport goes first, so drift lands on both alike', async () => {
+    const labels: string[] = [];
+    await runSweep({ ...base, codecs: ['msgpack'], strategies: ['delta'], seqLens: [64], transports: ['ipc', 'shm-ring'], repeat: 2, onProgress: (p) => labels.push(p.label) });
+    const transportOf = (launch: number): string[] => labels.filter((l) => l.includes(`launch ${launch}/2`)).map((l) => (l.includes('over shm-ring') ? 'shm-ring' : 'ipc'));
+    expect([...new Set(transportOf(1))]).toEqual(['ipc', 'shm-ring']);
+    expect([...new Set(transportOf(2))]).toEqual(['shm-ring', 'ipc']);
+  });
+
   it('keeps what it measured and says why when a rank process dies mid-sweep', async () => {
     const before = await leftovers({ pids: [], runDir: '' });
     const dying = fileURLToPath(new URL('../fixtures/codecs/dies-in-rank.mjs', import.meta.url));
