@@ -167,10 +167,17 @@ export function createShmRing(codec: string, options: ShmRingOptions = {}): ShmR
     if (attached !== null && attached.region.name === regionName) return attached;
     const region = backend.attach(regionName);
     if (region === null) throw new DecodeError(codec, `region ${regionName} does not exist`);
+    let layout: Layout;
+    try {
+      layout = readLayout(codec, region);
+    } catch (error) {
+      region.close();
+      throw error;
+    }
     // A slot held in the region about to be unmapped is released first: release writes into it (the writer has moved on).
     if (held !== null && held.region === attached?.region) release();
     attached?.region.close();
-    attached = { region, layout: readLayout(codec, region) };
+    attached = { region, layout };
     return attached;
   };
 

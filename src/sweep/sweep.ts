@@ -257,6 +257,8 @@ interface LaunchState {
   /** How many measured steps each block took, in order: which block each of `steps` came from. */
   blockSizes: number[];
   restarts: number;
+  /** Answers without the run token that arrived during this launch's own blocks (the session counts for every run at once). */
+  rejectedFrames: number;
   warmup: WarmupOutcome | null;
   measuredMs: number;
   /** The transport's own figures from the same launch: small-message round trip, the empty message's stall, how it waits. */
@@ -478,6 +480,7 @@ async function startLaunch(config: Config, sessions: Sessions | null, options: S
     blockMedians: [],
     blockSizes: [],
     restarts: 0,
+    rejectedFrames: 0,
     warmup: null,
     measuredMs: 0,
     baseline,
@@ -494,7 +497,9 @@ async function measureBlock(state: LaunchState, plan: SamplingPlan): Promise<voi
     // The measured steps start the sequence again, so what they carry does not depend on how long warm-up took.
     state.run.rewind();
   }
+  const rejectedBefore = state.run.rejectedFrames;
   const block = await state.run.block(ask);
+  state.rejectedFrames += state.run.rejectedFrames - rejectedBefore;
   state.measuredMs += block.measuredMs;
   state.steps.push(...block.steps);
   state.restarts += block.restarts;
@@ -579,7 +584,7 @@ async function rowOf(
     steps: launches.flatMap((l) => l.steps),
     warmup: first.warmup ?? { steps: 0, settled: false, ms: 0 },
     restarts: launches.reduce((n, l) => n + l.restarts, 0),
-    rejectedFrames: launches.reduce((n, l) => n + l.run.rejectedFrames, 0),
+    rejectedFrames: launches.reduce((n, l) => n + l.rejectedFrames, 0),
   };
   const { context: _context, ...report } = await measuredReport(measurement, {
     form: first.run.form,

@@ -23,6 +23,8 @@ export interface OverflowRegions {
   ensure(slot: number, byteLength: number): MappedRegion;
   /** A new region of at least `byteLength` bytes in place of the slot's region, even where that one would hold them. */
   replace(slot: number, byteLength: number): MappedRegion;
+  /** Unmaps the regions replaced since the last call: a send calls it once its frames are copied out of them. */
+  reap(): void;
   /** Unlinks and unmaps every region. */
   close(): void;
 }
@@ -35,12 +37,17 @@ export function createOverflowRegions(slots: number, backend: ShmBackend): Overf
   const regions: (MappedRegion | null)[] = Array.from({ length: slots }, () => null);
   // Every slot's region is made as large as the largest need seen, so the slots after the first big message do not regrow one by one.
   let largest = 0;
+  // Replaced regions, unlinked but still mapped: a lease's frames in them are copied out by the send that replaced them.
+  const retired: MappedRegion[] = [];
+  const reap = (): void => {
+    for (const region of retired.splice(0)) region.unmap();
+  };
   const replace = (slot: number, byteLength: number): MappedRegion => {
     const old = regions[slot] ?? null;
     if (old !== null) {
+      // The slot is free, so no reader holds a view of it; unmapped at the next reap, or its pages would stay resident.
       forgetRegion(old.name);
-      // The slot is free, so no reader holds a view of the old region; unmapped now, or its pages stay resident.
-      old.unmap();
+      retired.push(old);
       regions[slot] = null;
     }
     largest = Math.max(largest, byteLength);
@@ -63,7 +70,9 @@ export function createOverflowRegions(slots: number, backend: ShmBackend): Overf
       return region !== null && region.bytes.byteLength >= byteLength ? region : replace(slot, byteLength);
     },
     replace,
+    reap,
     close: () => {
+      reap();
       for (const region of regions) {
         if (region === null) continue;
         forgetRegion(region.name);

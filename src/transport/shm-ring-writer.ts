@@ -155,6 +155,8 @@ export function createRingWriter({ bytes, words, layout, overflow, policy }: Rin
       }
     }
     writeTable(bytes, layout, slot, { places: placed.map((p) => p.place), overflowName: region?.name ?? null });
+    // Every frame is in place: the regions this message's plan (or a lease) replaced can go.
+    overflow?.reap();
     publish(words, layout, seq);
     seq++;
     stats.messages++;

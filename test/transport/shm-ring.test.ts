@@ -186,6 +186,25 @@ describe('shm-ring transport, one process', () => {
     expect(heldMappingCount()).toBe(before);
   });
 
+  it('copies a lease’s overflow frames out of a region the same message outgrows before unmapping it', async () => {
+    const s = openShmRingScheduler(1, 1000, { slots: 2, slotBytes: 4096 });
+    const rank = connectShmRingRank(s.address, 1000, 1);
+    const lease = s.lease();
+    if (lease === null) throw new Error('no lease');
+    // The first frame lands in the slot's overflow region; the second does not fit after it, so send must grow the
+    // region and copy the first out of the old one, which stays mapped until then.
+    const first = lease.allocate(64 << 10).fill(7);
+    const second = lease.allocate(8 << 20).fill(9);
+    await s.send([first, second]);
+    const frames = await rank.receive();
+    expect(frames?.map((f) => [f.byteLength, f[0], f[f.byteLength - 1]])).toEqual([
+      [64 << 10, 7, 7],
+      [8 << 20, 9, 9],
+    ]);
+    rank.close();
+    s.close();
+  });
+
   it('gives a rank null after its idle timeout when nothing comes', async () => {
     const s = scheduler(1, 1000);
     const rank = connectShmRingRank(s.address, 30, 1);
