@@ -5,42 +5,16 @@ import type { Codec, Frames } from '../../src/codecs/types.js';
 import { DecodeError, PayloadError } from '../../src/errors.js';
 import { diffCtxMeta } from '../../src/payload/equal.js';
 import { generateCtxMeta } from '../../src/payload/generate.js';
-import { createPrng, type Prng } from '../../src/payload/prng.js';
+import { createPrng } from '../../src/payload/prng.js';
 import type { CtxMeta } from '../../src/payload/types.js';
 import { validateCtxMeta } from '../../src/payload/validate.js';
+import { CORRUPTIONS, corrupt } from '../corrupt.js';
 
 const CASES = Number(process.env.STALLBENCH_FUZZ_CASES ?? 2000);
 const codecs: Codec[] = [];
 afterAll(() => codecs.forEach((c) => c.dispose?.()));
 
 type Outcome = 'decode-error' | 'payload-error' | 'accepted' | 'intact';
-type Corruption = 'truncate' | 'flip' | 'random' | 'absurd-length' | 'frame-count';
-
-function corrupt(kind: Corruption, frames: Frames, prng: Prng): Uint8Array[] {
-  const frame = frames[0] ?? new Uint8Array(0);
-  const copy = frame.slice();
-  switch (kind) {
-    case 'truncate':
-      return [frame.slice(0, prng.nextBelow(frame.byteLength))];
-    case 'flip':
-      for (let i = 1 + prng.nextBelow(8); i > 0; i--) {
-        const at = prng.nextBelow(copy.byteLength);
-        copy[at] = (copy[at] ?? 0) ^ (1 << prng.nextBelow(8));
-      }
-      return [copy];
-    case 'random':
-      return [Uint8Array.from({ length: prng.nextBelow(512) }, () => prng.nextBelow(256))];
-    case 'absurd-length': {
-      // A huge little- or big-endian length wherever a length prefix might sit.
-      const at = prng.nextBelow(Math.max(1, copy.byteLength - 4));
-      new DataView(copy.buffer).setUint32(at, prng.nextBelow(2) === 0 ? 0xfffffff0 : 0x7fffffff, prng.nextBelow(2) === 0);
-      return [copy];
-    }
-    case 'frame-count':
-      return prng.nextBelow(2) === 0 ? [] : [frame, frame];
-  }
-}
-
 function outcomeOf(codec: Codec, frames: Frames, original: CtxMeta): Outcome {
   let decoded;
   try {
@@ -70,7 +44,6 @@ describe.each(listCodecs())('%s on corrupt frames', (name) => {
       generateCtxMeta({ batch: 3, seqLen: 40, seed: 1 }),
       generateCtxMeta({ batch: 8, seqLen: { kind: 'uniform', min: 1, max: 200 }, phase: 'mixed', seed: 2 }),
     ];
-    const kinds: Corruption[] = ['truncate', 'flip', 'random', 'absurd-length', 'frame-count'];
     const counts: Record<string, number> = {};
     let worstGrowth = 0;
     const started = performance.now();
@@ -79,7 +52,7 @@ describe.each(listCodecs())('%s on corrupt frames', (name) => {
       if (payload === undefined) throw new Error('no payload');
       // Fresh frames each time: ring codecs reuse slots, and a stale descriptor is a different failure.
       const frames = encodeWith(codec, inFormOf(codec, payload));
-      const kind = kinds[i % kinds.length] ?? 'flip';
+      const kind = CORRUPTIONS[i % CORRUPTIONS.length] ?? 'flip';
       const bad = corrupt(kind, frames, prng);
       const before = process.memoryUsage().arrayBuffers;
       const outcome = outcomeOf(codec, bad, payload);

@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareResults, formatComparison, regressions } from '../../src/report/compare.js';
 import type { SweepResultsFile } from '../../src/report/sweep-results.js';
-import { summarizeSamples } from '../../src/stats/summary.js';
-import type { SweepRow } from '../../src/sweep/sweep.js';
-
-/** A row whose only content that matters here is its raw stall samples. */
-function row(codec: string, seqLen: number, stall: number[], blocks: number[] = [], launchMedians: number[] = []): SweepRow {
-  return {
-    runtime: 'node',
-    codec,
-    strategy: 'full',
-    transport: 'ipc',
-    batch: 64,
-    seqLen,
-    sequence: 'generated',
-    report: { regime: 'reused', measuredTp: 2, samples: { stall }, stall: summarizeSamples(stall) } as unknown as SweepRow['report'],
-    projections: [],
-    blocks,
-    stallOverBlocks: summarizeSamples(stall),
-    blockSpread: 0,
-    launches: launchMedians.map((p50) => ({ p50, ci95: [p50, p50] as [number, number], n: 10 })),
-    launchSpread: 0,
-  };
-}
+import { stallRow as row } from './fixture.js';
 
 const steady = Array.from({ length: 100 }, (_, i) => 1 + ((i * 37) % 100) / 1000);
 const slower = steady.map((x) => x * 1.3);

@@ -1,7 +1,8 @@
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { collectRunContext } from '../../src/harness/context.js';
 import { SWEEP_SCHEMA_VERSION, type StoredSweepOptions, type SweepResultsFile } from '../../src/report/sweep-results.js';
-import { runSweep } from '../../src/sweep/sweep.js';
+import { summarizeSamples } from '../../src/stats/summary.js';
+import { runSweep, type SweepRow } from '../../src/sweep/sweep.js';
 
 /** A small real sweep (in process unless told otherwise) wrapped as a results file, for report tests. */
 export async function smallResults(overrides: Partial<StoredSweepOptions> = {}): Promise<SweepResultsFile> {
@@ -28,5 +29,25 @@ export async function smallResults(overrides: Partial<StoredSweepOptions> = {}):
     rows: outcome.rows,
     reference: outcome.reference,
     timelines: outcome.timelines,
+  };
+}
+
+/** A row whose only content that matters here is its raw stall samples. */
+export function stallRow(codec: string, seqLen: number, stall: number[], blocks: number[] = [], launchMedians: number[] = []): SweepRow {
+  return {
+    runtime: 'node',
+    codec,
+    strategy: 'full',
+    transport: 'ipc',
+    batch: 64,
+    seqLen,
+    sequence: 'generated',
+    report: { regime: 'reused', measuredTp: 2, samples: { stall }, stall: summarizeSamples(stall) } as unknown as SweepRow['report'],
+    projections: [],
+    blocks,
+    stallOverBlocks: summarizeSamples(stall),
+    blockSpread: 0,
+    launches: launchMedians.map((p50) => ({ p50, ci95: [p50, p50] as [number, number], n: 10 })),
+    launchSpread: 0,
   };
 }
