@@ -17,7 +17,10 @@ export interface RankConfiguration {
   fault: FaultInjection | null;
 }
 
-/** What rank 0 sends ahead of a step's frames, or alone. */
+/**
+ * What rank 0 sends ahead of a step's frames, or alone, as a msgpack map; Node ranks get a step's header in the fixed
+ * layout of step-header.ts instead (the Python scheduler hands its steps on as these maps).
+ */
 export type Command =
   | { kind: 'configure'; token: string; config: RankConfiguration }
   | { kind: 'ping'; token: string; step: number }

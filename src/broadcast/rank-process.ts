@@ -6,6 +6,7 @@ import { connectRankTransport } from '../transport/open.js';
 import type { TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
 import { nowNs, packControl, unpackControl, type Ack, type RankConfiguration } from './protocol.js';
+import { readStepHeader, stepCheckOf, tokenBytesOf } from './step-header.js';
 
 /** What the scheduler hands a rank on its command line. */
 export interface RankStart {
@@ -32,6 +33,7 @@ const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 async function main(start: RankStart): Promise<void> {
   const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank);
+  const tokenBytes = tokenBytesOf(start.token);
   const ack = (fields: Omit<Ack, 'token' | 'rank'>): Promise<void> => transport.send(packControl({ token: start.token, rank: start.rank, ...fields }));
   const quiet = { config: 0, decodedNs: 0, convertedNs: 0, readyNs: 0, pageFaults: 0, verified: null, error: null };
   await ack({ ...quiet, kind: 'hello', step: -1, receivedNs: nowNs() });
@@ -39,33 +41,37 @@ async function main(start: RankStart): Promise<void> {
   let faults = minorFaults();
   try {
     for (;;) {
-      const frames = await transport.receive();
+      // A message that comes while the transport spins is taken at once, with no microtask hop before the stamp.
+      const frames = transport.receiveNow?.() ?? (await transport.receive());
       const receivedNs = nowNs();
       // A scheduler silent for the idle timeout has gone without a word: the rank exits rather than wait forever.
       if (frames === null) throw new Error(`no message from the scheduler for ${start.idleTimeoutMs} ms`);
-      const command = unpackControl(frames[0]);
-      // Frames without this run's token come from someone else and are dropped.
-      if (command === null || command.token !== start.token) continue;
-      if (command.kind === 'stop') break;
-      if (command.kind === 'ping') {
-        await ack({ ...quiet, kind: 'ping', step: Number(command.step), receivedNs });
-        continue;
-      }
-      if (command.kind === 'configure') {
-        const config = command.config as RankConfiguration;
-        current?.codec.dispose?.();
-        current = null;
-        let error: string | null = null;
-        try {
-          current = await configure(start.rank, config);
-        } catch (e) {
-          error = e instanceof Error ? e.message : String(e);
+      const header = readStepHeader(frames[0], tokenBytes);
+      if (header === null) {
+        const command = unpackControl(frames[0]);
+        // Frames without this run's token come from someone else and are dropped.
+        if (command === null || command.token !== start.token) continue;
+        if (command.kind === 'stop') break;
+        if (command.kind === 'ping') {
+          await ack({ ...quiet, kind: 'ping', step: Number(command.step), receivedNs });
+          continue;
         }
-        await ack({ ...quiet, kind: 'configured', config: config.id, step: -1, receivedNs, error });
+        if (command.kind === 'configure') {
+          const config = command.config as RankConfiguration;
+          current?.codec.dispose?.();
+          current = null;
+          let error: string | null = null;
+          try {
+            current = await configure(start.rank, config);
+          } catch (e) {
+            error = e instanceof Error ? e.message : String(e);
+          }
+          await ack({ ...quiet, kind: 'configured', config: config.id, step: -1, receivedNs, error });
+        }
         continue;
       }
-      if (command.kind !== 'step' || current === null || command.config !== current.config.id) continue;
-      const step = Number(command.step);
+      if (current === null || header.config !== current.config.id) continue;
+      const step = header.step;
       const fault = current.config.fault;
       if (fault !== null && fault.rank === start.rank && fault.step === step) {
         if (fault.kind === 'crash') process.exit(INJECTED_CRASH_EXIT_CODE);
@@ -79,7 +85,7 @@ async function main(start: RankStart): Promise<void> {
       let verified: boolean | null = null;
       let error: string | null = null;
       try {
-        if (command.restart === true) side.reset();
+        if (header.restart) side.reset();
         const decoded = codec.decode(frames.slice(1));
         decodedNs = nowNs();
         // Boxed codecs hand back lists; the rank needs arrays before it can launch, so the conversion is timed.
@@ -88,7 +94,7 @@ async function main(start: RankStart): Promise<void> {
         const view = side.apply(wire);
         readyNs = nowNs();
         // Checked after the clock stops: verification is the test's cost, not the engine's.
-        if (typeof command.check === 'string' && command.check !== '') verified = kind.fingerprint(side.payloadOf(view)) === command.check;
+        if (header.checkLength > 0) verified = kind.fingerprint(side.payloadOf(view)) === stepCheckOf(frames[0] as Uint8Array, header);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }

@@ -20,6 +20,7 @@ import { sessionGuard, type SessionGuard } from './guard.js';
 import { configurationSlot, type RunHold } from './hold.js';
 import { nowNs, packControl, type Ack, type Command, type RankConfiguration } from './protocol.js';
 import { spawnRanks, type Ranks } from './ranks.js';
+import { packStepHeader, tokenBytesOf, TOKEN_BYTES } from './step-header.js';
 import {
   checkPlan,
   cursorOf,
@@ -184,7 +185,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const tp = requireInt('tp', options.tp ?? 2, 2, 64);
   const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
   const transportName = options.transport ?? 'ipc';
-  const token = randomBytes(16).toString('hex');
+  const token = randomBytes(TOKEN_BYTES).toString('hex');
+  const tokenBytes = tokenBytesOf(token);
   const dir: RunDir = createRunDir();
   let transport: SchedulerTransport | null = null;
   let ranks: Ranks | null = null;
@@ -278,7 +280,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       const wire = scheduler.wire(payload, restart);
       const input = kind.inFormOf(codec, wire);
       const verify = verifyEvery > 0 && step % verifyEvery === 0;
-      const header = packControl({ kind: 'step', token, config: id, step, restart, check: verify ? kind.fingerprint(kind.view(payload)) : '' });
+      const header = packStepHeader(tokenBytes, id, step, restart, verify ? kind.fingerprint(kind.view(payload)) : '');
       // Where the transport has send memory of its own (a shared-memory slot), the codec writes there: no copy.
       const lease = regime === 'reused' ? (transport?.lease?.() ?? pool.lease()) : null;
       const faultsBefore = minorFaults();

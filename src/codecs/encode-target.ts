@@ -3,15 +3,16 @@ export interface BufferedEncoder {
   useBuffer(buffer: Uint8Array): void;
 }
 
-const SCRATCH_BYTES = 8192;
+// Where every encoder is parked between encodes: no frame is ever written here, since each encode first swaps in its target.
+const SCRATCH = Buffer.allocUnsafeSlow(8192);
 
 /**
- * Runs `encode` with `target` as the library's buffer (sized from a bound: no growth by doubling), then leaves the
- * library a small scratch buffer of its own, so a later encode never writes into bytes a caller still holds.
+ * Runs `encode` with `target` as the library's buffer (sized from a bound: no growth by doubling), then parks the
+ * library on a scratch buffer, so a later encode never writes into bytes a caller still holds.
  */
 export function encodeIntoTarget<T>(encoder: BufferedEncoder, target: Buffer, encode: () => T): T {
   encoder.useBuffer(target);
   const frame = encode();
-  encoder.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
+  encoder.useBuffer(SCRATCH);
   return frame;
 }

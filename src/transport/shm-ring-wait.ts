@@ -21,11 +21,12 @@ export interface WaitPolicy {
 }
 
 /**
- * Spin for up to 20 ms where every process has a core of its own and one is left for the rest of the machine; else
- * back off after 50 µs, since a spinning end on a shared core delays the very process it waits for by a time slice.
+ * Spin for up to 20 ms where every process has a core of its own: within a step one end works while the others wait
+ * for it, so a spinning end takes no core the working one needs. Else back off after 50 µs, since a spinning end on a
+ * shared core delays the very process it waits for by a time slice.
  */
 export function defaultWaitPolicy(processes: number, cores: number): WaitPolicy {
-  return { spinUs: processes < cores ? 20_000 : 50, sleepMinUs: 50, sleepMaxUs: 1000, activeMs: 100, yieldEveryMs: 2 };
+  return { spinUs: processes <= cores ? 20_000 : 50, sleepMinUs: 50, sleepMaxUs: 1000, activeMs: 100, yieldEveryMs: 2 };
 }
 
 /** Fills `wanted` from `base` and checks every field; throws OptionsError. */
@@ -52,6 +53,19 @@ export function sleepUs(us: number): void {
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 // Polls between two looks at the clock while spinning.
 const SPIN_BATCH = 64;
+
+/**
+ * Polls `ready()` without yielding for up to `us` µs; true once it holds. Resuming an awaited wait costs a few
+ * microtask hops (~1 µs each here), so a reader that expects its message within the spin waits for it this way.
+ */
+export function spinUntil(ready: () => boolean, us: number): boolean {
+  if (ready()) return true;
+  const end = performance.now() + us / 1000;
+  do {
+    for (let i = 0; i < SPIN_BATCH; i++) if (ready()) return true;
+  } while (performance.now() < end);
+  return ready();
+}
 
 /** What a wait may know beyond its condition. */
 export interface WaitContext {

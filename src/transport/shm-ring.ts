@@ -8,7 +8,7 @@ import { MAX_RING_FRAMES, readRegionHeader, regionByteLength, ringAt, wordsOf, w
 import { createOverflowAttachments, createOverflowRegions, type MappedRegion } from './shm-ring-overflow.js';
 import { createRingReader, type RingReader } from './shm-ring-reader.js';
 import { createRingWriter, type WriterStats } from './shm-ring-writer.js';
-import { defaultWaitPolicy, resolveWaitPolicy, waitUntil, type WaitPolicy } from './shm-ring-wait.js';
+import { defaultWaitPolicy, resolveWaitPolicy, spinUntil, waitUntil, type WaitPolicy } from './shm-ring-wait.js';
 import type { RankTransport, SchedulerTransport, ShmRingAddress } from './types.js';
 
 /** Options of the shm-ring transport. */
@@ -156,6 +156,7 @@ export function openShmRingScheduler(ranks: number, sendTimeoutMs: number, optio
 /** A rank's end of a shm-ring: each message's frames are Buffer views into shared memory, valid until the next receive. */
 export interface ShmRingRank extends RankTransport {
   receive(): Promise<Buffer[] | null>;
+  receiveNow(): Buffer[] | null;
 }
 
 /** Attaches rank `rank` (1..ranks) to the scheduler's rings: reader `rank - 1` of the steps ring, writer of answer lane `rank - 1`. */
@@ -186,15 +187,39 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
   const answers = createRingWriter({ bytes: acks.bytes, words: wordsOf(acks.bytes), layout: ringAt(acks.geometry, rank - 1), overflow: null, policy });
   let closed = false;
   let lastActive = performance.now();
+  // Stamped at the next call rather than on arrival, so the clock read is not between a message and its receiver.
+  let heard = false;
+  // Spin already spent on the message awaited, so a receive after receiveNow does not spin it again.
+  let spunUs = 0;
   const isClosed = (): boolean => closed;
+  const next = (): void => {
+    if (closed) throw new TransportClosedError('receive');
+    if (heard) lastActive = performance.now();
+    heard = false;
+    // The views of the message before are no longer in use: its slot goes back to the writer.
+    reader.release();
+  };
+  const taken = (): Buffer[] => {
+    heard = true;
+    spunUs = 0;
+    return reader.take();
+  };
   return {
+    receiveNow: () => {
+      next();
+      // Bounded by the event loop's turn: a rank spinning here still hears a signal or a lost parent in time.
+      const budgetUs = Math.max(0, Math.min(policy.spinUs, policy.yieldEveryMs * 1000) - spunUs);
+      if (!spinUntil(reader.ready, budgetUs)) {
+        spunUs += budgetUs;
+        return null;
+      }
+      return taken();
+    },
     receive: async () => {
-      if (closed) throw new TransportClosedError('receive');
-      // The views of the message before are no longer in use: its slot goes back to the writer.
-      reader.release();
-      if (!(await waitUntil(reader.ready, idleTimeoutMs, policy, { cancelled: isClosed, lastActive }))) return null;
-      lastActive = performance.now();
-      return reader.take();
+      next();
+      const wait = spunUs > 0 ? { ...policy, spinUs: Math.max(0, policy.spinUs - spunUs) } : policy;
+      if (!(await waitUntil(reader.ready, idleTimeoutMs, wait, { cancelled: isClosed, lastActive }))) return null;
+      return taken();
     },
     send: (frame) => answers.send([frame], idleTimeoutMs),
     close: () => {

@@ -51,6 +51,11 @@ export interface SchedulerTransport {
 export interface RankTransport {
   /** The next multipart message, or null when the scheduler has been silent for the idle timeout. */
   receive(): Promise<Uint8Array[] | null>;
+  /**
+   * The next message if it comes while the transport spins, taken without yielding to the event loop (so no
+   * microtask hop stands between its arrival and the caller); null when none came: call receive(). Absent: never.
+   */
+  receiveNow?(): Uint8Array[] | null;
   send(frame: Uint8Array): Promise<void>;
   close(): void;
 }

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/errors.js';
-import { defaultWaitPolicy, resolveWaitPolicy, waitUntil } from '../../src/transport/shm-ring-wait.js';
+import { defaultWaitPolicy, resolveWaitPolicy, spinUntil, waitUntil } from '../../src/transport/shm-ring-wait.js';
 
 const sleepy = { spinUs: 0, sleepMinUs: 50, sleepMaxUs: 200, activeMs: 0, yieldEveryMs: 1 };
 
 describe('shm-ring wait policy', () => {
-  it('spins only where every process has a core and one is left over', () => {
-    expect(defaultWaitPolicy(2, 4).spinUs).toBeGreaterThan(defaultWaitPolicy(2, 2).spinUs);
+  it('spins only where every process has a core of its own', () => {
+    expect(defaultWaitPolicy(2, 2).spinUs).toBe(20_000);
+    expect(defaultWaitPolicy(2, 4).spinUs).toBe(20_000);
     expect(defaultWaitPolicy(3, 2)).toEqual({ spinUs: 50, sleepMinUs: 50, sleepMaxUs: 1000, activeMs: 100, yieldEveryMs: 2 });
+  });
+
+  it('spins without yielding until a condition holds, or for at most its budget', () => {
+    const start = performance.now();
+    let polls = 0;
+    expect(spinUntil(() => ++polls > 1000, 10_000_000)).toBe(true);
+    expect(polls).toBe(1001);
+    expect(spinUntil(() => false, 2000)).toBe(false);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(2);
+    // A condition that already holds is taken even with no budget at all.
+    expect(spinUntil(() => true, 0)).toBe(true);
   });
 
   it('fills and checks a policy', () => {

@@ -205,6 +205,24 @@ describe('shm-ring transport, one process', () => {
     s.close();
   });
 
+  it('publishes into a free slot before send returns, and a spinning rank takes it without yielding', async () => {
+    const s = scheduler(1, 1000, { slots: 2, slotBytes: SLOT_BYTES, wait: { spinUs: 1000 } });
+    const rank = connectShmRingRank(s.address, 5000, 1);
+    expect(rank.receiveNow()).toBeNull();
+    // Not awaited: the message must already be in shared memory when send returns.
+    const message = [bytesOf(10, 3), bytesOf(20, 4)];
+    const sent = s.send(message);
+    expect(rank.receiveNow()?.map(sha)).toEqual(message.map(sha));
+    await sent;
+    // A receive after a spin that found nothing still gets the next message.
+    expect(rank.receiveNow()).toBeNull();
+    const next = bytesOf(5, 6);
+    setImmediate(() => void s.send([next]));
+    expect((await rank.receive())?.map(sha)).toEqual([sha(next)]);
+    rank.close();
+    s.close();
+  });
+
   it('gives a rank null after its idle timeout when nothing comes', async () => {
     const s = scheduler(1, 1000);
     const rank = connectShmRingRank(s.address, 30, 1);
