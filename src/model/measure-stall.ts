@@ -17,7 +17,7 @@ import { TRANSPORT_NAMES, type TransportName } from '../transport/types.js';
 import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext, type RunContext } from '../harness/context.js';
-import { createFreshCopy, createMemcpy } from '../harness/memcpy.js';
+import { createFreshCopy, createMemcpy, createRingMemcpy } from '../harness/memcpy.js';
 import { timeOne } from '../harness/measure.js';
 import { requireInt } from '../options.js';
 import { arraySource, extensionSource, type StepSource } from '../payload/stream.js';
@@ -71,6 +71,11 @@ export interface Floors {
   memcpy: SampleSummary;
   /** A fresh allocUnsafeSlow of those bytes plus the copy: the floor of the `fresh` regime. */
   freshCopy: SampleSummary;
+  /**
+   * The same bytes copied as a ring of 4 slots meets them (a new source each step, the slot written 4 copies ago): one
+   * copy into shared memory, cache state included. Absent in results written before it was measured.
+   */
+  ringMemcpy?: SampleSummary;
   /** Small-message round trip over the transport; null in process. */
   roundTrip: SampleSummary | null;
   /** The empty message's stall on the same transport in the same run: what the harness itself costs; null in process. */
@@ -211,14 +216,15 @@ export function samplesOf(m: Measurement): StallSamples {
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
-/** What moving a payload's bytes once costs in this process: a hot memcpy, and a fresh allocation plus the copy. */
-export type CopyFloors = Pick<Floors, 'memcpy' | 'freshCopy'>;
+/** What moving a payload's bytes once costs in this process: a hot memcpy, a fresh allocation plus the copy, and a copy through a ring. */
+export type CopyFloors = Pick<Floors, 'memcpy' | 'freshCopy' | 'ringMemcpy'>;
 
-/** Times both copy floors of a payload size. */
+/** Times the copy floors of a payload size. */
 export async function timeCopyFloors(payloadBytes: number): Promise<CopyFloors> {
   return {
     memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
     freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
+    ringMemcpy: await timeOne(createRingMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
   };
 }
 

@@ -82,6 +82,7 @@ const COLUMNS: [string, (row: SweepRow) => string | number | boolean][] = [
   ['deriveP50Ms', (r) => r.report.parts.derive.p50],
   ['memcpyP50Ms', (r) => r.report.floors.memcpy.p50],
   ['freshCopyP50Ms', (r) => r.report.floors.freshCopy.p50],
+  ['ringMemcpyP50Ms', (r) => r.report.floors.ringMemcpy?.p50 ?? Number.NaN],
   ['roundTripP50Ms', (r) => r.report.floors.roundTrip?.p50 ?? Number.NaN],
   ['vsFloor', (r) => r.report.vsFloor ?? Number.NaN],
   ['schedulerPageFaultsPerStep', (r) => r.report.pageFaultsPerStep.scheduler],

@@ -28,6 +28,7 @@ describe('measureStall', () => {
     expect(p.stepTime?.stepMs).toBe(STEP_PRESETS['llama-70b-tp4-h100'].stepMs);
     expect(p.low?.idleFraction).toBeCloseTo(r.band.lowMs / ((p.stepTime?.stepMs ?? 0) + r.band.lowMs), 12);
     expect(r.vsFloor).toBeCloseTo(r.stall.p50 / r.floors.memcpy.p50, 9);
+    expect(r.floors.ringMemcpy?.n).toBeGreaterThan(0);
     expect(r.context.node).toBe(process.versions.node);
     expect(r.restarts).toBe(0);
   });
