@@ -40,6 +40,9 @@ describe('stallbench command', () => {
     [['--samples', '0'], /samples/],
     [['compare', 'only-one.json'], /needs two results files/],
     [['stall', '--codec', 'zip'], /unknown codec 'zip'/],
+    [['--spin-us', '100'], /spin-us.*shm-ring only/],
+    [['--transport', 'shm-ring', '--spin-us', '-1'], /spin-us/],
+    [['stall', '--transport', 'shm-ring', '--spin-us', '1.5'], /spin-us/],
   ])('refuses %j with one clear line and exit code 2', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);

@@ -3,6 +3,7 @@ import type { AnyCodec } from '../codecs/types.js';
 import { kindOf } from '../kind/from-spec.js';
 import type { PayloadKind } from '../kind/types.js';
 import { connectRankTransport } from '../transport/open.js';
+import { turn } from '../transport/shm-ring-wait.js';
 import type { TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
 import { nowNs, packControl, unpackControl, type Ack, type RankConfiguration } from './protocol.js';
@@ -41,8 +42,14 @@ async function main(start: RankStart): Promise<void> {
   let faults = minorFaults();
   try {
     for (;;) {
-      // A message that comes while the transport spins is taken at once, with no microtask hop before the stamp.
-      const frames = transport.receiveNow?.() ?? (await transport.receive());
+      // While the transport spins, a message is taken the moment it comes, with no microtask hop before the stamp,
+      // whether it comes in the first stretch of spinning or a later one (the event loop gets a turn between them).
+      let frames = transport.receiveNow?.() ?? null;
+      while (frames === null && transport.receiveNow !== undefined && transport.spinning?.() === true) {
+        await turn();
+        frames = transport.receiveNow();
+      }
+      frames ??= await transport.receive();
       const receivedNs = nowNs();
       // A scheduler silent for the idle timeout has gone without a word: the rank exits rather than wait forever.
       if (frames === null) throw new Error(`no message from the scheduler for ${start.idleTimeoutMs} ms`);

@@ -10,7 +10,7 @@ import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/r
 import { formatStallReport } from '../report/stall-report.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkStrategy } from '../strategies/strategies.js';
-import { oneOf, positiveInt, positiveNumber } from './args.js';
+import { oneOf, positiveInt, positiveNumber, shmRingOption } from './args.js';
 import { abortOnSignals } from './progress.js';
 
 /** Help text of `stallbench stall`. */
@@ -33,6 +33,8 @@ rank process and projected onto the TP asked for.
   --regime R         reused or fresh (default: reused)
   --quick            the quick sampling plan
   --transport NAME   ipc (default) or shm-ring
+  --spin-us N        how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
+                     process has a core and one is to spare, else 50)
   --no-ipc           encode, decode and derive in this process only
   --trace FILE       write a Chrome trace of the measured steps
   --json             print the report as JSON
@@ -58,6 +60,7 @@ export async function stallCommand(args: string[]): Promise<number> {
       quick: { type: 'boolean', default: false },
       'no-ipc': { type: 'boolean', default: false },
       transport: { type: 'string', default: 'ipc' },
+      'spin-us': { type: 'string' },
       trace: { type: 'string' },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -78,6 +81,7 @@ export async function stallCommand(args: string[]): Promise<number> {
     blockSize: positiveInt('block-size', values['block-size'], 1 << 20),
     seed: 1,
   });
+  const transport = values['no-ipc'] ? 'none' : oneOf('transport', values.transport, TRANSPORT_NAMES);
   const controller = new AbortController();
   abortOnSignals(controller);
   const report = await measureStall(payload, codec, {
@@ -86,7 +90,8 @@ export async function stallCommand(args: string[]): Promise<number> {
     overlap: values.overlap,
     regime: oneOf('regime', values.regime, ['reused', 'fresh'] as const),
     sampling: values.quick ? 'quick' : 'full',
-    transport: values['no-ipc'] ? 'none' : oneOf('transport', values.transport, TRANSPORT_NAMES),
+    transport,
+    ...shmRingOption(values['spin-us'], [transport]),
     signal: controller.signal,
     ...(values['step-ms'] !== undefined ? { stepMs: positiveNumber('step-ms', values['step-ms']) } : {}),
     ...(values.preset !== undefined ? { preset: oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]) } : {}),

@@ -20,7 +20,7 @@ import type { StrategyName } from '../strategies/types.js';
 import { DEFAULT_ORDER_SEED, runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
-import { list, oneOf, positiveInt, positiveNumber, probability } from './args.js';
+import { list, oneOf, positiveInt, positiveNumber, probability, shmRingOption } from './args.js';
 import { abortOnSignals, formatDuration, progressPrinter } from './progress.js';
 import { fitTable } from './terminal-table.js';
 
@@ -60,6 +60,8 @@ ${Object.entries(STEP_PRESETS)
   --trace DIR         also write a Chrome trace (Perfetto) of every configuration's measured steps
   --transport a,b     how frames travel: ipc (ZeroMQ ipc://, the default) and/or shm-ring (a shared-memory
                       ring in the style of vLLM's MessageQueue); each is measured with its empty-message floor
+  --spin-us N         how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
+                      process has a core and one is to spare, else 50); recorded with each row
   --no-ipc            encode, decode and derive one after the other in this process (no rank processes)
   --python PATH       interpreter for the Python rows — the seed's own system: a Python scheduler and Python
                       ranks (numpy, pyzmq and msgpack needed; /usr/bin/python3 is tried after PATH) — and
@@ -93,6 +95,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       trace: { type: 'string' },
       'no-ipc': { type: 'boolean', default: false },
       transport: { type: 'string' },
+      'spin-us': { type: 'string' },
       python: { type: 'string', default: 'python3' },
       'no-python': { type: 'boolean', default: false },
       'python-codecs': { type: 'string' },
@@ -117,6 +120,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   // Module codecs are loaded here, before any rank starts: a module that does not load is one line and exit 2.
   const codecs = list(values.codecs, quick && messages === undefined ? QUICK_CODECS : listCodecs(), (name) => checkCodecRef(name));
   for (const ref of codecs) if (isCodecModuleRef(ref)) await loadCodecModule(ref);
+  const transports: StoredSweepOptions['transports'] = values['no-ipc'] ? ['none'] : list(values.transport, ['ipc'], (name) => oneOf('transport', name, TRANSPORT_NAMES));
   const options: StoredSweepOptions = {
     codecs,
     strategies: list<StrategyName>(values.strategies, messages === undefined ? ['full', 'no-slots', 'delta'] : ['full', 'delta'], checkStrategy),
@@ -127,7 +131,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     projectTp: list(values.tp, [4, 8], (n) => positiveInt('tp', n, 1024)),
     ...(stepMs !== undefined ? { stepMs } : {}),
     overlap: values.overlap,
-    transports: values['no-ipc'] ? ['none'] : list(values.transport, ['ipc'], (name) => oneOf('transport', name, TRANSPORT_NAMES)),
+    transports,
+    ...shmRingOption(values['spin-us'], transports),
     finishRate: probability('finish-rate', values['finish-rate'] ?? '0'),
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
     sampling,

@@ -3,8 +3,10 @@ export interface BufferedEncoder {
   useBuffer(buffer: Uint8Array): void;
 }
 
-// Where every encoder is parked between encodes: no frame is ever written here, since each encode first swaps in its target.
-const SCRATCH = Buffer.allocUnsafeSlow(8192);
+// Where every encoder is parked between encodes. Both libraries start an encode in a new buffer of their own when
+// fewer than 2 KiB remain in their target, so an encode that does not swap in a target first (a boxed codec's) never
+// writes here, and two encodes never share these bytes.
+const SCRATCH = Buffer.allocUnsafeSlow(1024);
 
 /**
  * Runs `encode` with `target` as the library's buffer (sized from a bound: no growth by doubling), then parks the

@@ -6,19 +6,20 @@ export function createMemcpy(bytes: number): () => number {
 }
 
 /**
- * A memcpy as a ring of `slots` slots meets it: each copy reads a message built since the last one (one of two sources
- * in turn) into the slot written `slots` copies ago, so neither end is hot in this core's cache the way a hot memcpy's
- * are. For a message of megabytes this is what one copy into shared memory costs at least; for small ones it equals
- * the hot memcpy, since every buffer fits the cache.
+ * A reference for a copy into a ring of `slots` slots (4, both rings' default): each call copies one of two sources in
+ * turn into the next of `slots` targets in turn, a working set of (2 + slots) × the payload. Once that outgrows the
+ * last-level cache no copy finds its lines cached, as one copy of a message built each step into a ring would not;
+ * below that it is a hot memcpy. It does not model the rank's core having read the slot last, nor a shared mapping.
  */
-export function createRingMemcpy(bytes: number, slots = 4): () => number {
+export function createRingMemcpy(bytes: number, slots = 4): (() => number) & { readonly targets: readonly Buffer[] } {
   const sources = [Buffer.alloc(bytes, 7), Buffer.alloc(bytes, 9)];
   const targets = Array.from({ length: slots }, () => Buffer.alloc(bytes));
   let turn = 0;
-  return () => {
+  const copy = (): number => {
     const k = turn++;
     return (sources[k % 2] as Buffer).copy(targets[k % slots] as Buffer, 0, 0, bytes);
   };
+  return Object.assign(copy, { targets });
 }
 
 /** The floor of the `fresh` regime: a new unzeroed buffer per message (allocUnsafeSlow, as the codecs use), then the copy. */

@@ -28,6 +28,9 @@ import type { StrategyName } from '../strategies/types.js';
 import { startInProcess } from './in-process.js';
 import { STEP_PRESETS, stepTimeFor, type StepPresetName, type StepTime } from './presets.js';
 import { perPeerCost, projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
+import type { ShmRingOptions } from '../transport/shm-ring.js';
+
+const shmRingOf = (options: { shmRing?: ShmRingOptions }): { shmRing?: ShmRingOptions } => (options.shmRing === undefined ? {} : { shmRing: options.shmRing });
 
 /** Where a measurement ran: over a transport between processes, or in this one process. */
 export type MeasuredTransport = TransportName | 'none';
@@ -44,6 +47,8 @@ export interface MeasureStallOptions {
   overlap?: boolean;
   /** 'ipc' (ZeroMQ) or 'shm-ring' (shared memory): broadcast to a real rank process; 'none': encode, decode and derive one after the other in this process. @default 'ipc' */
   transport?: MeasuredTransport;
+  /** Geometry and wait policy of the shm-ring transport (the report records the policy that ran). */
+  shmRing?: ShmRingOptions;
   /** What goes on the wire each step. @default 'full' */
   strategy?: StrategyName;
   /** 'reused': encode into pooled buffers recycled once every rank holds the step (what an engine does); 'fresh': new memory per message. @default 'reused' */
@@ -72,8 +77,9 @@ export interface Floors {
   /** A fresh allocUnsafeSlow of those bytes plus the copy: the floor of the `fresh` regime. */
   freshCopy: SampleSummary;
   /**
-   * The same bytes copied as a ring of 4 slots meets them (a new source each step, the slot written 4 copies ago): one
-   * copy into shared memory, cache state included. Absent in results written before it was measured.
+   * A reference, not a floor: the same bytes copied from two sources in turn into four targets in turn (createRingMemcpy),
+   * so that a payload whose working set outgrows the cache is copied cold, as a message built each step into a ring of
+   * 4 slots is. Absent in results written before it was measured.
    */
   ringMemcpy?: SampleSummary;
   /** Small-message round trip over the transport; null in process. */
@@ -317,7 +323,7 @@ export async function measureStall(
       options.signal?.throwIfAborted();
       measurement = await measureOnce(startInProcess({ ...run, codec: instance, ...(options.signal !== undefined ? { signal: options.signal } : {}) }), config.plan);
     } else {
-      const session = options.session ?? (await openRankSession({ tp: 2, transport: config.transport, ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
+      const session = options.session ?? (await openRankSession({ tp: 2, transport: config.transport, ...shmRingOf(options), ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
       try {
         oversubscribed = session.oversubscribed;
         waitPolicy = session.waitPolicy;
@@ -346,7 +352,7 @@ export async function measureStall(
       context,
     });
     const band = projectBand(bandInputsOf(report), config.tp);
-    const direct = config.transport !== 'none' ? await measureDirectly(config, run, band, options.signal) : null;
+    const direct = config.transport !== 'none' ? await measureDirectly(config, run, band, options) : null;
     const gpu = (stallMs: number): GpuProjection | null =>
       config.stepTime === null ? null : projectOntoGpu(stallMs, { stepMs: config.stepTime.stepMs, overlap: config.overlap, batch: source.batch, tp: config.tp });
     return {
@@ -368,9 +374,9 @@ export function directResult(tp: number, steps: readonly StepRecord[], band: Sta
 }
 
 /** The requested TP run as real processes, when the machine has a core for every rank and one to spare. */
-async function measureDirectly(config: Resolved, run: MeasureRun, band: StallBand, signal: AbortSignal | undefined): Promise<StallReport['direct']> {
+async function measureDirectly(config: Resolved, run: MeasureRun, band: StallBand, options: MeasureStallOptions): Promise<StallReport['direct']> {
   if (config.tp <= 2 || availableParallelism() < config.tp + 1) return null;
-  const session = await openRankSession({ tp: config.tp, transport: config.transport as TransportName, ...(signal !== undefined ? { signal } : {}) });
+  const session = await openRankSession({ tp: config.tp, transport: config.transport as TransportName, ...shmRingOf(options), ...(options.signal !== undefined ? { signal: options.signal } : {}) });
   try {
     return directResult(config.tp, (await session.measure(run)).steps, band);
   } finally {

@@ -19,7 +19,7 @@ export function formatStallReport(r: Omit<StallReport, 'context'>): string {
         [`step stall (${where})${r.oversubscribed ? ' *' : ''}`, withInterval(r.stall), tail(r.stall), String(r.stall.n)],
         ['memcpy of the payload bytes (reused floor)', withInterval(r.floors.memcpy), tail(r.floors.memcpy), String(r.floors.memcpy.n)],
         ['fresh allocation + copy (fresh floor)', withInterval(r.floors.freshCopy), tail(r.floors.freshCopy), String(r.floors.freshCopy.n)],
-        ...(r.floors.ringMemcpy === undefined ? [] : [['memcpy through a ring of 4 slots (cache state of a copy into shared memory)', withInterval(r.floors.ringMemcpy), tail(r.floors.ringMemcpy), String(r.floors.ringMemcpy.n)]]),
+        ...(r.floors.ringMemcpy === undefined ? [] : [['memcpy through 4 slots in turn (reference: a cold copy into a ring)', withInterval(r.floors.ringMemcpy), tail(r.floors.ringMemcpy), String(r.floors.ringMemcpy.n)]]),
         ...(r.floors.roundTrip === null ? [] : [['small-message round trip', withInterval(r.floors.roundTrip), tail(r.floors.roundTrip), String(r.floors.roundTrip.n)]]),
         ...(r.floors.emptyStep === null ? [] : [[`empty message's stall (${r.transport} floor)`, withInterval(r.floors.emptyStep), tail(r.floors.emptyStep), String(r.floors.emptyStep.n)]]),
       ],

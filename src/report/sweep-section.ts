@@ -185,11 +185,11 @@ export function transportSection(results: SweepResultsFile, source: string): str
       formatMs(r.report.parts.decode.p50 + r.report.parts.convert.p50),
       `${(r.report.parts.derive.p50 * 1000).toFixed(1)} µs`,
       `${(r.report.stall.p50 / r.report.floors.memcpy.p50).toFixed(2)}x`,
-      r.report.floors.ringMemcpy === undefined ? '—' : `${(r.report.stall.p50 / r.report.floors.ringMemcpy.p50).toFixed(2)}x`,
+      r.transport !== 'shm-ring' || r.report.floors.ringMemcpy === undefined ? '—' : `${(r.report.stall.p50 / r.report.floors.ringMemcpy.p50).toFixed(2)}x`,
     ]);
   const waits = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
   return [
-    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` over the same copy as a ring of 4 slots meets it (a new source each step, into the slot written 4 copies ago: the cache state of one copy into shared memory), both timed in the same run.${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
+    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run.${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
     '',
     markdownTable(['codec', 'strategy', 'seq_len', 'transport', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode+convert', 'derive', 'stall/memcpy', 'stall/ring copy'], rows),
   ].join('\n');

@@ -33,6 +33,7 @@ import { pickleRow, type ReferenceRow } from '../reference/reference-row.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import { createSchedulerSide } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
+import type { ShmRingOptions } from '../transport/shm-ring.js';
 
 /** Options of runSweep. */
 export interface SweepOptions {
@@ -52,6 +53,8 @@ export interface SweepOptions {
   overlap?: boolean;
   /** Transports to measure each configuration over ('ipc', 'shm-ring'), or 'none' to encode, decode and derive in this process. */
   transports: readonly MeasuredTransport[];
+  /** Geometry and wait policy of the shm-ring transport (each row records the policy that ran). */
+  shmRing?: ShmRingOptions;
   /** Chance per step that a request finishes and a prefilling one arrives; 0 is steady decode. */
   finishRate: number;
   /** How many steps each configuration measures. */
@@ -531,7 +534,7 @@ async function openSessions(options: SweepOptions, transport: TransportName, run
   };
   const interpreter = runtime === 'python' ? await findPython(options.python === null || options.python === 'auto' ? undefined : [options.python, ...DEFAULT_PYTHONS]) : null;
   const open = (tp: number): Promise<RankSession> =>
-    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, ...signal }) : openRankSession({ tp, transport, ...signal });
+    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, ...signal }) : openRankSession({ tp, transport, ...(options.shmRing === undefined ? {} : { shmRing: options.shmRing }), ...signal });
   try {
     const two = await open(2);
     opened.push(two);

@@ -167,18 +167,20 @@ export const frameAreaOf = (layout: RingLayout, slot: number): number => layout.
 
 const tableOf = (layout: RingLayout, slot: number): number => layout.slotsStart + slot * layout.slotBytes;
 
-/** Writes a slot's frame table (plain stores: the publishing Atomics.store orders them before any reader looks). */
-export function writeTable(bytes: Buffer, layout: RingLayout, slot: number, table: SlotTable): void {
+/**
+ * Writes a slot's frame table (plain stores: the publishing Atomics.store orders them before any reader looks), through
+ * `words`, the region's word view (wordsOf): Buffer's checked writes cost a microsecond a message here.
+ */
+export function writeTable(bytes: Buffer, words: Uint32Array, layout: RingLayout, slot: number, table: SlotTable): void {
   if (table.places.length > layout.maxFrames) throw new ShmRingError(`a message of ${table.places.length} frames exceeds the table of ${layout.maxFrames}`);
   const at = tableOf(layout, slot);
   const name = table.overflowName ?? '';
   if (name.length > NAME_BYTES) throw new ShmRingError(`overflow region name ${name} is too long`);
-  // Word stores into a table that starts on a cache line: Buffer's checked writes cost a microsecond a message here.
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + at, (TABLE_HEAD + ENTRY_BYTES * table.places.length) / 4);
-  words[0] = table.places.length;
-  words[1] = name.length;
+  const head = at / 4;
+  words[head] = table.places.length;
+  words[head + 1] = name.length;
   if (name.length > 0) bytes.write(name, at + 16, 'latin1');
-  let entry = TABLE_HEAD / 4;
+  let entry = head + TABLE_HEAD / 4;
   for (const place of table.places) {
     words[entry] = place.where === 'slot' ? 0 : 1;
     words[entry + 1] = place.offset;
@@ -187,19 +189,19 @@ export function writeTable(bytes: Buffer, layout: RingLayout, slot: number, tabl
   }
 }
 
-/** Reads a slot's frame table; throws ShmRingError for counts or slot frames outside the slot. */
-export function readTable(bytes: Buffer, layout: RingLayout, slot: number): SlotTable {
+/** Reads a slot's frame table through the region's word view; throws ShmRingError for counts or slot frames outside the slot. */
+export function readTable(bytes: Buffer, words: Uint32Array, layout: RingLayout, slot: number): SlotTable {
   const at = tableOf(layout, slot);
-  const head = new Uint32Array(bytes.buffer, bytes.byteOffset + at, TABLE_HEAD / 4);
-  const count = head[0] as number;
-  const nameLength = head[1] as number;
+  const head = at / 4;
+  const count = words[head] as number;
+  const nameLength = words[head + 1] as number;
   if (count > layout.maxFrames || nameLength > NAME_BYTES) throw new ShmRingError(`slot ${slot} has a corrupt frame table`);
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + at + TABLE_HEAD, (ENTRY_BYTES * count) / 4);
+  const entries = head + TABLE_HEAD / 4;
   const places: FramePlace[] = [];
   for (let i = 0; i < count; i++) {
-    const where = words[3 * i] === 0 ? 'slot' : 'overflow';
-    const offset = words[3 * i + 1] as number;
-    const length = words[3 * i + 2] as number;
+    const where = words[entries + 3 * i] === 0 ? 'slot' : 'overflow';
+    const offset = words[entries + 3 * i + 1] as number;
+    const length = words[entries + 3 * i + 2] as number;
     if (where === 'slot' && offset + length > layout.capacity) throw new ShmRingError(`slot ${slot}: frame ${i} lies outside the slot`);
     places.push({ where, offset, length });
   }

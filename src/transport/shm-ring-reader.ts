@@ -35,15 +35,20 @@ export function createRingReader({ bytes, words, layout, reader, overflow }: Rin
     ready: () => isPublished(words, layout, seq),
     take: () => {
       const slot = slotOf(layout, seq);
-      const { places, overflowName } = readTable(bytes, layout, slot);
+      const { places, overflowName } = readTable(bytes, words, layout, slot);
       const area = bytes.byteOffset + frameAreaOf(layout, slot);
-      const spill = places.some((p) => p.where === 'overflow') ? resolveOverflow(slot, overflowName) : null;
-      const frames = places.map((place, i) => {
-        if (place.where === 'slot') return Buffer.from(bytes.buffer, area + place.offset, place.length);
-        const region = spill as Buffer;
-        if (place.offset + place.length > region.byteLength) throw new ShmRingError(`slot ${slot}: frame ${i} lies outside its overflow region`);
-        return Buffer.from(region.buffer, region.byteOffset + place.offset, place.length);
-      });
+      let spill: Buffer | null = null;
+      const frames: Buffer[] = [];
+      for (let i = 0; i < places.length; i++) {
+        const place = places[i] as (typeof places)[number];
+        if (place.where === 'slot') {
+          frames.push(Buffer.from(bytes.buffer, area + place.offset, place.length));
+          continue;
+        }
+        spill ??= resolveOverflow(slot, overflowName);
+        if (place.offset + place.length > spill.byteLength) throw new ShmRingError(`slot ${slot}: frame ${i} lies outside its overflow region`);
+        frames.push(Buffer.from(spill.buffer, spill.byteOffset + place.offset, place.length));
+      }
       held = seq;
       seq++;
       return frames;

@@ -150,7 +150,7 @@ export function createRingWriter({ bytes, words, layout, overflow, policy }: Rin
         stats.inPlaceBytes += frame.byteLength;
       }
     }
-    writeTable(bytes, layout, slot, { places: placed.map((p) => p.place), overflowName: region?.name ?? null });
+    writeTable(bytes, words, layout, slot, { places: placed.map((p) => p.place), overflowName: region?.name ?? null });
     // Every frame is in place: the regions this message's plan (or a lease) replaced can go.
     overflow?.reap();
     publish(words, layout, seq);

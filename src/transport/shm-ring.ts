@@ -8,7 +8,7 @@ import { MAX_RING_FRAMES, readRegionHeader, regionByteLength, ringAt, wordsOf, w
 import { createOverflowAttachments, createOverflowRegions, type MappedRegion } from './shm-ring-overflow.js';
 import { createRingReader, type RingReader } from './shm-ring-reader.js';
 import { createRingWriter, type WriterStats } from './shm-ring-writer.js';
-import { defaultWaitPolicy, resolveWaitPolicy, spinUntil, waitUntil, type WaitPolicy } from './shm-ring-wait.js';
+import { defaultWaitPolicy, resolveWaitPolicy, spinUntil, turn, waitUntil, type WaitPolicy } from './shm-ring-wait.js';
 import type { RankTransport, SchedulerTransport, ShmRingAddress } from './types.js';
 
 /** Options of the shm-ring transport. */
@@ -157,6 +157,7 @@ export function openShmRingScheduler(ranks: number, sendTimeoutMs: number, optio
 export interface ShmRingRank extends RankTransport {
   receive(): Promise<Buffer[] | null>;
   receiveNow(): Buffer[] | null;
+  spinning(): boolean;
 }
 
 /** Attaches rank `rank` (1..ranks) to the scheduler's rings: reader `rank - 1` of the steps ring, writer of answer lane `rank - 1`. */
@@ -207,16 +208,19 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
   return {
     receiveNow: () => {
       next();
-      // Bounded by the event loop's turn: a rank spinning here still hears a signal or a lost parent in time.
-      const budgetUs = Math.max(0, Math.min(policy.spinUs, policy.yieldEveryMs * 1000) - spunUs);
+      // What is left of the spin, at most one turn of the event loop: a rank spinning here still hears a signal or a lost parent in time.
+      const budgetUs = Math.max(0, Math.min(policy.spinUs - spunUs, policy.yieldEveryMs * 1000));
       if (!spinUntil(reader.ready, budgetUs)) {
         spunUs += budgetUs;
         return null;
       }
       return taken();
     },
+    spinning: () => !closed && spunUs < policy.spinUs,
     receive: async () => {
       next();
+      // After a spin in receiveNow the event loop gets its turn before this wait blocks the thread again.
+      if (spunUs > 0) await turn();
       const wait = spunUs > 0 ? { ...policy, spinUs: Math.max(0, policy.spinUs - spunUs) } : policy;
       if (!(await waitUntil(reader.ready, idleTimeoutMs, wait, { cancelled: isClosed, lastActive }))) return null;
       return taken();

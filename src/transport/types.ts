@@ -52,10 +52,13 @@ export interface RankTransport {
   /** The next multipart message, or null when the scheduler has been silent for the idle timeout. */
   receive(): Promise<Uint8Array[] | null>;
   /**
-   * The next message if it comes while the transport spins, taken without yielding to the event loop (so no
-   * microtask hop stands between its arrival and the caller); null when none came: call receive(). Absent: never.
+   * The next message if it comes within one stretch of the transport's spin (at most one turn of the event loop),
+   * taken without yielding (so no microtask hop stands between its arrival and the caller); null when none came.
+   * Absent where the transport cannot spin.
    */
   receiveNow?(): Uint8Array[] | null;
+  /** True while the wait for the next message is still within its spin time: receiveNow may yet find it. */
+  spinning?(): boolean;
   send(frame: Uint8Array): Promise<void>;
   close(): void;
 }

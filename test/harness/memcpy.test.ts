@@ -7,7 +7,15 @@ describe('copy floors', () => {
     const fresh = createFreshCopy(1000)();
     expect(fresh.byteLength).toBe(1000);
     expect(fresh.every((b) => b === 7)).toBe(true);
+  });
+
+  it('the ring copy goes from two sources in turn into each of its slots in turn', () => {
     const ring = createRingMemcpy(1000, 3);
-    for (let i = 0; i < 7; i++) expect(ring()).toBe(1000);
+    const fills = (): number[] => ring.targets.map((t) => (t.every((b) => b === t[0]) ? (t[0] ?? -1) : -1));
+    expect(fills()).toEqual([0, 0, 0]);
+    for (let i = 0; i < 3; i++) expect(ring()).toBe(1000);
+    expect(fills()).toEqual([7, 9, 7]);
+    ring();
+    expect(fills()).toEqual([9, 9, 7]);
   });
 });

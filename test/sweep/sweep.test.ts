@@ -114,9 +114,20 @@ describe('runSweep', () => {
     expect(row?.launchSpread).toBeCloseTo(((sorted[2] ?? 0) - (sorted[0] ?? 0)) / (sorted[1] ?? 1), 12);
   });
 
-  it('with repeat over two transports: alternates which transport goes first, so drift lands on both alike', async () => {
+  it('with repeat over two transports: alternates which transport goes first, so drift lands on both alike, and runs the shm-ring wait policy asked for', async () => {
     const labels: string[] = [];
-    await runSweep({ ...base, codecs: ['msgpack'], strategies: ['delta'], seqLens: [64], transports: ['ipc', 'shm-ring'], repeat: 2, onProgress: (p) => labels.push(p.label) });
+    const outcome = await runSweep({
+      ...base,
+      codecs: ['msgpack'],
+      strategies: ['delta'],
+      seqLens: [64],
+      transports: ['ipc', 'shm-ring'],
+      shmRing: { wait: { spinUs: 1234 } },
+      repeat: 2,
+      onProgress: (p) => labels.push(p.label),
+    });
+    // The wait policy asked for is the one the shm-ring rows ran and record; ZeroMQ has none.
+    expect(outcome.rows.map((r) => [r.transport, r.report.waitPolicy?.spinUs ?? null])).toEqual(expect.arrayContaining([['ipc', null], ['shm-ring', 1234]]));
     const transportOf = (launch: number): string[] => labels.filter((l) => l.includes(`launch ${launch}/2`)).map((l) => (l.includes('over shm-ring') ? 'shm-ring' : 'ipc'));
     expect([...new Set(transportOf(1))]).toEqual(['ipc', 'shm-ring']);
     expect([...new Set(transportOf(2))]).toEqual(['shm-ring', 'ipc']);

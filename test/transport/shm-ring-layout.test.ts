@@ -77,10 +77,10 @@ describe('shm-ring layout', () => {
       ],
       overflowName: '/stallbench-1-0123456789ab',
     };
-    writeTable(bytes, layout, 1, table);
-    expect(readTable(bytes, layout, 1)).toEqual(table);
-    writeTable(bytes, layout, 2, { places: [{ where: 'slot', offset: layout.capacity - 4, length: 8 }], overflowName: null });
-    expect(() => readTable(bytes, layout, 2)).toThrow(/outside the slot/);
-    expect(() => writeTable(bytes, layout, 0, { places: Array(9).fill(table.places[0]), overflowName: null })).toThrow(/exceeds the table of 8/);
+    writeTable(bytes, wordsOf(bytes), layout, 1, table);
+    expect(readTable(bytes, wordsOf(bytes), layout, 1)).toEqual(table);
+    writeTable(bytes, wordsOf(bytes), layout, 2, { places: [{ where: 'slot', offset: layout.capacity - 4, length: 8 }], overflowName: null });
+    expect(() => readTable(bytes, wordsOf(bytes), layout, 2)).toThrow(/outside the slot/);
+    expect(() => writeTable(bytes, wordsOf(bytes), layout, 0, { places: Array(9).fill(table.places[0]), overflowName: null })).toThrow(/exceeds the table of 8/);
   });
 });

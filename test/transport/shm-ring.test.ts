@@ -223,6 +223,31 @@ describe('shm-ring transport, one process', () => {
     s.close();
   });
 
+  it('spins in stretches of one event-loop turn until its spin time is spent; a message sent between stretches is taken by the next', async () => {
+    const s = scheduler(1, 1000, { slots: 2, slotBytes: SLOT_BYTES, wait: { spinUs: 5000, yieldEveryMs: 1 } });
+    const rank = connectShmRingRank(s.address, 5000, 1);
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    let stretches = 0;
+    while (rank.spinning()) {
+      expect(rank.receiveNow()).toBeNull();
+      stretches++;
+      await turn();
+    }
+    expect(stretches).toBe(5);
+    const first = bytesOf(5, 6);
+    setImmediate(() => void s.send([first]));
+    expect((await rank.receive())?.map(sha)).toEqual([sha(first)]);
+    // Taking a message starts the next wait's spin afresh.
+    expect(rank.spinning()).toBe(true);
+    expect(rank.receiveNow()).toBeNull();
+    const second = bytesOf(7, 8);
+    setImmediate(() => void s.send([second]));
+    await turn();
+    expect(rank.receiveNow()?.map(sha)).toEqual([sha(second)]);
+    rank.close();
+    s.close();
+  });
+
   it('gives a rank null after its idle timeout when nothing comes', async () => {
     const s = scheduler(1, 1000);
     const rank = connectShmRingRank(s.address, 30, 1);
