@@ -10,9 +10,9 @@ import { readSweep } from '../report/sweep-results.js';
 export const REPORT_HELP = `usage: stallbench report [--results DIR] [--readme FILE]
 
 Regenerates the README's tables and the charts from a results folder: the sweep (required, via DIR/latest.json),
-and codecs.json, ipc.json, stall-example.json, transports/latest.json and baseline.json where they exist. Sections
-are written between <!-- stallbench:NAME:start --> and <!-- stallbench:NAME:end --> markers; a README that does not
-exist is created with every section's markers.
+and codecs.json, ipc.json, stall-example.json, transports/latest.json, transports-spin/latest.json and baseline.json
+where they exist. Sections are written between <!-- stallbench:NAME:start --> and <!-- stallbench:NAME:end -->
+markers; a README that does not exist is created with every section's markers.
 
   --results DIR     results folder (default: results)
   --readme FILE     markdown file to update (default: README.md)

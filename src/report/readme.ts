@@ -48,6 +48,7 @@ function blankReadme(): string {
     section('ipc', 'Broadcast to real rank processes'),
     section('repro', 'Run to run'),
     section('transports', 'Transports side by side'),
+    section('transports-spin', 'Transports side by side, ranks spinning'),
     '![stall per step vs seq_len](charts/stall-vs-seqlen.svg)\n',
   ].join('\n');
 }
@@ -67,7 +68,10 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
   const baseline = optional<BaselinePointer>('baseline.json', BASELINE_SCHEMA_VERSION, 'baseline');
   const earlier =
     baseline === null ? null : checkSweep(readResultsFile<SweepResultsFile>(join(resultsDir, baseline.json), SWEEP_SCHEMA_VERSION, 'sweep'), join(resultsDir, baseline.json));
-  const transports = existsSync(join(resultsDir, 'transports', 'latest.json')) ? readLatestSweep(join(resultsDir, 'transports', 'latest.json')) : null;
+  const sweepIn = (folder: string): ReturnType<typeof readLatestSweep> | null =>
+    existsSync(join(resultsDir, folder, 'latest.json')) ? readLatestSweep(join(resultsDir, folder, 'latest.json')) : null;
+  const transports = sweepIn('transports');
+  const spinning = sweepIn('transports-spin');
   const charts = await renderCharts(sweep);
   const sections: [string, string | null, string][] = [
     ['sweep', sweepTableSection(sweep, sweepPath), ''],
@@ -78,6 +82,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
     ['codecs', codecs === null ? null : codecSection(codecs, join(resultsDir, 'codecs.json')), 'codecs.json'],
     ['ipc', ipc === null ? null : ipcSection(ipc, join(resultsDir, 'ipc.json')), 'ipc.json'],
     ['transports', transports === null ? null : transportSection(transports.results, transports.path), join('transports', 'latest.json')],
+    ['transports-spin', spinning === null ? null : transportSection(spinning.results, spinning.path), join('transports-spin', 'latest.json')],
     ['repro', earlier === null || baseline === null ? null : reproSection(earlier, sweep, { a: join(resultsDir, baseline.json), b: sweepPath }), 'baseline.json'],
   ];
   let readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : blankReadme();

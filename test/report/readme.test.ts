@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildReadme } from '../../src/report/readme.js';
 import { replaceSection, ReportError } from '../../src/report/readme-sections.js';
 import { readResultsFile } from '../../src/report/results-file.js';
+import { writeSweepResults } from '../../src/report/sweep-results.js';
+import { smallResults } from './fixture.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'stallbench-report-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -29,5 +32,21 @@ describe('readResultsFile', () => {
     expect(() => readResultsFile(path, 1, 'codec')).toThrow(/schema version 2/);
     writeFileSync(path, '{"schemaVersion": 1, "rows": []}');
     expect(readResultsFile<{ schemaVersion: number; rows: unknown[] }>(path, 1, 'codec').rows).toEqual([]);
+  });
+});
+
+describe('buildReadme', () => {
+  it('writes each transports table from its own folder, and names the folder it did not find', async () => {
+    const results = join(folder, 'results');
+    mkdirSync(join(results, 'transports-spin'), { recursive: true });
+    const sweep = await smallResults({ seqLens: [64], strategies: ['delta'] });
+    writeSweepResults(results, sweep);
+    writeSweepResults(join(results, 'transports-spin'), sweep);
+    const built = await buildReadme(join(folder, 'NEW-README.md'), results);
+    expect(built.written).toContain('transports-spin');
+    expect(built.skipped).toContain(`transports (no ${join(results, 'transports', 'latest.json')})`);
+    const section = built.readme.split('<!-- stallbench:transports-spin:start -->')[1]?.split('<!-- stallbench:transports-spin:end -->')[0] ?? '';
+    expect(section).toContain(join(results, 'transports-spin'));
+    expect(section).toContain('| msgpack | delta | 64 |');
   });
 });
