@@ -40,7 +40,8 @@ describe('stallbench command', () => {
     [['--samples', '0'], /samples/],
     [['compare', 'only-one.json'], /needs two results files/],
     [['stall', '--codec', 'zip'], /unknown codec 'zip'/],
-    [['--spin-us', '100'], /spin-us.*shm-ring only/],
+    [['--spin-us', '100'], /spin-us.*only where the shm-ring transport runs/],
+    [['ipc', '--spin-us', '100'], /spin-us.*only where the shm-ring transport runs/],
     [['--transport', 'shm-ring', '--spin-us', '-1'], /spin-us/],
     [['stall', '--transport', 'shm-ring', '--spin-us', '1.5'], /spin-us/],
   ])('refuses %j with one clear line and exit code 2', (args, message) => {

@@ -12,6 +12,8 @@ import { payloadByteLength } from '../payload/size.js';
 import { withSlotCoverage } from '../payload/slots.js';
 import { generatedSource } from '../payload/stream.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
+import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
+import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 import type { TransportName } from '../transport/types.js';
 import type { PayloadSize } from './sizes.js';
 
@@ -23,6 +25,8 @@ export interface IpcBenchRow {
   tp: number;
   oversubscribed: boolean;
   transport: TransportName;
+  /** How shm-ring's ends waited; null for ZeroMQ. Absent in results written before it was recorded. */
+  waitPolicy?: WaitPolicy | null;
   regime: AllocationRegime;
   shmBackend: ShmBackendKind | null;
   payloadBytes: number;
@@ -48,6 +52,8 @@ export interface IpcBenchOptions {
   plan: SamplingPlan;
   /** @default 'ipc' */
   transport?: TransportName;
+  /** Geometry and wait policy of the shm-ring transport; each row records the policy that ran. */
+  shmRing?: ShmRingOptions;
   regime?: AllocationRegime;
   onProgress?: (text: string) => void;
   signal?: AbortSignal;
@@ -56,9 +62,11 @@ export interface IpcBenchOptions {
 /** Broadcasts every codec at every size on one set of live ranks and measures the floor beside it. */
 export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]> {
   const rows: IpcBenchRow[] = [];
+  checkShmRingOptionsUse(options.shmRing, [options.transport ?? 'ipc']);
   const session = await openRankSession({
     tp: options.tp,
     transport: options.transport ?? 'ipc',
+    ...(options.shmRing !== undefined ? { shmRing: options.shmRing } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
   try {
@@ -87,6 +95,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<IpcBenchRow[]>
           tp: session.tp,
           oversubscribed: session.oversubscribed,
           transport: session.transport,
+          waitPolicy: session.waitPolicy,
           regime: m.regime,
           shmBackend: m.shmBackend,
           payloadBytes,

@@ -6,6 +6,7 @@ import type { CtxMeta } from '../payload/types.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import { checkStrategy } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
+import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 import type { TransportName } from '../transport/types.js';
 import type { FaultInjection } from './faults.js';
 import { PART_NAMES, partSamples, type PartName } from './parts.js';
@@ -30,6 +31,8 @@ export interface BroadcastOptions {
   regime?: AllocationRegime;
   /** @default 'ipc' */
   transport?: TransportName;
+  /** Geometry and wait policy of the shm-ring transport. */
+  shmRing?: ShmRingOptions;
   /** Small-message round trips timed before the steps, to show transport latency alone. @default 20 */
   pings?: number;
   /** Longest wait for any rank's answer, in ms. @default 5000 */
@@ -102,9 +105,11 @@ export async function runBroadcast(options: BroadcastOptions): Promise<Broadcast
   if (!Object.hasOwn(VERIFY_EVERY, verify)) throw new OptionsError('verify', 'must be all, sample or none');
   const plan = fixedPlan(requireInt('steps', options.steps ?? 20, 1, 1_000_000), requireInt('warmup', options.warmup ?? 3, 0, 1_000_000));
   const pings = requireInt('pings', options.pings ?? 20, 0, 1_000_000);
+  checkShmRingOptionsUse(options.shmRing, [options.transport ?? 'ipc']);
   const session = await openRankSession({
     tp: options.tp ?? 2,
     ...(options.transport !== undefined ? { transport: options.transport } : {}),
+    ...(options.shmRing !== undefined ? { shmRing: options.shmRing } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onStart !== undefined ? { onStart: options.onStart } : {}),

@@ -35,6 +35,8 @@ const minorFaults = (): number => process.resourceUsage().minorPageFault;
 async function main(start: RankStart): Promise<void> {
   const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank);
   const tokenBytes = tokenBytesOf(start.token);
+  const yieldEveryMs = start.address.transport === 'shm-ring' ? start.address.wait.yieldEveryMs : Number.POSITIVE_INFINITY;
+  let lastTurn = performance.now();
   const ack = (fields: Omit<Ack, 'token' | 'rank'>): Promise<void> => transport.send(packControl({ token: start.token, rank: start.rank, ...fields }));
   const quiet = { config: 0, decodedNs: 0, convertedNs: 0, readyNs: 0, pageFaults: 0, verified: null, error: null };
   await ack({ ...quiet, kind: 'hello', step: -1, receivedNs: nowNs() });
@@ -43,10 +45,16 @@ async function main(start: RankStart): Promise<void> {
   try {
     for (;;) {
       // While the transport spins, a message is taken the moment it comes, with no microtask hop before the stamp,
-      // whether it comes in the first stretch of spinning or a later one (the event loop gets a turn between them).
+      // whether it comes in the first stretch of spinning or a later one (the event loop gets a turn between them,
+      // and before a stretch once yieldEveryMs has passed without one, so a steady run of steps cannot starve it).
+      if (performance.now() - lastTurn >= yieldEveryMs) {
+        await turn();
+        lastTurn = performance.now();
+      }
       let frames = transport.receiveNow?.() ?? null;
       while (frames === null && transport.receiveNow !== undefined && transport.spinning?.() === true) {
         await turn();
+        lastTurn = performance.now();
         frames = transport.receiveNow();
       }
       frames ??= await transport.receive();

@@ -15,9 +15,9 @@ export function positiveInt(option: string, text: string, max: number): number {
 /** The shm-ring options of `--spin-us N` (µs a waiting end polls before it sleeps); refused without the shm-ring transport. */
 export function shmRingOption(text: string | undefined, transports: readonly string[]): { shmRing?: { wait: { spinUs: number } } } {
   if (text === undefined) return {};
-  if (!transports.includes('shm-ring')) throw new OptionsError('spin-us', 'applies to --transport shm-ring only');
+  if (!transports.includes('shm-ring')) throw new OptionsError('spin-us', 'applies only where the shm-ring transport runs (--transport shm-ring)');
   const spinUs = Number(text);
-  if (text.trim() === '' || !Number.isInteger(spinUs) || spinUs < 0 || spinUs > 60_000_000) throw new OptionsError('spin-us', `'${text}' is not an integer in [0, 60000000]`);
+  if (!/^\d+$/.test(text.trim()) || spinUs > 60_000_000) throw new OptionsError('spin-us', `'${text}' is not an integer in [0, 60000000]`);
   return { shmRing: { wait: { spinUs } } };
 }
 

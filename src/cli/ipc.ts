@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../harness/write-atomic.js';
 import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
 import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
-import { list, oneOf, positiveInt } from './args.js';
+import { list, oneOf, positiveInt, shmRingOption } from './args.js';
 import { abortOnSignals } from './progress.js';
 import { fitTable } from './terminal-table.js';
 
@@ -27,6 +27,8 @@ the step, beside the floor measured in the same run: a memcpy of the payload's b
   --steps N        measured steps per codec and size (default: the full sampling plan, ${SAMPLING_PRESETS.full.samples})
   --regime R       reused or fresh (default: reused)
   --transport T    ${TRANSPORT_NAMES.join(' or ')} (default: ipc)
+  --spin-us N      how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
+                   process has a core and one is to spare, else 50)
   --quick          one small size, ${SAMPLING_PRESETS.quick.samples} steps
   --out FILE       also write rows and run context as JSON (stallbench report reads results/ipc.json)
   --help           this text`;
@@ -42,6 +44,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
       steps: { type: 'string' },
       regime: { type: 'string' },
       transport: { type: 'string' },
+      'spin-us': { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -62,6 +65,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
   const plan = values.steps === undefined ? base : { ...fixedPlan(positiveInt('steps', values.steps, 1_000_000), 0), warmup: base.warmup };
   const context = collectRunContext();
   console.log(`stallbench ipc on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}, ${context.date}`);
+  const transport = oneOf('transport', values.transport ?? 'ipc', TRANSPORT_NAMES);
   const controller = new AbortController();
   abortOnSignals(controller);
   const rows = await benchIpc({
@@ -70,7 +74,8 @@ export async function ipcCommand(args: string[]): Promise<number> {
     tp: positiveInt('tp', values.tp ?? '2', 64),
     plan,
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
-    transport: oneOf('transport', values.transport ?? 'ipc', TRANSPORT_NAMES),
+    transport,
+    ...shmRingOption(values['spin-us'], [transport]),
     signal: controller.signal,
     onProgress: (text) => process.stderr.write(`  ${text}\n`),
   });

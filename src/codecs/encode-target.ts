@@ -14,7 +14,10 @@ const SCRATCH = Buffer.allocUnsafeSlow(1024);
  */
 export function encodeIntoTarget<T>(encoder: BufferedEncoder, target: Buffer, encode: () => T): T {
   encoder.useBuffer(target);
-  const frame = encode();
-  encoder.useBuffer(SCRATCH);
-  return frame;
+  try {
+    return encode();
+  } finally {
+    // Parked even when the encode throws: the next encode without a target must not write into this one.
+    encoder.useBuffer(SCRATCH);
+  }
 }

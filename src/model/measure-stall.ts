@@ -28,7 +28,7 @@ import type { StrategyName } from '../strategies/types.js';
 import { startInProcess } from './in-process.js';
 import { STEP_PRESETS, stepTimeFor, type StepPresetName, type StepTime } from './presets.js';
 import { perPeerCost, projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
-import type { ShmRingOptions } from '../transport/shm-ring.js';
+import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 
 const shmRingOf = (options: { shmRing?: ShmRingOptions }): { shmRing?: ShmRingOptions } => (options.shmRing === undefined ? {} : { shmRing: options.shmRing });
 
@@ -303,6 +303,7 @@ export async function measureStall(
   options: MeasureStallOptions = {},
 ): Promise<StallReport> {
   const config = resolve(codec, options);
+  checkShmRingOptionsUse(options.shmRing, [config.transport], options.session === undefined);
   const { kind, source } = inputOf(payload, config.plan);
   if (!kind.strategies.includes(config.strategy)) {
     throw new OptionsError('strategy', `'${config.strategy}' does not apply to these messages; use ${kind.strategies.join(' or ')}`);

@@ -19,13 +19,16 @@ export function formatStallReport(r: Omit<StallReport, 'context'>): string {
         [`step stall (${where})${r.oversubscribed ? ' *' : ''}`, withInterval(r.stall), tail(r.stall), String(r.stall.n)],
         ['memcpy of the payload bytes (reused floor)', withInterval(r.floors.memcpy), tail(r.floors.memcpy), String(r.floors.memcpy.n)],
         ['fresh allocation + copy (fresh floor)', withInterval(r.floors.freshCopy), tail(r.floors.freshCopy), String(r.floors.freshCopy.n)],
-        ...(r.floors.ringMemcpy === undefined ? [] : [['memcpy through 4 slots in turn (reference: a cold copy into a ring)', withInterval(r.floors.ringMemcpy), tail(r.floors.ringMemcpy), String(r.floors.ringMemcpy.n)]]),
+        ...(r.transport !== 'shm-ring' || r.floors.ringMemcpy === undefined
+          ? []
+          : [['memcpy through 4 slots in turn (reference for a copy into the ring)', withInterval(r.floors.ringMemcpy), tail(r.floors.ringMemcpy), String(r.floors.ringMemcpy.n)]]),
         ...(r.floors.roundTrip === null ? [] : [['small-message round trip', withInterval(r.floors.roundTrip), tail(r.floors.roundTrip), String(r.floors.roundTrip.n)]]),
         ...(r.floors.emptyStep === null ? [] : [[`empty message's stall (${r.transport} floor)`, withInterval(r.floors.emptyStep), tail(r.floors.emptyStep), String(r.floors.emptyStep.n)]]),
       ],
     ),
     `stall / (${r.regime} floor + empty message): ${r.vsFloor === null ? 'no empty-message floor on this transport' : formatRatio(r.vsFloor)}; page faults per step: ${r.pageFaultsPerStep.scheduler.toFixed(0)} scheduler, ${r.pageFaultsPerStep.rank.toFixed(0)} rank`,
   ];
+  if (r.waitPolicy !== null) lines.push(`shm-ring wait policy: ${JSON.stringify(r.waitPolicy)}`);
   if (r.atFloor) lines.push(`the stall is within 2x of the empty message's: what is left is the harness and the transport, not the codec`);
   if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');
   const b = r.band;

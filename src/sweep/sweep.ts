@@ -33,7 +33,7 @@ import { pickleRow, type ReferenceRow } from '../reference/reference-row.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
 import { createSchedulerSide } from '../strategies/strategies.js';
 import type { StrategyName } from '../strategies/types.js';
-import type { ShmRingOptions } from '../transport/shm-ring.js';
+import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 
 /** Options of runSweep. */
 export interface SweepOptions {
@@ -348,6 +348,7 @@ async function baselineOf(sessions: Sessions | null, plan: SamplingPlan): Promis
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const plan = typeof options.sampling === 'string' ? SAMPLING_PRESETS[options.sampling] : options.sampling;
   checkPlan(plan);
+  checkShmRingOptionsUse(options.shmRing, options.transports);
   const repeat = options.repeat ?? 1;
   const configs = configsOf(options, plan);
   const total = configs.length * plan.blocks * repeat;

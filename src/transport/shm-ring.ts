@@ -27,6 +27,13 @@ export interface ShmRingOptions {
   wait?: Partial<WaitPolicy>;
 }
 
+/** Throws OptionsError when shm-ring options are given to a run where no shm-ring transport (or no session of its own) runs. */
+export function checkShmRingOptionsUse(shmRing: ShmRingOptions | undefined, transports: readonly string[], ownSession = true): void {
+  if (shmRing === undefined) return;
+  if (!transports.includes('shm-ring')) throw new OptionsError('shmRing', 'applies only where the shm-ring transport runs');
+  if (!ownSession) throw new OptionsError('shmRing', 'a session passed in was opened with its own; give shmRing to openRankSession');
+}
+
 /** The scheduler's end of a shm-ring, with what it knows beyond SchedulerTransport. */
 export interface ShmRingScheduler extends SchedulerTransport {
   readonly address: ShmRingAddress;
@@ -192,17 +199,22 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
   let heard = false;
   // Spin already spent on the message awaited, so a receive after receiveNow does not spin it again.
   let spunUs = 0;
+  // When the wait for the next message began: the idle timeout runs from here, spin included.
+  let waitStart: number | null = null;
+  const waitedMs = (): number => performance.now() - (waitStart ?? performance.now());
   const isClosed = (): boolean => closed;
   const next = (): void => {
     if (closed) throw new TransportClosedError('receive');
     if (heard) lastActive = performance.now();
     heard = false;
+    waitStart ??= performance.now();
     // The views of the message before are no longer in use: its slot goes back to the writer.
     reader.release();
   };
   const taken = (): Buffer[] => {
     heard = true;
     spunUs = 0;
+    waitStart = null;
     return reader.take();
   };
   return {
@@ -216,13 +228,13 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
       }
       return taken();
     },
-    spinning: () => !closed && spunUs < policy.spinUs,
+    spinning: () => !closed && spunUs < policy.spinUs && waitedMs() < idleTimeoutMs,
     receive: async () => {
       next();
       // After a spin in receiveNow the event loop gets its turn before this wait blocks the thread again.
       if (spunUs > 0) await turn();
       const wait = spunUs > 0 ? { ...policy, spinUs: Math.max(0, policy.spinUs - spunUs) } : policy;
-      if (!(await waitUntil(reader.ready, idleTimeoutMs, wait, { cancelled: isClosed, lastActive }))) return null;
+      if (!(await waitUntil(reader.ready, Math.max(0, idleTimeoutMs - waitedMs()), wait, { cancelled: isClosed, lastActive }))) return null;
       return taken();
     },
     send: (frame) => answers.send([frame], idleTimeoutMs),

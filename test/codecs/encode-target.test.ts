@@ -24,10 +24,10 @@ describe('encoding into a given target', () => {
     const [cborFrame, cborCopy] = kept(cborBoxed.encode(boxed));
     packControl({ token: 'f'.repeat(32), kind: 'stop' });
     expect(Buffer.from(cborFrame)).toEqual(cborCopy);
-    // The same library, parked again between a boxed encode and the next pack.
+    // The same library, parked again between a boxed encode and the next pack, which is long enough to reach past it.
     const [msgpackFrame, msgpackCopy] = kept(msgpackBoxed.encode(boxed));
     msgpack.encode(payload, pool.lease());
-    packControl({ token: 'f'.repeat(32), kind: 'stop' });
+    packControl({ token: 'f'.repeat(32), kind: 'stop', pad: 'z'.repeat(3000) });
     expect(Buffer.from(msgpackFrame)).toEqual(msgpackCopy);
   });
 });

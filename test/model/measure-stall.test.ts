@@ -74,6 +74,7 @@ describe('measureStall', () => {
 
   it('rejects invalid options with typed errors before starting anything', async () => {
     await expect(measureStall(payload, 'msgpack', { tp: 0 })).rejects.toThrow(OptionsError);
+    await expect(measureStall(payload, 'msgpack', { transport: 'ipc', shmRing: { slots: 8 } })).rejects.toThrow(/shm-ring transport/);
     await expect(measureStall(payload, 'msgpack', { stepMs: -1 })).rejects.toThrow(/stepMs/);
     await expect(measureStall(payload, 'nope')).rejects.toThrow(/unknown codec/);
     await expect(measureStall(payload, 'msgpack', { strategy: 'zip' as 'full' })).rejects.toThrow(/unknown strategy/);

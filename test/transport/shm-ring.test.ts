@@ -254,4 +254,19 @@ describe('shm-ring transport, one process', () => {
     expect(await rank.receive()).toBeNull();
     rank.close();
   });
+
+  it('counts the idle timeout from the start of a wait, its spin included: a spin longer than the timeout stops at it', async () => {
+    const s = scheduler(1, 1000, { wait: { spinUs: 60_000_000, yieldEveryMs: 1 } });
+    const rank = connectShmRingRank(s.address, 30, 1);
+    const start = performance.now();
+    while (rank.spinning()) {
+      expect(rank.receiveNow()).toBeNull();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await rank.receive()).toBeNull();
+    // 30 ms of idle timeout, not the minute of spin: a generous bound for a loaded machine still tells them apart.
+    expect(performance.now() - start).toBeGreaterThanOrEqual(30);
+    expect(performance.now() - start).toBeLessThan(20_000);
+    rank.close();
+  });
 });
