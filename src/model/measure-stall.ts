@@ -225,12 +225,15 @@ const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : v
 /** What moving a payload's bytes once costs in this process: a hot memcpy, a fresh allocation plus the copy, and a copy through a ring. */
 export type CopyFloors = Pick<Floors, 'memcpy' | 'freshCopy' | 'ringMemcpy'>;
 
+// At least 50 copies per floor: 15 ms holds only ~10 copies of a payload of megabytes, too few for a stable median.
+const FLOOR_BUDGET = { timeMs: 15, warmupMs: 5, iterations: 50 };
+
 /** Times the copy floors of a payload size. */
 export async function timeCopyFloors(payloadBytes: number): Promise<CopyFloors> {
   return {
-    memcpy: await timeOne(createMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
-    freshCopy: await timeOne(createFreshCopy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
-    ringMemcpy: await timeOne(createRingMemcpy(payloadBytes), { timeMs: 15, warmupMs: 5 }),
+    memcpy: await timeOne(createMemcpy(payloadBytes), FLOOR_BUDGET),
+    freshCopy: await timeOne(createFreshCopy(payloadBytes), FLOOR_BUDGET),
+    ringMemcpy: await timeOne(createRingMemcpy(payloadBytes), FLOOR_BUDGET),
   };
 }
 

@@ -8,8 +8,10 @@ import type { SweepResultsFile } from './sweep-results.js';
 /** One row present in both runs: its two medians with their intervals, the ratio and the test's verdict. */
 export interface ComparisonRow {
   key: string;
+  runtime: string;
   codec: string;
   strategy: string;
+  transport: string;
   seqLen: number;
   /** Each run's samples the test compared (launch medians, block medians or steps), summarized: the printed median and interval. */
   a: SampleSummary;
@@ -68,7 +70,7 @@ export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepR
     const key = rowKey(rowA);
     const rowB = inB.get(key);
     if (rowB === undefined) continue;
-    rows.push({ key, codec: rowA.codec, strategy: rowA.strategy, seqLen: rowA.seqLen, ...compareRows(rowA, rowB, alpha) });
+    rows.push({ key, runtime: rowA.runtime, codec: rowA.codec, strategy: rowA.strategy, transport: rowA.transport, seqLen: rowA.seqLen, ...compareRows(rowA, rowB, alpha) });
   }
   return {
     alpha,
@@ -89,9 +91,24 @@ const delta = (r: ComparisonRow): string => (r.verdict === '~' ? '~' : `${r.rati
 
 /** The comparison as a plain-text table, benchstat's way: medians with 95% intervals, the change or '~', and p. */
 export function formatComparison(c: Comparison, names: { a: string; b: string }): string {
+  // Runtime and transport get a column only where the rows differ in them: otherwise two rows would read as one.
+  const runtimes = new Set(c.rows.map((r) => r.runtime)).size > 1;
+  const transports = new Set(c.rows.map((r) => r.transport)).size > 1;
   const table = textTable(
-    ['codec', 'strategy', 'seq_len', `${names.a} p50 ms [95% CI]`, `${names.b} p50 ms [95% CI]`, 'change', 'p', 'tested on', 'verdict'],
-    c.rows.map((r) => [r.codec, r.strategy, String(r.seqLen), interval(r.a), interval(r.b), delta(r), r.p < 0.001 ? '<0.001' : r.p.toFixed(3), `${r.counts[0]}+${r.counts[1]} ${r.unit}`, r.verdict]),
+    [...(runtimes ? ['runtime'] : []), 'codec', 'strategy', ...(transports ? ['transport'] : []), 'seq_len', `${names.a} p50 ms [95% CI]`, `${names.b} p50 ms [95% CI]`, 'change', 'p', 'tested on', 'verdict'],
+    c.rows.map((r) => [
+      ...(runtimes ? [r.runtime] : []),
+      r.codec,
+      r.strategy,
+      ...(transports ? [r.transport] : []),
+      String(r.seqLen),
+      interval(r.a),
+      interval(r.b),
+      delta(r),
+      r.p < 0.001 ? '<0.001' : r.p.toFixed(3),
+      `${r.counts[0]}+${r.counts[1]} ${r.unit}`,
+      r.verdict,
+    ]),
   );
   const same = c.rows.filter((r) => r.verdict === '~').length;
   const within10 = c.rows.filter((r) => r.verdict === '~' || Math.abs(r.ratio - 1) <= 0.1).length;

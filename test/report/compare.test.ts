@@ -55,6 +55,16 @@ describe('compareResults', () => {
     expect((blocks.rows[0]?.b.p50 ?? 0) / (blocks.rows[0]?.a.p50 ?? 1)).toBeCloseTo(blocks.rows[0]?.ratio ?? 0, 12);
   });
 
+  it('names the transport of each row where the runs measured more than one, so two rows never read as one', () => {
+    const overRing = { ...row('msgpack', 512, slower), transport: 'shm-ring' as const };
+    const both = { rows: [row('msgpack', 512, steady), overRing] };
+    const lines = formatComparison(compareResults(both, both), { a: 'A', b: 'B' }).split('\n');
+    expect(lines[0]).toMatch(/^codec +strategy +transport +seq_len/);
+    expect(lines.filter((l) => /^msgpack +full +(ipc|shm-ring) +512 /.test(l))).toHaveLength(2);
+    // One transport: no column for it.
+    expect(formatComparison(compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, steady)] }), { a: 'A', b: 'B' })).not.toMatch(/transport/);
+  });
+
   it('fails above a threshold only on significant slowdowns larger than it', () => {
     const c = compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, slower)] });
     expect(regressions(c, 20)).toHaveLength(1);
