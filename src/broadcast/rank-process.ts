@@ -57,8 +57,11 @@ async function main(start: RankStart): Promise<void> {
         lastTurn = performance.now();
         frames = transport.receiveNow();
       }
+      const waited = frames === null;
       frames ??= await transport.receive();
       const receivedNs = nowNs();
+      // A wait in receive() gave the event loop its turns.
+      if (waited) lastTurn = performance.now();
       // A scheduler silent for the idle timeout has gone without a word: the rank exits rather than wait forever.
       if (frames === null) throw new Error(`no message from the scheduler for ${start.idleTimeoutMs} ms`);
       const header = readStepHeader(frames[0], tokenBytes);

@@ -36,7 +36,11 @@ export interface Comparison {
   rows: ComparisonRow[];
   onlyInA: string[];
   onlyInB: string[];
+  /** Rows in both whose shm-ring ends waited under different policies: their change includes the policy's. */
+  policyDiffers: { key: string; a: string; b: string }[];
 }
+
+const policyOf = (row: Pick<SweepRow, 'report'>): string => JSON.stringify(row.report.waitPolicy ?? null);
 
 /** The fields that make two rows the same configuration. */
 export function rowKey(row: Pick<SweepRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen' | 'sequence'> & { report: { regime: string; measuredTp: number } }): string {
@@ -66,10 +70,12 @@ export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepR
   const inB = new Map(b.rows.map((row) => [rowKey(row), row]));
   const inA = new Set(a.rows.map(rowKey));
   const rows: ComparisonRow[] = [];
+  const policyDiffers: Comparison['policyDiffers'] = [];
   for (const rowA of a.rows) {
     const key = rowKey(rowA);
     const rowB = inB.get(key);
     if (rowB === undefined) continue;
+    if (policyOf(rowA) !== policyOf(rowB)) policyDiffers.push({ key, a: policyOf(rowA), b: policyOf(rowB) });
     rows.push({ key, runtime: rowA.runtime, codec: rowA.codec, strategy: rowA.strategy, transport: rowA.transport, seqLen: rowA.seqLen, ...compareRows(rowA, rowB, alpha) });
   }
   return {
@@ -77,6 +83,7 @@ export function compareResults(a: Pick<SweepResultsFile, 'rows'>, b: Pick<SweepR
     rows,
     onlyInA: a.rows.map(rowKey).filter((k) => !inB.has(k)),
     onlyInB: b.rows.map(rowKey).filter((k) => !inA.has(k)),
+    policyDiffers,
   };
 }
 
@@ -117,6 +124,10 @@ export function formatComparison(c: Comparison, names: { a: string; b: string })
     '',
     `${c.rows.length} rows in both: ${same} ~ (p ≥ ${c.alpha}), ${c.rows.filter((r) => r.verdict === 'faster').length} faster, ${c.rows.filter((r) => r.verdict === 'slower').length} slower; ${within10} (${((within10 / Math.max(1, c.rows.length)) * 100).toFixed(0)}%) either ~ or within ±10%.`,
   ];
+  const differ = c.policyDiffers[0];
+  if (differ !== undefined) {
+    lines.push(`${c.policyDiffers.length} row(s) ran under different shm-ring wait policies (${names.a}: ${differ.a}; ${names.b}: ${differ.b}): their change includes the policy's.`);
+  }
   if (c.onlyInA.length > 0) lines.push(`only in ${names.a}: ${c.onlyInA.join('; ')}`);
   if (c.onlyInB.length > 0) lines.push(`only in ${names.b}: ${c.onlyInB.join('; ')}`);
   return lines.join('\n');

@@ -23,8 +23,8 @@ export interface WaitPolicy {
 /**
  * Spin for up to 20 ms where every process has a core of its own and one is left for the rest of the machine (Node's
  * own threads, a neighbour); else back off after 50 µs, since a spinning end on a shared core delays the very process
- * it waits for by a time slice. At tp=2 on two cores spinning lowers the median step and raises its tail: pass
- * `wait.spinUs` to choose that.
+ * it waits for by a time slice. At tp=2 on two cores spinning lowers a small message's median step but not its tail,
+ * and slows whatever else runs: pass `wait.spinUs` to choose it.
  */
 export function defaultWaitPolicy(processes: number, cores: number): WaitPolicy {
   return { spinUs: processes < cores ? 20_000 : 50, sleepMinUs: 50, sleepMaxUs: 1000, activeMs: 100, yieldEveryMs: 2 };
@@ -73,7 +73,7 @@ export function spinUntil(ready: () => boolean, us: number): boolean {
 export interface WaitContext {
   /** Stops the wait (it resolves false), e.g. once the transport is closed. */
   cancelled?: () => boolean;
-  /** performance.now() of the last message from the other end; the wait's own start when absent. */
+  /** performance.now() at or after the last message from the other end (a rank stamps it when it next waits); the wait's own start when absent. */
   lastActive?: number;
 }
 

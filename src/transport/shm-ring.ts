@@ -220,7 +220,7 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
   return {
     receiveNow: () => {
       next();
-      // What is left of the spin, at most one turn of the event loop: a rank spinning here still hears a signal or a lost parent in time.
+      // What is left of the spin, at most yieldEveryMs of it: a rank spinning here still hears a signal or a lost parent in time.
       const budgetUs = Math.max(0, Math.min(policy.spinUs - spunUs, policy.yieldEveryMs * 1000));
       if (!spinUntil(reader.ready, budgetUs)) {
         spunUs += budgetUs;

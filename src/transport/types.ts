@@ -52,7 +52,7 @@ export interface RankTransport {
   /** The next multipart message, or null when the scheduler has been silent for the idle timeout. */
   receive(): Promise<Uint8Array[] | null>;
   /**
-   * The next message if it comes within one stretch of the transport's spin (at most one turn of the event loop),
+   * The next message if it comes within one stretch of the transport's spin (at most yieldEveryMs of spinning),
    * taken without yielding (so no microtask hop stands between its arrival and the caller); null when none came.
    * Absent where the transport cannot spin.
    */

@@ -65,6 +65,17 @@ describe('compareResults', () => {
     expect(formatComparison(compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, steady)] }), { a: 'A', b: 'B' })).not.toMatch(/transport/);
   });
 
+  it('says which rows ran under different shm-ring wait policies in the two files', () => {
+    const withPolicy = (spinUs: number) => {
+      const r = { ...row('msgpack', 512, steady), transport: 'shm-ring' as const };
+      return { ...r, report: { ...r.report, waitPolicy: { spinUs, sleepMinUs: 50, sleepMaxUs: 1000, activeMs: 100, yieldEveryMs: 2 } } };
+    };
+    const c = compareResults({ rows: [withPolicy(50), row('json', 512, steady)] }, { rows: [withPolicy(20_000), row('json', 512, steady)] });
+    expect(c.policyDiffers.map((d) => d.key)).toEqual(['node msgpack full shm-ring reused 64x512 tp=2']);
+    expect(formatComparison(c, { a: 'A', b: 'B' })).toMatch(/1 row\(s\) ran under different shm-ring wait policies \(A: \{"spinUs":50.*B: \{"spinUs":20000/);
+    expect(compareResults({ rows: [withPolicy(50)] }, { rows: [withPolicy(50)] }).policyDiffers).toEqual([]);
+  });
+
   it('fails above a threshold only on significant slowdowns larger than it', () => {
     const c = compareResults({ rows: [row('msgpack', 512, steady)] }, { rows: [row('msgpack', 512, slower)] });
     expect(regressions(c, 20)).toHaveLength(1);
