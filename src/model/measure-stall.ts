@@ -30,8 +30,6 @@ import { STEP_PRESETS, stepTimeFor, type StepPresetName, type StepTime } from '.
 import { perPeerCost, projectBand, projectOntoGpu, type BandInputs, type GpuProjection, type StallBand } from './projection.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 
-const shmRingOf = (options: { shmRing?: ShmRingOptions }): { shmRing?: ShmRingOptions } => (options.shmRing === undefined ? {} : { shmRing: options.shmRing });
-
 /** Where a measurement ran: over a transport between processes, or in this one process. */
 export type MeasuredTransport = TransportName | 'none';
 
@@ -327,7 +325,7 @@ export async function measureStall(
       options.signal?.throwIfAborted();
       measurement = await measureOnce(startInProcess({ ...run, codec: instance, ...(options.signal !== undefined ? { signal: options.signal } : {}) }), config.plan);
     } else {
-      const session = options.session ?? (await openRankSession({ tp: 2, transport: config.transport, ...shmRingOf(options), ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
+      const session = options.session ?? (await openRankSession({ tp: 2, transport: config.transport, ...(options.shmRing !== undefined ? { shmRing: options.shmRing } : {}), ...(options.signal !== undefined ? { signal: options.signal } : {}) }));
       try {
         oversubscribed = session.oversubscribed;
         waitPolicy = session.waitPolicy;
@@ -380,7 +378,7 @@ export function directResult(tp: number, steps: readonly StepRecord[], band: Sta
 /** The requested TP run as real processes, when the machine has a core for every rank and one to spare. */
 async function measureDirectly(config: Resolved, run: MeasureRun, band: StallBand, options: MeasureStallOptions): Promise<StallReport['direct']> {
   if (config.tp <= 2 || availableParallelism() < config.tp + 1) return null;
-  const session = await openRankSession({ tp: config.tp, transport: config.transport as TransportName, ...shmRingOf(options), ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+  const session = await openRankSession({ tp: config.tp, transport: config.transport as TransportName, ...(options.shmRing !== undefined ? { shmRing: options.shmRing } : {}), ...(options.signal !== undefined ? { signal: options.signal } : {}) });
   try {
     return directResult(config.tp, (await session.measure(run)).steps, band);
   } finally {
