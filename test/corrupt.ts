@@ -1,5 +1,5 @@
 import type { Frames } from '../src/codecs/types.js';
-import type { Prng } from '../src/payload/prng.js';
+import type { Prng } from '../src/kinds/prng.js';
 
 /** Ways a fuzz test spoils a codec's frames. */
 export type Corruption = 'truncate' | 'flip' | 'random' | 'absurd-length' | 'frame-count';

@@ -1,1 +1,1 @@
-export { fingerprint } from '../src/payload/fingerprint.js';
+export { fingerprint } from '../src/kinds/ctx-meta/old-fingerprint.js';

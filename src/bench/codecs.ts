@@ -1,14 +1,14 @@
-import { decodeToColumnar, encodeWith, inFormOf } from '../codecs/form.js';
+import { decodeToColumnar, encodeWith, inFormOf } from '../old/form.js';
 import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import type { Codec } from '../codecs/types.js';
 import type { AllocationRegime } from '../broadcast/session.js';
 import { bytesAllocatedBy } from '../harness/memory.js';
 import { createFreshCopy, createMemcpy } from '../harness/memcpy.js';
 import { measureLatencies, type TimingBudget } from '../harness/measure.js';
-import { diffCtxMeta } from '../payload/equal.js';
-import { payloadByteLength } from '../payload/size.js';
-import type { CtxMeta } from '../payload/types.js';
-import { validateCtxMeta } from '../payload/validate.js';
+import { diffCtxMeta } from '../kinds/ctx-meta/old-equal.js';
+import { payloadByteLength } from '../kinds/ctx-meta/old-size.js';
+import type { CtxMeta } from '../kinds/ctx-meta/types.js';
+import { validateCtxMeta } from '../kinds/ctx-meta/validate.js';
 import type { SampleSummary } from '../stats/summary.js';
 
 /** One codec at one payload size in one allocation regime: wire size, timings, allocation and distance from its floor. */

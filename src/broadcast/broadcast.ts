@@ -1,11 +1,11 @@
-import { isCodecName, listCodecs } from '../codecs/registry.js';
+import { isCodecName, listCodecs } from '../old/registry.js';
 import { OptionsError } from '../errors.js';
 import { requireInt } from '../options.js';
-import { arraySource } from '../payload/stream.js';
-import type { CtxMeta } from '../payload/types.js';
+import { arraySource } from '../kinds/ctx-meta/source.js';
+import type { CtxMeta } from '../kinds/ctx-meta/types.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
-import { checkStrategy } from '../strategies/strategies.js';
-import type { StrategyName } from '../strategies/types.js';
+import { checkStrategy } from '../kinds/ctx-meta/strategies.js';
+import type { StrategyName } from '../kinds/strategy.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 import type { TransportName } from '../transport/types.js';
 import type { FaultInjection } from './faults.js';

@@ -1,6 +1,6 @@
 import { Packr, Unpackr } from 'msgpackr';
-import type { KindSpec } from '../kind/types.js';
-import type { StrategyName } from '../strategies/types.js';
+import type { KindSpec } from '../kinds/types.js';
+import type { StrategyName } from '../kinds/strategy.js';
 import type { FaultInjection } from './faults.js';
 
 /** What a rank runs for one configuration: its codec, the strategy's rank side and how often it verifies. */

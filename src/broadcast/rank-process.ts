@@ -1,7 +1,7 @@
 // Entry point of ranks 1..tp-1: take a configuration, then receive each step, decode, convert, derive, check, answer.
 import type { AnyCodec } from '../codecs/types.js';
-import { kindOf } from '../kind/from-spec.js';
-import type { PayloadKind } from '../kind/types.js';
+import { kindOf } from '../kinds/from-spec.js';
+import type { PayloadKind } from '../kinds/types.js';
 import { connectRankTransport } from '../transport/open.js';
 import { turn } from '../transport/shm-ring-wait.js';
 import type { TransportAddress } from '../transport/types.js';

@@ -1,7 +1,7 @@
 import { OptionsError } from '../errors.js';
 import { requireInt } from '../options.js';
-import type { StepSource } from '../payload/stream.js';
-import type { CtxMeta } from '../payload/types.js';
+import type { StepSource } from '../kinds/ctx-meta/source.js';
+import type { CtxMeta } from '../kinds/ctx-meta/types.js';
 
 /** When warm-up ends: once the rolling median settles, or at its caps. */
 export interface WarmupPlan {

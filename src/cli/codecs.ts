@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { benchCodec, type CodecBenchRow } from '../bench/codecs.js';
 import { parseSizes } from '../bench/sizes.js';
-import { createCodec, listCodecs } from '../codecs/registry.js';
+import { createCodec, listCodecs } from '../old/registry.js';
 import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
-import { generateCtxMeta } from '../payload/generate.js';
+import { generateCtxMeta } from '../kinds/ctx-meta/generate.js';
 import { CODEC_SCHEMA_VERSION, type CodecResultsFile } from '../report/codec-section.js';
 import { CODEC_TABLE_HEADER, codecTableRows } from '../report/codec-table.js';
 import { list, positiveNumber } from './args.js';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { benchIpc } from '../bench/ipc.js';
 import { parseSizes } from '../bench/sizes.js';
 import { fixedPlan, SAMPLING_PRESETS } from '../broadcast/sampling.js';
-import { isCodecName, listCodecs } from '../codecs/registry.js';
+import { isCodecName, listCodecs } from '../old/registry.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';

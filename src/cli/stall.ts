@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
 import { isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
-import { listCodecs } from '../codecs/registry.js';
+import { listCodecs } from '../old/registry.js';
 import { loadMessages } from '../message/load.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { checkCodecRef, measureStall } from '../model/measure-stall.js';
 import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
-import { generateCtxMeta } from '../payload/generate.js';
+import { generateCtxMeta } from '../kinds/ctx-meta/generate.js';
 import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/readme.js';
 import { formatStallReport } from '../report/stall-report.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
-import { checkStrategy } from '../strategies/strategies.js';
+import { checkStrategy } from '../kinds/ctx-meta/strategies.js';
 import { oneOf, positiveInt, positiveNumber, shmRingOption } from './args.js';
 import { abortOnSignals } from './progress.js';
 

@@ -1,43 +1,43 @@
 import { Decoder, Encoder } from 'cbor-x';
-import { encodedByteBound } from '../payload/size.js';
-import type { BoxedCtxMeta } from '../payload/types.js';
 import { decodeGuard, singleFrame } from './frames.js';
-import { checkTypedFields } from './typed-fields.js';
 import { encodeIntoTarget, type BufferedEncoder } from './encode-target.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
-import type { BoxedCodec, ColumnarCodec } from './types.js';
+import { messageByteBound } from '../message/size.js';
+import { checkBoxed, checkColumnar } from './check.js';
+import type { BoxedMessageCodec, ColumnarMessageCodec } from './message-types.js';
 
 // Plain maps without cbor-x records or shared structures, so any CBOR decoder reads the frames.
 const STANDARD_OPTIONS = { useRecords: false, mapsAsObjects: true, pack: false } as const;
 
-/** CBOR of the columnar payload: arrays as RFC 8746 typed-array tags (int32/float32 little-endian); decode copies each array once. */
-export function createCborCodec(): ColumnarCodec {
+/** CBOR of the columnar message: typed arrays as RFC 8746 typed-array tags (64 uint8, 72 int8, 69 uint16 LE, 77 int16 LE, 70 uint32 LE, 78 int32 LE, 85 float32 LE, 86 float64 LE); decode copies each array once. */
+export function createCborMessageCodec(): ColumnarMessageCodec {
   const name = 'cbor';
   // cbor-x has useBuffer at runtime (encode.js) but leaves it out of its typings.
   const encoder = new Encoder(STANDARD_OPTIONS) as Encoder & BufferedEncoder;
-  // copyBuffers: typed arrays own their memory whatever the alignment, so decode cost does not depend on the header size.
+  // copyBuffers: typed arrays own their memory whatever the alignment.
   const decoder = new Decoder({ ...STANDARD_OPTIONS, copyBuffers: true });
   return {
     name,
+    kind: 'message',
     form: 'columnar',
-    description: 'CBOR map, arrays as RFC 8746 typed-array tags; writes into one buffer sized up front; decode copies arrays once',
+    description: 'CBOR map, typed arrays as RFC 8746 typed-array tags; one exact-size buffer per encode; decode copies arrays once',
     allocation: 'caller',
-    // The allocator's bytes are unzeroed: the encoder writes every byte it returns.
-    encode: (payload, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(encoder, allocator.allocate(encodedByteBound(payload)), () => encoder.encode(payload))],
-    decode: (frames) => decodeGuard(name, () => checkTypedFields(name, decoder.decode(singleFrame(name, frames)))),
+    encode: (message, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(encoder, allocator.allocate(messageByteBound(message)), () => encoder.encode(message))],
+    decode: (frames) => decodeGuard(name, () => checkColumnar(name, decoder.decode(singleFrame(name, frames)))),
   };
 }
 
-/** CBOR of the boxed payload: every slot a separate CBOR integer. */
-export function createCborBoxedCodec(): BoxedCodec {
+/** CBOR of the boxed message: every array element a separate CBOR number. */
+export function createCborBoxedMessageCodec(): BoxedMessageCodec {
   const name = 'cbor-boxed';
   const encoder = new Encoder(STANDARD_OPTIONS);
   const decoder = new Decoder(STANDARD_OPTIONS);
   return {
     name,
+    kind: 'message',
     form: 'boxed',
-    description: 'CBOR of per-request maps with integer lists; decode builds JS arrays',
-    encode: (payload) => [encoder.encode(payload)],
-    decode: (frames) => decodeGuard(name, () => decoder.decode(singleFrame(name, frames)) as BoxedCtxMeta),
+    description: 'CBOR of the boxed message, numbers one by one; decode builds JS arrays',
+    encode: (message) => [encoder.encode(message)],
+    decode: (frames) => decodeGuard(name, () => checkBoxed(name, decoder.decode(singleFrame(name, frames)))),
   };
 }

@@ -1,17 +1,19 @@
-import type { BoxedCtxMeta } from '../payload/types.js';
 import { decodeGuard, singleFrame } from './frames.js';
-import type { BoxedCodec } from './types.js';
+import { parsePythonJson, stringifyPythonJson } from '../message/json-text.js';
+import { checkBoxed } from './check.js';
+import type { BoxedMessageCodec } from './message-types.js';
 
-/** JSON text of the boxed payload, UTF-8, one frame; the baseline most hand-rolled engines start from. */
-export function createJsonCodec(): BoxedCodec {
+/** JSON text of the boxed message, as Python's json module writes it (NaN, Infinity, -0.0 kept), UTF-8, one frame. */
+export function createJsonMessageCodec(): BoxedMessageCodec {
   const name = 'json';
   // fatal: invalid UTF-8 must fail loudly rather than turn into U+FFFD.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   return {
     name,
+    kind: 'message',
     form: 'boxed',
-    description: 'JSON.stringify of the boxed payload; decode parses every number',
-    encode: (payload) => [Buffer.from(JSON.stringify(payload), 'utf8')],
-    decode: (frames) => decodeGuard(name, () => JSON.parse(decoder.decode(singleFrame(name, frames))) as BoxedCtxMeta),
+    description: 'JSON text of the boxed message (NaN, Infinity, -0.0 as Python writes them); decode parses every number',
+    encode: (message) => [Buffer.from(stringifyPythonJson(message), 'utf8')],
+    decode: (frames) => decodeGuard(name, () => checkBoxed(name, parsePythonJson(decoder.decode(singleFrame(name, frames))))),
   };
 }

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isCodecName } from './registry.js';
+import { isCodecName } from '../old/registry.js';
 import type { AnyCodec } from './types.js';
 
 /** A codec module could not be used: it did not load, has no default factory, returns no codec, or takes a built-in's name. */

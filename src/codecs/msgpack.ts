@@ -1,67 +1,54 @@
 import { Packr, Unpackr } from 'msgpackr';
-import { DecodeError } from '../errors.js';
-import { encodedByteBound } from '../payload/size.js';
-import { ARRAY_FIELDS, FIELD_DTYPE, type BoxedCtxMeta, type CtxMeta } from '../payload/types.js';
-import { bytesOf, copyInto, decodeGuard, singleFrame } from './frames.js';
+import { decodeGuard, singleFrame } from './frames.js';
 import { encodeIntoTarget } from './encode-target.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
-import type { BoxedCodec, ColumnarCodec } from './types.js';
+import { messageByteBound } from '../message/size.js';
+import { checkBoxed, checkColumnar } from './check.js';
+import type { BoxedMessageCodec, ColumnarMessageCodec } from './message-types.js';
 
-// Plain maps, no msgpackr records or typed-array extensions: any MessagePack library can read the frames.
-const STANDARD_OPTIONS = { useRecords: false, moreTypes: false, mapsAsObjects: true } as const;
+/**
+ * MessagePack ext type that carries a typed array: msgpackr's own typed-array extension (moreTypes), type
+ * 0x74 ('t'), payload = one byte naming the array kind (msgpackr's index: 0 int8, 1 uint8, 3 int16, 4 uint16,
+ * 5 int32, 6 uint32, 7 float32, 8 float64) followed by the elements' little-endian bytes. Python reads it
+ * as msgpack.ExtType(116, data): np.frombuffer(data[1:], '<i4') for code 5, and so on.
+ */
+export const TYPED_ARRAY_EXT = 0x74;
 
-/** A map whose array fields are bin strings of little-endian bytes, as vLLM sends numpy buffers. */
-type WireColumnar = Omit<CtxMeta, (typeof ARRAY_FIELDS)[number]> & Record<(typeof ARRAY_FIELDS)[number], Uint8Array>;
+/** msgpackr's kind byte of each dtype inside a TYPED_ARRAY_EXT payload. */
+export const TYPED_ARRAY_EXT_KIND = { int8: 0, uint8: 1, int16: 3, uint16: 4, int32: 5, uint32: 6, float32: 7, float64: 8 } as const;
 
-function toWire(payload: CtxMeta): WireColumnar {
-  const wire: Record<string, unknown> = { stepId: payload.stepId, blockSize: payload.blockSize, reqIds: payload.reqIds };
-  for (const field of ARRAY_FIELDS) wire[field] = bytesOf(payload[field]);
-  return wire as WireColumnar;
-}
+const COLUMNAR_OPTIONS = { useRecords: false, moreTypes: true, mapsAsObjects: true } as const;
+// Plain maps and lists, no msgpackr records or extensions: any MessagePack library reads the frames.
+const BOXED_OPTIONS = { useRecords: false, moreTypes: false, mapsAsObjects: true } as const;
 
-/** Rebuilds a columnar payload from a decoded wire map whose arrays are byte strings. */
-function fromByteFields(codec: string, decoded: unknown): CtxMeta {
-  if (typeof decoded !== 'object' || decoded === null) throw new DecodeError(codec, 'top level is not a map');
-  const wire = decoded as Record<string, unknown>;
-  if (typeof wire.stepId !== 'number' || typeof wire.blockSize !== 'number') {
-    throw new DecodeError(codec, 'stepId or blockSize missing');
-  }
-  if (!Array.isArray(wire.reqIds)) throw new DecodeError(codec, 'reqIds is not a list');
-  const payload: Record<string, unknown> = { stepId: wire.stepId, blockSize: wire.blockSize, reqIds: wire.reqIds };
-  for (const field of ARRAY_FIELDS) {
-    const ctor = FIELD_DTYPE[field] === 'int32' ? Int32Array : Float32Array;
-    payload[field] = copyInto(codec, field, ctor, wire[field]);
-  }
-  return payload as unknown as CtxMeta;
-}
-
-/** MessagePack of the columnar payload: arrays as bin strings, packed into one buffer sized up front; decode copies each array once. */
-export function createMsgpackCodec(): ColumnarCodec {
+/** MessagePack of the columnar message: typed arrays as ext 0x74 (kind byte + little-endian bytes), packed into one buffer sized up front; decode copies each array once. */
+export function createMsgpackMessageCodec(): ColumnarMessageCodec {
   const name = 'msgpack';
-  const packr = new Packr(STANDARD_OPTIONS);
-  const unpackr = new Unpackr(STANDARD_OPTIONS);
+  const packr = new Packr(COLUMNAR_OPTIONS);
+  const unpackr = new Unpackr(COLUMNAR_OPTIONS);
   return {
     name,
+    kind: 'message',
     form: 'columnar',
-    description: 'MessagePack map, arrays as bin (LE bytes); writes into one buffer sized up front; decode copies arrays once',
+    description: 'MessagePack map, typed arrays as ext 0x74 (kind byte + LE bytes); one exact-size buffer per encode; decode copies arrays once',
     allocation: 'caller',
-    // The allocator's bytes are unzeroed: the encoder writes every byte it returns.
-    encode: (payload, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(packr, allocator.allocate(encodedByteBound(payload)), () => packr.pack(toWire(payload)))],
-    decode: (frames) => decodeGuard(name, () => fromByteFields(name, unpackr.unpack(singleFrame(name, frames)))),
+    encode: (message, allocator = FRESH_ALLOCATOR) => [encodeIntoTarget(packr, allocator.allocate(messageByteBound(message)), () => packr.pack(message))],
+    decode: (frames) => decodeGuard(name, () => checkColumnar(name, unpackr.unpack(singleFrame(name, frames)))),
   };
 }
 
-/** MessagePack of the boxed payload: every slot a separate msgpack integer, as msgpack-python sends lists. */
-export function createMsgpackBoxedCodec(): BoxedCodec {
+/** MessagePack of the boxed message: every array element a separate msgpack number, as msgpack-python sends lists. */
+export function createMsgpackBoxedMessageCodec(): BoxedMessageCodec {
   const name = 'msgpack-boxed';
-  const packr = new Packr(STANDARD_OPTIONS);
-  const unpackr = new Unpackr(STANDARD_OPTIONS);
+  const packr = new Packr(BOXED_OPTIONS);
+  const unpackr = new Unpackr(BOXED_OPTIONS);
   return {
     name,
+    kind: 'message',
     form: 'boxed',
-    description: 'MessagePack of per-request maps with integer lists; decode builds JS arrays',
+    description: 'MessagePack of the boxed message, numbers one by one; decode builds JS arrays',
     // msgpackr moves past each result before the next pack, so returned views stay intact.
-    encode: (payload) => [packr.pack(payload)],
-    decode: (frames) => decodeGuard(name, () => unpackr.unpack(singleFrame(name, frames)) as BoxedCtxMeta),
+    encode: (message) => [packr.pack(message)],
+    decode: (frames) => decodeGuard(name, () => checkBoxed(name, unpackr.unpack(singleFrame(name, frames)))),
   };
 }

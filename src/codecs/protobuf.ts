@@ -1,34 +1,61 @@
 import { DecodeError } from '../errors.js';
-import { ARRAY_FIELDS, FIELD_DTYPE, type CtxMeta } from '../payload/types.js';
-import { stallbench } from './generated/ctx_meta_pb.js';
-import { decodeGuard, singleFrame } from './frames.js';
-import type { ColumnarCodec } from './types.js';
+import { bytesOf, decodeGuard, singleFrame } from './frames.js';
+import { stallbench } from './generated/envelope_pb.js';
+import type { MessageRecord } from '../message/types.js';
+import { columnArray, columnCode, flattenMessage, items, unflattenMessage } from './envelope.js';
+import type { ColumnarMessageCodec } from './message-types.js';
 
-type Message = stallbench.CtxMeta.$Properties;
+type Wire = stallbench.Envelope.$Properties;
 
-/** Protocol Buffers (schemas/ctx_meta.proto, packed repeated varints) via protobufjs static code; decode builds number[] then typed arrays. */
-export function createProtobufCodec(): ColumnarCodec {
+function encode(message: MessageRecord): Uint8Array {
+  const flat = flattenMessage(message, { paths: true });
+  const wire: Wire = {
+    kinds: flat.kinds,
+    // protobufjs only indexes repeated fields, so typed arrays go in as they are.
+    counts: flat.counts as unknown as number[],
+    keys: flat.keys,
+    numbers: flat.numbers as unknown as number[],
+    strings: flat.strings,
+    columns: flat.columns.map((array, i) => ({ path: flat.paths[i] ?? '', dtype: columnCode(array), length: array.length, data: bytesOf(array) })),
+  };
+  return stallbench.Envelope.encode(wire).finish();
+}
+
+function list<T>(name: string, field: string, value: T[] | null | undefined): T[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) throw new DecodeError(name, `${field} is not a list`);
+  return value;
+}
+
+function decode(name: string, frame: Uint8Array): MessageRecord {
+  const wire = stallbench.Envelope.decode(frame);
+  const columns = list(name, 'columns', wire.columns);
+  return unflattenMessage(name, {
+    kinds: wire.kinds ?? new Uint8Array(0),
+    counts: list(name, 'counts', wire.counts),
+    keys: items(list(name, 'keys', wire.keys)),
+    numbers: list(name, 'numbers', wire.numbers),
+    strings: items(list(name, 'strings', wire.strings)),
+    columns: {
+      length: columns.length,
+      at: (i) => {
+        const column = columns[i];
+        if (column === undefined) throw new DecodeError(name, `column ${i} missing`);
+        return columnArray(name, column.dtype ?? 0, column.length ?? 0, column.data ?? new Uint8Array(0));
+      },
+    },
+  });
+}
+
+/** Protocol Buffers through the generic envelope (schemas/envelope.proto): columns as bytes fields; decode copies each column once. */
+export function createProtobufMessageCodec(): ColumnarMessageCodec {
   const name = 'protobuf';
   return {
     name,
+    kind: 'message',
     form: 'columnar',
-    description: 'protobuf, packed repeated int32/float (varints); decode reads into number[] and copies to typed arrays',
-    // protobufjs only indexes the lists, so typed arrays go in as they are.
-    encode: (payload) => [stallbench.CtxMeta.encode(payload as unknown as Message).finish()],
-    decode: (frames) =>
-      decodeGuard(name, () => {
-        const message = stallbench.CtxMeta.decode(singleFrame(name, frames));
-        const payload: Record<string, unknown> = {
-          stepId: message.stepId ?? 0,
-          blockSize: message.blockSize ?? 0,
-          reqIds: message.reqIds ?? [],
-        };
-        for (const field of ARRAY_FIELDS) {
-          const values = (message as Message)[field] ?? [];
-          if (!Array.isArray(values)) throw new DecodeError(name, `${field} is not a list`);
-          payload[field] = FIELD_DTYPE[field] === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
-        }
-        return payload as unknown as CtxMeta;
-      }),
+    description: 'protobuf generic envelope (structure + named columns as LE bytes) via protobufjs static code; decode copies each column once',
+    encode: (message) => [encode(message)],
+    decode: (frames) => decodeGuard(name, () => decode(name, singleFrame(name, frames))),
   };
 }

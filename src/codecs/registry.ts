@@ -1,42 +1,39 @@
 import { OptionsError } from '../errors.js';
-import { createCborBoxedCodec, createCborCodec } from './cbor.js';
-import { createFlatbuffersCodec } from './flatbuffers.js';
-import { createJsonCodec } from './json.js';
-import { createMsgpackBoxedCodec, createMsgpackCodec } from './msgpack.js';
-import { createProtobufCodec } from './protobuf.js';
-import { createShmCodec } from './shm.js';
-import type { Codec } from './types.js';
-import { createV8BoxedCodec, createV8Codec } from './v8.js';
+import { createCborBoxedMessageCodec, createCborMessageCodec } from './cbor.js';
+import { createFlatbuffersMessageCodec } from './flatbuffers.js';
+import { createJsonMessageCodec } from './json.js';
+import { createMsgpackBoxedMessageCodec, createMsgpackMessageCodec } from './msgpack.js';
+import { createProtobufMessageCodec } from './protobuf.js';
+import { createShmMessageCodec } from './shm.js';
+import type { MessageCodec } from './message-types.js';
+import { createV8BoxedMessageCodec, createV8MessageCodec } from './v8.js';
 
-/** Every registered codec factory by name; each call returns a fresh codec. */
-export const codecFactories = {
-  json: createJsonCodec,
-  msgpack: createMsgpackCodec,
-  'msgpack-boxed': createMsgpackBoxedCodec,
-  cbor: createCborCodec,
-  'cbor-boxed': createCborBoxedCodec,
-  flatbuffers: createFlatbuffersCodec,
-  protobuf: createProtobufCodec,
-  v8: createV8Codec,
-  'v8-boxed': createV8BoxedCodec,
-  shm: () => createShmCodec(),
-} as const satisfies Record<string, () => Codec>;
+/** Every message codec factory, under the same name as the CtxMeta codec it parallels; each call returns a fresh codec. */
+export const messageCodecFactories = {
+  json: createJsonMessageCodec,
+  msgpack: createMsgpackMessageCodec,
+  'msgpack-boxed': createMsgpackBoxedMessageCodec,
+  cbor: createCborMessageCodec,
+  'cbor-boxed': createCborBoxedMessageCodec,
+  flatbuffers: createFlatbuffersMessageCodec,
+  protobuf: createProtobufMessageCodec,
+  v8: createV8MessageCodec,
+  'v8-boxed': createV8BoxedMessageCodec,
+  shm: () => createShmMessageCodec(),
+} as const satisfies Record<string, () => MessageCodec>;
 
-/** Name of a registered codec. */
-export type CodecName = keyof typeof codecFactories;
+/** Name of a registered message codec. */
+export type MessageCodecName = keyof typeof messageCodecFactories;
 
-/** Names of all registered codecs, in registry order. */
-export function listCodecs(): CodecName[] {
-  return Object.keys(codecFactories) as CodecName[];
+/** Names of all message codecs, in registry order. */
+export function listMessageCodecs(): MessageCodecName[] {
+  return Object.keys(messageCodecFactories) as MessageCodecName[];
 }
 
-/** True when `name` is a registered codec. */
-export function isCodecName(name: string): name is CodecName {
-  return Object.hasOwn(codecFactories, name);
-}
-
-/** Creates a registered codec by name; throws OptionsError naming the known codecs otherwise. */
-export function createCodec(name: string): Codec {
-  if (!isCodecName(name)) throw new OptionsError('codec', `unknown codec '${name}'; known: ${listCodecs().join(', ')}`);
-  return codecFactories[name]();
+/** Creates a message codec by registry name; throws OptionsError naming the known codecs otherwise. */
+export function createMessageCodec(name: string): MessageCodec {
+  if (!Object.hasOwn(messageCodecFactories, name)) {
+    throw new OptionsError('codec', `unknown message codec '${name}'; known: ${listMessageCodecs().join(', ')}`);
+  }
+  return messageCodecFactories[name as MessageCodecName]();
 }

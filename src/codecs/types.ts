@@ -1,4 +1,4 @@
-import type { BoxedCtxMeta, CtxMeta } from '../payload/types.js';
+import type { BoxedCtxMeta, CtxMeta } from '../kinds/ctx-meta/types.js';
 
 /** One ZeroMQ multipart message. */
 export type Frames = readonly Uint8Array[];

@@ -1,31 +1,32 @@
 import { deserialize, serialize } from 'node:v8';
-import type { BoxedCtxMeta } from '../payload/types.js';
 import { decodeGuard, singleFrame } from './frames.js';
-import { checkTypedFields } from './typed-fields.js';
-import type { BoxedCodec, ColumnarCodec } from './types.js';
+import { checkBoxed, checkColumnar } from './check.js';
+import type { BoxedMessageCodec, ColumnarMessageCodec } from './message-types.js';
 
-/** node:v8 structured clone of the columnar payload: typed arrays go as raw bytes, the JS analogue of pickle protocol 5. */
-export function createV8Codec(): ColumnarCodec {
+/** node:v8 structured clone of the columnar message: typed arrays go as raw bytes, the JS analogue of pickle protocol 5. */
+export function createV8MessageCodec(): ColumnarMessageCodec {
   const name = 'v8';
   return {
     name,
+    kind: 'message',
     form: 'columnar',
     encodeAllocatesOutsideNode: true,
-    description: 'v8.serialize of the columnar payload (typed arrays as host objects); decode views aligned arrays, copies others',
-    encode: (payload) => [serialize(payload)],
-    decode: (frames) => decodeGuard(name, () => checkTypedFields(name, deserialize(singleFrame(name, frames)))),
+    description: 'v8.serialize of the columnar message (typed arrays as host objects); decode views aligned arrays, copies others',
+    encode: (message) => [serialize(message)],
+    decode: (frames) => decodeGuard(name, () => checkColumnar(name, deserialize(singleFrame(name, frames)))),
   };
 }
 
-/** node:v8 structured clone of the boxed payload: the closest JS has to pickling Python lists. */
-export function createV8BoxedCodec(): BoxedCodec {
+/** node:v8 structured clone of the boxed message: the closest JS has to pickling Python lists. */
+export function createV8BoxedMessageCodec(): BoxedMessageCodec {
   const name = 'v8-boxed';
   return {
     name,
+    kind: 'message',
     form: 'boxed',
     encodeAllocatesOutsideNode: true,
-    description: 'v8.serialize of per-request objects with number lists',
-    encode: (payload) => [serialize(payload)],
-    decode: (frames) => decodeGuard(name, () => deserialize(singleFrame(name, frames)) as BoxedCtxMeta),
+    description: 'v8.serialize of the boxed message with number lists',
+    encode: (message) => [serialize(message)],
+    decode: (frames) => decodeGuard(name, () => checkBoxed(name, deserialize(singleFrame(name, frames)))),
   };
 }

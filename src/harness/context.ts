@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isNativeAccelerationEnabled as cborNative } from 'cbor-x';
 import { isNativeAccelerationEnabled as msgpackNative } from 'msgpackr';
-import { createPosixBackend } from '../codecs/shm-region.js';
+import { createPosixBackend } from '../shm/region.js';
 
 /** Where a set of numbers came from: machine, load, runtime, allocator, library versions and source revision. */
 export interface RunContext {

@@ -1,9 +1,9 @@
 import { FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import type { AnyCodec } from '../codecs/types.js';
 import { DecodeError } from '../errors.js';
-import type { PayloadKind } from '../kind/types.js';
-import type { StepSource } from '../payload/stream.js';
-import type { StrategyName } from '../strategies/types.js';
+import type { PayloadKind } from '../kinds/types.js';
+import type { StepSource } from '../kinds/ctx-meta/source.js';
+import type { StrategyName } from '../kinds/strategy.js';
 
 /** A codec decoded a step to something other than what was encoded: it is never timed. */
 export class CodecMismatchError extends Error {

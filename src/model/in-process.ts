@@ -4,11 +4,11 @@ import { cursorOf, samplingDriver } from '../broadcast/sampling.js';
 import { regimeFor, shmBackendOf, stallOf, type ActiveRun, type AllocationRegime, type StepRecord } from '../broadcast/session.js';
 import { BroadcastAbortedError } from '../broadcast/errors.js';
 import { nowNs } from '../broadcast/protocol.js';
-import { CTX_META_KIND } from '../kind/ctx-meta.js';
-import type { PayloadKind } from '../kind/types.js';
-import type { StepSource } from '../payload/stream.js';
+import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
+import type { PayloadKind } from '../kinds/types.js';
+import type { StepSource } from '../kinds/ctx-meta/source.js';
 import { DecodeError } from '../errors.js';
-import type { StrategyName } from '../strategies/types.js';
+import type { StrategyName } from '../kinds/strategy.js';
 
 const minorFaults = (): number => process.resourceUsage().minorPageFault;
 

@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors.js';
-import type { PayloadForm } from '../payload/types.js';
+import type { PayloadForm } from '../kinds/ctx-meta/types.js';
 
 /** The Python codecs and the form each takes: the seed's pickle of boxed lists, vLLM's out-of-band pickle, msgpack with raw array frames. */
 export const PYTHON_CODECS = {

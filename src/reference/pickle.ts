@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
-import { fingerprint } from '../payload/fingerprint.js';
-import { ARRAY_FIELDS, type CtxMeta } from '../payload/types.js';
+import { fingerprint } from '../kinds/ctx-meta/old-fingerprint.js';
+import { ARRAY_FIELDS, type CtxMeta } from '../kinds/ctx-meta/types.js';
 
 /** The Python reference could not run: no interpreter, one too old, a crash or a timeout. */
 export class PythonReferenceError extends Error {

@@ -1,7 +1,7 @@
-import { payloadByteLength } from '../payload/size.js';
-import type { CtxMeta } from '../payload/types.js';
+import { payloadByteLength } from '../kinds/ctx-meta/old-size.js';
+import type { CtxMeta } from '../kinds/ctx-meta/types.js';
 import type { SampleSummary } from '../stats/summary.js';
-import type { StrategyName } from '../strategies/types.js';
+import type { StrategyName } from '../kinds/strategy.js';
 import type { PickleFormResult } from './pickle.js';
 
 /** Names of the Python reference rows. */

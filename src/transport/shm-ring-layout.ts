@@ -1,4 +1,4 @@
-import { align } from '../codecs/shm-ring.js';
+import { align } from '../shm/ring.js';
 import { ShmRingError } from './errors.js';
 
 /**

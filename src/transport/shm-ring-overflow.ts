@@ -1,5 +1,5 @@
-import { align } from '../codecs/shm-ring.js';
-import { forgetRegion, newRegionName, type ShmBackend } from '../codecs/shm-region.js';
+import { align } from '../shm/ring.js';
+import { forgetRegion, newRegionName, type ShmBackend } from '../shm/region.js';
 import { ShmRingError } from './errors.js';
 
 /** A shared region mapped into this process. */

@@ -1,4 +1,4 @@
-import { align } from '../codecs/shm-ring.js';
+import { align } from '../shm/ring.js';
 import type { FrameLease } from '../codecs/frame-pool.js';
 import { ShmRingError, TransportClosedError, TransportTimeoutError } from './errors.js';
 import { frameAreaOf, holdersOf, isFree, publish, slotOf, writeTable, type FramePlace, type RingLayout } from './shm-ring-layout.js';

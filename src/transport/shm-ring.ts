@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { FrameLease } from '../codecs/frame-pool.js';
-import { createPosixBackend, forgetRegion, newRegionName, type ShmBackend } from '../codecs/shm-region.js';
+import { createPosixBackend, forgetRegion, newRegionName, type ShmBackend } from '../shm/region.js';
 import { OptionsError } from '../errors.js';
 import { requireInt } from '../options.js';
 import { ShmRingError, TransportClosedError } from './errors.js';

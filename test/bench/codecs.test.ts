@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { benchCodec, RoundTripError } from '../../src/bench/codecs.js';
-import { createJsonCodec } from '../../src/codecs/json.js';
-import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
-import { createShmCodec } from '../../src/codecs/shm.js';
+import { createJsonCodec } from '../../src/old/json.js';
+import { createMsgpackCodec } from '../../src/old/msgpack.js';
+import { createShmCodec } from '../../src/old/shm.js';
 import type { ColumnarCodec } from '../../src/codecs/types.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
-import { payloadByteLength } from '../../src/payload/size.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
+import { payloadByteLength } from '../../src/kinds/ctx-meta/old-size.js';
 
 const budget = { timeMs: 20, iterations: 3, warmupMs: 5 };
 

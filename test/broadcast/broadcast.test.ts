@@ -5,8 +5,8 @@ import { BroadcastAbortedError, RankFailedError } from '../../src/broadcast/erro
 import { INJECTED_CRASH_EXIT_CODE } from '../../src/broadcast/faults.js';
 import { criticalPath } from '../../src/broadcast/parts.js';
 import { broadcastTrace } from '../../src/broadcast/trace.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
-import { generateStepSequence } from '../../src/payload/sequence.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
+import { generateStepSequence } from '../../src/kinds/ctx-meta/sequence.js';
 import { TRANSPORT_NAMES, type TransportName } from '../../src/transport/types.js';
 import { leftovers } from './leftovers.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checkPlan, cursorOf, fixedPlan, nextBlock, rollingMedianSettled, runSampling, SAMPLING_PRESETS, stepsNeeded, warmupDone } from '../../src/broadcast/sampling.js';
 import { OptionsError } from '../../src/errors.js';
-import { arraySource } from '../../src/payload/stream.js';
-import { generateStepSequence } from '../../src/payload/sequence.js';
+import { arraySource } from '../../src/kinds/ctx-meta/source.js';
+import { generateStepSequence } from '../../src/kinds/ctx-meta/sequence.js';
 
 const warm = { window: 3, tolerance: 0.05, minSteps: 6, maxSteps: 30, maxMs: 10_000 };
 

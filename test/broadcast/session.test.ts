@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { openRankSession } from '../../src/broadcast/session.js';
 import { packControl } from '../../src/broadcast/protocol.js';
-import { arraySource, generatedSource } from '../../src/payload/stream.js';
-import { generateStepSequence } from '../../src/payload/sequence.js';
+import { arraySource, generatedSource } from '../../src/kinds/ctx-meta/source.js';
+import { generateStepSequence } from '../../src/kinds/ctx-meta/sequence.js';
 import { TRANSPORT_NAMES } from '../../src/transport/types.js';
 import { leftovers } from './leftovers.js';
 

@@ -1,7 +1,7 @@
 // Runs a long broadcast and prints where its ranks and files are once steps are flowing, so a test can signal it mid-run.
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { openRankSession } from '../../src/broadcast/session.js';
-import { generatedSource } from '../../src/payload/stream.js';
+import { generatedSource } from '../../src/kinds/ctx-meta/source.js';
 
 const codec = process.argv[2] === 'shm' ? 'shm' : 'msgpack';
 const transport = process.argv[3] === 'shm-ring' ? 'shm-ring' : 'ipc';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { buildCtxMeta, type RequestSpec } from '../../src/payload/build.js';
-import type { CtxMeta } from '../../src/payload/types.js';
+import { buildCtxMeta, type RequestSpec } from '../../src/kinds/ctx-meta/build.js';
+import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 
 const INT32_MAX = 2147483647;
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { packControl } from '../../src/broadcast/protocol.js';
-import { createCborBoxedCodec, createCborCodec } from '../../src/codecs/cbor.js';
+import { createCborBoxedCodec, createCborCodec } from '../../src/old/cbor.js';
 import { createFramePool } from '../../src/codecs/frame-pool.js';
-import { createMsgpackBoxedCodec, createMsgpackCodec } from '../../src/codecs/msgpack.js';
-import { toBoxed } from '../../src/payload/boxed.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
+import { createMsgpackBoxedCodec, createMsgpackCodec } from '../../src/old/msgpack.js';
+import { toBoxed } from '../../src/kinds/ctx-meta/boxed.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 
 const payload = generateCtxMeta({ batch: 3, seqLen: 40, seed: 1 });
 const boxed = toBoxed(payload);

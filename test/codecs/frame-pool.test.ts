@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeToColumnar, encodeWith } from '../../src/codecs/form.js';
+import { decodeToColumnar, encodeWith } from '../../src/old/form.js';
 import { createFramePool } from '../../src/codecs/frame-pool.js';
-import { createCborCodec } from '../../src/codecs/cbor.js';
-import { createFlatbuffersCodec } from '../../src/codecs/flatbuffers.js';
-import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
-import { diffCtxMeta } from '../../src/payload/equal.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
+import { createCborCodec } from '../../src/old/cbor.js';
+import { createFlatbuffersCodec } from '../../src/kinds/ctx-meta/flatbuffers.js';
+import { createMsgpackCodec } from '../../src/old/msgpack.js';
+import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 
 describe('the frame pool', () => {
   it('never hands out a buffer a lease still holds, and reuses it once released', () => {

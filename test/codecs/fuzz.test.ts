@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeToColumnar, encodeWith, inFormOf } from '../../src/codecs/form.js';
-import { createCodec, listCodecs } from '../../src/codecs/registry.js';
+import { decodeToColumnar, encodeWith, inFormOf } from '../../src/old/form.js';
+import { createCodec, listCodecs } from '../../src/old/registry.js';
 import type { Codec, Frames } from '../../src/codecs/types.js';
 import { DecodeError, PayloadError } from '../../src/errors.js';
-import { diffCtxMeta } from '../../src/payload/equal.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
-import { createPrng } from '../../src/payload/prng.js';
-import type { CtxMeta } from '../../src/payload/types.js';
-import { validateCtxMeta } from '../../src/payload/validate.js';
+import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
+import { createPrng } from '../../src/kinds/prng.js';
+import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
+import { validateCtxMeta } from '../../src/kinds/ctx-meta/validate.js';
 import { CORRUPTIONS, corrupt } from '../corrupt.js';
 
 const CASES = Number(process.env.STALLBENCH_FUZZ_CASES ?? 2000);

@@ -3,13 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCborCodec } from '../../src/codecs/cbor.js';
-import { createFlatbuffersCodec } from '../../src/codecs/flatbuffers.js';
-import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
-import { createProtobufCodec } from '../../src/codecs/protobuf.js';
-import { buildCtxMeta } from '../../src/payload/build.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
-import { ARRAY_FIELDS, type CtxMeta } from '../../src/payload/types.js';
+import { createCborCodec } from '../../src/old/cbor.js';
+import { createFlatbuffersCodec } from '../../src/kinds/ctx-meta/flatbuffers.js';
+import { createMsgpackCodec } from '../../src/old/msgpack.js';
+import { createProtobufCodec } from '../../src/kinds/ctx-meta/protobuf.js';
+import { buildCtxMeta } from '../../src/kinds/ctx-meta/build.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
+import { ARRAY_FIELDS, type CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 
 // Readers from other implementations: Debian's python3-msgpack, python3-cbor2, protoc and flatc (.ci/run installs them).
 const PYTHON = '/usr/bin/python3';

@@ -1,10 +1,10 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CodecModuleError, isCodecModuleRef, loadCodecModule } from '../../src/codecs/module.js';
-import { decodeToColumnar, encodeWith } from '../../src/codecs/form.js';
+import { decodeToColumnar, encodeWith } from '../../src/old/form.js';
 import type { Codec } from '../../src/codecs/types.js';
-import { diffCtxMeta } from '../../src/payload/equal.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
+import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/codecs/${name}`, import.meta.url));
 

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeToColumnar, encodeWith, inFormOf } from '../../src/codecs/form.js';
-import { createCodec, listCodecs } from '../../src/codecs/registry.js';
-import { diffCtxMeta } from '../../src/payload/equal.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
-import type { CtxMeta } from '../../src/payload/types.js';
-import { validateCtxMeta } from '../../src/payload/validate.js';
+import { decodeToColumnar, encodeWith, inFormOf } from '../../src/old/form.js';
+import { createCodec, listCodecs } from '../../src/old/registry.js';
+import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
+import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
+import { validateCtxMeta } from '../../src/kinds/ctx-meta/validate.js';
 import { ctxMetaArbitrary, edgeCasePayloads } from './arbitraries.js';
 
 const codecs = listCodecs().map((name) => createCodec(name));

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { Packr, Unpackr } from 'msgpackr';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createShmCodec, type ShmCodec } from '../../src/codecs/shm.js';
-import { shmPath } from '../../src/codecs/shm-region.js';
+import { createShmCodec, type ShmCodec } from '../../src/old/shm.js';
+import { shmPath } from '../../src/shm/region.js';
 import { DecodeError, OptionsError, ShmBusyError } from '../../src/errors.js';
-import { diffCtxMeta } from '../../src/payload/equal.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
+import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 
 const open: ShmCodec[] = [];
 const codec = (options: Parameters<typeof createShmCodec>[0] = {}): ShmCodec => {

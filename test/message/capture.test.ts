@@ -7,7 +7,7 @@ import { commandWorks } from '../commands.js';
 import { loadMessages } from '../../src/message/load.js';
 import type { MessageRecord } from '../../src/message/types.js';
 
-const HELPER_DIR = new URL('../../python/', import.meta.url).pathname;
+const HELPER_DIR = new URL('../../python', import.meta.url).pathname;
 
 // Debian's interpreter first: a pyenv python3 earlier on PATH may lack numpy.
 const candidates = ['/usr/bin/python3', 'python3'];

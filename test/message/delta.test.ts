@@ -3,7 +3,7 @@ import { messageDelta, messageDeltaDtypes } from '../../src/message/delta.js';
 import { MessageDeltaState } from '../../src/message/delta-state.js';
 import { diffMessages } from '../../src/message/equal.js';
 import { MessageDeltaError } from '../../src/message/errors.js';
-import { generateVllmStyleMessages } from '../../src/message/generate.js';
+import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
 import { messageByteLength } from '../../src/message/size.js';
 import type { MessageRecord } from '../../src/message/types.js';
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/errors.js';
 import { diffMessages } from '../../src/message/equal.js';
 import { MessageFileError } from '../../src/message/errors.js';
-import { generateVllmStyleMessages } from '../../src/message/generate.js';
+import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
 import { stringifyPythonJson } from '../../src/message/json-text.js';
 import { loadMessages, sidecarPath } from '../../src/message/load.js';
 import { toBoxedMessage } from '../../src/message/boxed.js';

@@ -1,18 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCodecModule } from '../../src/codecs/module.js';
-import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import { createMsgpackCodec } from '../../src/old/msgpack.js';
 import type { AnyCodec, ColumnarCodec } from '../../src/codecs/types.js';
 import { DecodeError } from '../../src/errors.js';
-import { CTX_META_KIND } from '../../src/kind/ctx-meta.js';
-import { messageKind } from '../../src/kind/message.js';
-import type { PayloadKind } from '../../src/kind/types.js';
-import { createMessageCodec, listMessageCodecs } from '../../src/message/codecs/registry.js';
-import { generateVllmStyleMessages } from '../../src/message/generate.js';
-import { messageSource } from '../../src/message/source.js';
+import { CTX_META_KIND } from '../../src/kinds/ctx-meta/kind.js';
+import { messageKind } from '../../src/kinds/captured.js';
+import type { PayloadKind } from '../../src/kinds/types.js';
+import { createMessageCodec, listMessageCodecs } from '../../src/codecs/registry.js';
+import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
+import { messageSource } from '../../src/kinds/captured-source.js';
 import { CodecMismatchError, checkRoundTrip, locateDifference } from '../../src/model/gate.js';
-import { generatedSource } from '../../src/payload/stream.js';
-import type { CtxMeta } from '../../src/payload/types.js';
+import { generatedSource } from '../../src/kinds/ctx-meta/source.js';
+import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 
 const source = generatedSource({ batch: 6, seqLen: 100, steps: 12, blockSize: 4, seed: 3, finishRate: 0.1 });
 

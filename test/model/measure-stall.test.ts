@@ -3,8 +3,8 @@ import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { OptionsError, PayloadError } from '../../src/errors.js';
 import { measureStall } from '../../src/model/measure-stall.js';
 import { STEP_PRESETS } from '../../src/model/presets.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
-import { generateStepSequence } from '../../src/payload/sequence.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
+import { generateStepSequence } from '../../src/kinds/ctx-meta/sequence.js';
 
 const payload = generateCtxMeta({ batch: 8, seqLen: 1024, seed: 3 });
 const plan = fixedPlan(12, 2);

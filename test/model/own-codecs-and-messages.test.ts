@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
-import { generateVllmStyleMessages } from '../../src/message/generate.js';
+import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
 import { CodecMismatchError } from '../../src/model/gate.js';
 import { measureStall } from '../../src/model/measure-stall.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { leftovers } from '../broadcast/leftovers.js';
 

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateCtxMeta } from '../../src/payload/generate.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import { PythonReferenceError, runPickleReference } from '../../src/reference/pickle.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'stallbench-python-'));

@@ -3,9 +3,9 @@
 // hold: like echo, but keeps each message (never calls receive again) until the parent sends 'next', then re-hashes it;
 // idle: attaches and never receives.
 import { createHash } from 'node:crypto';
-import { decodeToColumnar } from '../../src/codecs/form.js';
-import { createCodec } from '../../src/codecs/registry.js';
-import { fingerprint } from '../../src/payload/fingerprint.js';
+import { decodeToColumnar } from '../../src/old/form.js';
+import { createCodec } from '../../src/old/registry.js';
+import { fingerprint } from '../../src/kinds/ctx-meta/old-fingerprint.js';
 import { connectShmRingRank } from '../../src/transport/shm-ring.js';
 import type { ShmRingAddress } from '../../src/transport/types.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeWith, inFormOf } from '../../src/codecs/form.js';
-import { createCodec } from '../../src/codecs/registry.js';
-import { fingerprint } from '../../src/payload/fingerprint.js';
-import { generateCtxMeta } from '../../src/payload/generate.js';
+import { encodeWith, inFormOf } from '../../src/old/form.js';
+import { createCodec } from '../../src/old/registry.js';
+import { fingerprint } from '../../src/kinds/ctx-meta/old-fingerprint.js';
+import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import type { ShmRingScheduler } from '../../src/transport/shm-ring.js';
 import { answerOf, bytesOf, cleanUp, openScheduler, startPeer } from './peers.js';
 

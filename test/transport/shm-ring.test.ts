@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { heldMappingCount } from '../../src/codecs/shm-region.js';
+import { heldMappingCount } from '../../src/shm/region.js';
 import { OptionsError } from '../../src/errors.js';
 import { ShmRingError, TransportClosedError, TransportTimeoutError } from '../../src/transport/errors.js';
 import { connectShmRingRank, openShmRingScheduler } from '../../src/transport/shm-ring.js';

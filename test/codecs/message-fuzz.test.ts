@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Frames } from '../../src/codecs/types.js';
+import { DecodeError } from '../../src/errors.js';
+import { encodeMessageWith, messageInFormOf } from '../../src/codecs/message-form.js';
+import { createMessageCodec, listMessageCodecs } from '../../src/codecs/registry.js';
+import type { MessageCodec } from '../../src/codecs/message-types.js';
+import { diffMessages } from '../../src/message/equal.js';
+import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
+import { fromBoxedMessage } from '../../src/message/boxed.js';
+import { findInvalid, messageDtypes } from '../../src/message/record.js';
+import { createPrng } from '../../src/kinds/prng.js';
+import { CORRUPTIONS, corrupt } from '../corrupt.js';
+import { messageArbitrary } from '../message/arbitraries.js';
+import type { BoxedMessageRecord, MessageRecord } from '../../src/message/types.js';
+
+const CASES = Number(process.env.STALLBENCH_FUZZ_CASES ?? 400);
+const codecs: MessageCodec[] = [];
+afterAll(() => codecs.forEach((c) => c.dispose?.()));
+
+type Outcome = 'decode-error' | 'intact' | 'other-message';
+
+/** Decodes corrupt frames: a DecodeError, the original message, or another well-formed message; anything else fails the test. */
+function outcomeOf(codec: MessageCodec, frames: Frames, original: MessageRecord): Outcome {
+  let decoded: MessageRecord | BoxedMessageRecord;
+  try {
+    decoded = codec.decode(frames);
+  } catch (error) {
+    if (error instanceof DecodeError) return 'decode-error';
+    throw error;
+  }
+  // Whatever a decoder returns is a message of its form: never a foreign object, a stray typed array in boxed form, or a crash later.
+  expect(findInvalid(decoded, codec.form)).toBeNull();
+  const columnar = codec.form === 'boxed' ? safeFromBoxed(decoded as BoxedMessageRecord, original) : (decoded as MessageRecord);
+  return columnar !== null && diffMessages(original, columnar) === null ? 'intact' : 'other-message';
+}
+
+function safeFromBoxed(decoded: BoxedMessageRecord, original: MessageRecord): MessageRecord | null {
+  try {
+    return fromBoxedMessage(decoded, messageDtypes([original]));
+  } catch {
+    return null;
+  }
+}
+
+const vllm = generateVllmStyleMessages({ batch: 6, seqLen: 40, steps: 8, seed: 3 }).messages;
+const messages = [...vllm.slice(0, 3), ...fc.sample(messageArbitrary, { seed: 7, numRuns: 20 })];
+
+describe.each(listMessageCodecs())('%s on corrupt frames', (name) => {
+  it(`answers ${CASES} corrupted inputs with DecodeError or a well-formed message, never a crash`, () => {
+    const codec = createMessageCodec(name);
+    codecs.push(codec);
+    const prng = createPrng(0xc0ffee);
+    const counts: Record<string, number> = {};
+    let worstGrowth = 0;
+    let largestFrame = 0;
+    const started = performance.now();
+    for (let i = 0; i < CASES; i++) {
+      const message = messages[i % messages.length] ?? {};
+      // Fresh frames each time: the ring codec reuses slots, and a stale descriptor is a different failure.
+      const frames = encodeMessageWith(codec, messageInFormOf(codec, message));
+      largestFrame = Math.max(largestFrame, frames[0]?.byteLength ?? 0);
+      const kind = CORRUPTIONS[i % CORRUPTIONS.length] ?? 'flip';
+      const before = process.memoryUsage().arrayBuffers;
+      const outcome = outcomeOf(codec, corrupt(kind, frames, prng), message);
+      worstGrowth = Math.max(worstGrowth, process.memoryUsage().arrayBuffers - before);
+      counts[`${kind}:${outcome}`] = (counts[`${kind}:${outcome}`] ?? 0) + 1;
+      // A cut-off frame or a wrong frame count never yields a different message; a flipped data byte can, as no format here carries a checksum.
+      if (kind === 'truncate' || kind === 'frame-count') expect(outcome, `${kind} case ${i}`).not.toBe('other-message');
+    }
+    if (process.env.STALLBENCH_FUZZ_CASES !== undefined) console.info(name, JSON.stringify(counts));
+    // No allocation driven by a length field: memory per decode stays near the frame's own size.
+    expect(worstGrowth).toBeLessThan(8 * largestFrame + (1 << 20));
+    expect(counts['truncate:decode-error'] ?? 0).toBeGreaterThan(0);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(CASES);
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+});
