@@ -13,8 +13,8 @@ export default tseslint.config(
     },
   },
   {
-    // Config files and codec modules (whose contract is a default export) are exempt from named-exports-only.
-    files: ['*.config.ts', 'eslint.config.js', 'test/fixtures/codecs/*.mjs'],
+    // Config files, codec modules and benchmark definitions (whose contract is a default export) are exempt from named-exports-only.
+    files: ['*.config.ts', 'eslint.config.js', 'test/fixtures/codecs/*.mjs', 'benchmarks/*.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

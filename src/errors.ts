@@ -1,5 +1,15 @@
+/**
+ * What every error stallbench throws on purpose extends: a stable `name`, a message that says where, and how the command
+ * line answers it — exit 2 for something the user gave (flags, files, modules, payloads), exit 1 for a run that failed.
+ */
+export abstract class StallbenchError extends Error {
+  /** 2: the input was wrong and nothing was measured; 1: a run failed. */
+  abstract readonly cliExitCode: 1 | 2;
+}
+
 /** Thrown when a codec cannot turn frames back into a payload: corrupt, truncated or foreign input. */
-export class DecodeError extends Error {
+export class DecodeError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'DecodeError';
   constructor(
     readonly codec: string,
@@ -11,7 +21,8 @@ export class DecodeError extends Error {
 }
 
 /** Thrown when a payload breaks an invariant of CtxMeta; `field` names the first offending field. */
-export class PayloadError extends Error {
+export class PayloadError extends StallbenchError {
+  readonly cliExitCode = 2;
   override readonly name = 'PayloadError';
   constructor(
     readonly field: string,
@@ -22,7 +33,8 @@ export class PayloadError extends Error {
 }
 
 /** Thrown for options that make no sense (negative sizes, unknown names), before any work starts. */
-export class OptionsError extends Error {
+export class OptionsError extends StallbenchError {
+  readonly cliExitCode = 2;
   override readonly name = 'OptionsError';
   constructor(
     readonly option: string,
@@ -33,7 +45,8 @@ export class OptionsError extends Error {
 }
 
 /** Thrown when the shared-memory ring has no slot that every reader has released. */
-export class ShmBusyError extends Error {
+export class ShmBusyError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'ShmBusyError';
   constructor(
     readonly slot: number,

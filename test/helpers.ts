@@ -1,1 +1,1 @@
-export { fingerprint } from '../src/kinds/ctx-meta/old-fingerprint.js';
+export { messageFingerprint as fingerprint } from '../src/message/fingerprint.js';

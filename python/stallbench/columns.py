@@ -4,7 +4,8 @@ Slot derivation mirrors src/payload/slots.ts: slot = block * blockSize + positio
 """
 import numpy as np
 
-from .payload import ARRAY_FIELDS, FLOAT_FIELDS, fingerprint
+from .fingerprint import message_byte_length, message_fingerprint
+from .payload import ARRAY_FIELDS, FLOAT_FIELDS
 
 INT32 = np.dtype("<i4")
 FLOAT32 = np.dtype("<f4")
@@ -56,11 +57,18 @@ def slots_of(payload, coverage):
 
 
 def byte_length(payload):
-    """Content bytes (arrays and UTF-8 request ids), as src/payload/size.ts counts them."""
-    return sum(payload[f].nbytes for f in ARRAY_FIELDS) + sum(len(r.encode("utf-8")) for r in payload["reqIds"])
+    """Content bytes of a payload, as stallbench's messageByteLength counts them."""
+    return message_byte_length(canonical(payload))
+
+
+def canonical(payload):
+    """The CtxMeta step as a record in TypeScript's key order: stepId, blockSize, reqIds, then the arrays."""
+    record = {"stepId": payload["stepId"], "blockSize": payload["blockSize"], "reqIds": list(payload["reqIds"])}
+    for field in ARRAY_FIELDS:
+        record[field] = np.ascontiguousarray(payload[field], dtype=dtype_of(field))
+    return record
 
 
 def fingerprint_of(payload):
     """stallbench's fingerprint of a columnar payload."""
-    columns = {f: np.ascontiguousarray(payload[f], dtype=dtype_of(f)) for f in ARRAY_FIELDS}
-    return fingerprint(payload["stepId"], payload["blockSize"], payload["reqIds"], columns)
+    return message_fingerprint(canonical(payload))

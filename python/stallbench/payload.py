@@ -4,9 +4,9 @@ Stdlib only. Columns may be array.array or C-contiguous numpy arrays: anything w
 and a contiguous buffer of the field's element type.
 """
 import array
-import hashlib
-import json
 import sys
+
+from .fingerprint import message_fingerprint
 
 ARRAY_FIELDS = ("seqLens", "numNewTokens", "temperature", "topP", "topK",
                 "blockTableOffsets", "blockTables", "slotOffsets", "slotMapping")
@@ -28,15 +28,11 @@ def little_endian(column, field):
 
 
 def fingerprint(step_id, block_size, req_ids, columns):
-    """The same SHA-256 as stallbench's fingerprint(): equal means the data is the payload, bit for bit."""
-    h = hashlib.sha256()
-    ids = json.dumps(list(req_ids), separators=(",", ":"), ensure_ascii=False)
-    h.update(f"{step_id}|{block_size}|{ids}".encode("utf-8"))
+    """stallbench's messageFingerprint of the CtxMeta step: equal means the data is the payload, bit for bit."""
+    record = {"stepId": step_id, "blockSize": block_size, "reqIds": list(req_ids)}
     for field in ARRAY_FIELDS:
-        column = columns[field]
-        h.update(f"{field}:{len(column)}:".encode("utf-8"))
-        h.update(little_endian(column, field))
-    return h.hexdigest()
+        record[field] = columns[field]
+    return message_fingerprint(record)
 
 
 def boxed_form(step_id, block_size, req_ids, c):

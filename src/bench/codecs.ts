@@ -1,12 +1,15 @@
-import { decodeToColumnar, encodeWith, inFormOf } from '../old/form.js';
+import { StallbenchError } from '../errors.js';
+import { decodeToColumnar, encodeWith, inFormOf } from '../kinds/form.js';
+import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
+import type { MessageKind } from '../kinds/types.js';
+import { diffMessages } from '../message/equal.js';
+import { messageByteLength } from '../message/size.js';
 import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import type { Codec } from '../codecs/types.js';
 import type { AllocationRegime } from '../broadcast/session.js';
 import { bytesAllocatedBy } from '../harness/memory.js';
 import { createFreshCopy, createMemcpy } from '../harness/memcpy.js';
 import { measureLatencies, type TimingBudget } from '../harness/measure.js';
-import { diffCtxMeta } from '../kinds/ctx-meta/old-equal.js';
-import { payloadByteLength } from '../kinds/ctx-meta/old-size.js';
 import type { CtxMeta } from '../kinds/ctx-meta/types.js';
 import { validateCtxMeta } from '../kinds/ctx-meta/validate.js';
 import type { SampleSummary } from '../stats/summary.js';
@@ -45,7 +48,8 @@ export interface CodecBenchRow {
 }
 
 /** Thrown when a codec fails its round trip before timing: nothing is timed for it. */
-export class RoundTripError extends Error {
+export class RoundTripError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'RoundTripError';
   constructor(
     readonly codec: string,
@@ -55,9 +59,11 @@ export class RoundTripError extends Error {
   }
 }
 
+const KIND = CTX_META_KIND as unknown as MessageKind;
+
 function verifyRoundTrip(codec: Codec, payload: CtxMeta, frames: readonly Uint8Array[]): void {
-  const decoded = validateCtxMeta(decodeToColumnar(codec, frames));
-  const difference = diffCtxMeta(payload, decoded);
+  const decoded = validateCtxMeta(decodeToColumnar(KIND, codec, frames) as CtxMeta);
+  const difference = diffMessages(payload, decoded);
   if (difference !== null) throw new RoundTripError(codec.name, difference);
 }
 
@@ -65,9 +71,9 @@ const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 /** Times one codec on one payload in each regime it supports: verifies the round trip, then encode, decode and the floors. */
 export async function benchCodec(codec: Codec, payload: CtxMeta, label: { batch: number; seqLen: number }, budget: TimingBudget): Promise<CodecBenchRow[]> {
-  const input = inFormOf(codec, payload);
+  const input = inFormOf(KIND, codec, payload);
   verifyRoundTrip(codec, payload, encodeWith(codec, input));
-  const payloadBytes = payloadByteLength(payload);
+  const payloadBytes = messageByteLength(payload);
   const allocation = codec.allocation ?? 'library';
   // A codec that recycles memory of its own (the shm ring) has one regime; a library that allocates has the other.
   const regimes: AllocationRegime[] = codec.ownsBuffers === true ? ['reused'] : allocation === 'caller' ? ['reused', 'fresh'] : ['fresh'];

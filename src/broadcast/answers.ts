@@ -1,6 +1,6 @@
 import { RankFailedError } from './errors.js';
 import { unpackControl, type Ack } from './protocol.js';
-import type { RankTimes } from './session.js';
+import type { RankTimes } from './records.js';
 
 /** Longest wait for the first answer of a rank process: starting one (and loading its modules) on a busy machine is not a hang. */
 export const START_TIMEOUT_MS = 60_000;

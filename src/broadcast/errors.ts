@@ -1,5 +1,7 @@
+import { StallbenchError } from '../errors.js';
 /** A rank process failed: it exited, was killed, stopped answering, or could not decode a step. */
-export class RankFailedError extends Error {
+export class RankFailedError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'RankFailedError';
   constructor(
     readonly rank: number,
@@ -14,7 +16,8 @@ export class RankFailedError extends Error {
 }
 
 /** The run was interrupted (SIGINT, SIGTERM or an AbortSignal); everything it started has been cleaned up. */
-export class BroadcastAbortedError extends Error {
+export class BroadcastAbortedError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'BroadcastAbortedError';
   constructor(readonly reason: string) {
     super(`broadcast aborted: ${reason}`);

@@ -1,4 +1,4 @@
-import type { StepRecord } from './session.js';
+import type { StepRecord } from './records.js';
 
 /** The parts of a step's critical path, in the order they happen. */
 export const PART_NAMES = ['encode', 'transfer', 'decode', 'convert', 'derive'] as const;

@@ -1,7 +1,10 @@
 // Entry point of ranks 1..tp-1: take a configuration, then receive each step, decode, convert, derive, check, answer.
-import type { AnyCodec } from '../codecs/types.js';
+import { openCodec } from '../codecs/module.js';
+import type { Codec } from '../codecs/types.js';
+import { toColumnar } from '../kinds/form.js';
+import { messageFingerprint } from '../message/fingerprint.js';
 import { kindOf } from '../kinds/from-spec.js';
-import type { PayloadKind } from '../kinds/types.js';
+import type { MessageKind } from '../kinds/types.js';
 import { connectRankTransport } from '../transport/open.js';
 import { turn } from '../transport/shm-ring-wait.js';
 import type { TransportAddress } from '../transport/types.js';
@@ -19,14 +22,14 @@ export interface RankStart {
 
 interface Configured {
   config: RankConfiguration;
-  kind: PayloadKind<unknown>;
-  codec: AnyCodec;
-  side: ReturnType<PayloadKind<unknown>['rankSide']>;
+  kind: MessageKind;
+  codec: Codec;
+  side: ReturnType<MessageKind['rankSide']>;
 }
 
 async function configure(rank: number, config: RankConfiguration): Promise<Configured> {
   const kind = kindOf(config.kind);
-  const codec = await kind.createCodec(config.codec, { readerIndex: rank - 1 });
+  const codec = await openCodec(config.codec, { ...(kind.schemaCodecs === undefined ? {} : { schemaCodecs: kind.schemaCodecs }), shmRing: { readerIndex: rank - 1 } });
   return { config, kind, codec, side: kind.rankSide(config.strategy) };
 }
 
@@ -107,16 +110,16 @@ async function main(start: RankStart): Promise<void> {
         const decoded = codec.decode(frames.slice(1));
         decodedNs = nowNs();
         // Boxed codecs hand back lists; the rank needs arrays before it can launch, so the conversion is timed.
-        const wire = kind.toColumnar(codec, decoded);
+        const wire = toColumnar(kind, codec, decoded);
         convertedNs = nowNs();
         const view = side.apply(wire);
         readyNs = nowNs();
         // Checked after the clock stops: verification is the test's cost, not the engine's.
-        if (header.checkLength > 0) verified = kind.fingerprint(side.payloadOf(view)) === stepCheckOf(frames[0] as Uint8Array, header);
+        if (header.checkLength > 0) verified = messageFingerprint(side.payloadOf(view)) === stepCheckOf(frames[0] as Uint8Array, header);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
-      if ('release' in codec && typeof codec.release === 'function') codec.release();
+      codec.release?.();
       const now = minorFaults();
       await ack({ kind: 'step', config: current.config.id, step, receivedNs, decodedNs, convertedNs, readyNs, pageFaults: now - faults, verified, error });
       faults = now;

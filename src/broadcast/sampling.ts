@@ -1,7 +1,7 @@
 import { OptionsError } from '../errors.js';
 import { requireInt } from '../options.js';
-import type { StepSource } from '../kinds/ctx-meta/source.js';
-import type { CtxMeta } from '../kinds/ctx-meta/types.js';
+import type { StepSource } from '../kinds/types.js';
+import type { MessageRecord } from '../message/types.js';
 
 /** When warm-up ends: once the rolling median settles, or at its caps. */
 export interface WarmupPlan {
@@ -90,7 +90,7 @@ export function warmupDone(stalls: readonly number[], elapsedMs: number, plan: W
 }
 
 /** Steps of a source in order, restarting it when it runs out; every first step after a (re)start is flagged. */
-export interface StepCursor<P = CtxMeta> {
+export interface StepCursor<P extends MessageRecord = MessageRecord> {
   next(): { payload: P; restart: boolean };
   /** Starts the source again: the next step is step 0, flagged as a restart. */
   rewind(): void;
@@ -99,7 +99,7 @@ export interface StepCursor<P = CtxMeta> {
 }
 
 /** A cursor over `source`. */
-export function cursorOf<P>(source: StepSource<P>): StepCursor<P> {
+export function cursorOf<P extends MessageRecord>(source: StepSource<P>): StepCursor<P> {
   // With one step every step starts the sequence again, and a restart is never a sample: nothing could be measured.
   if (source.length < 2) throw new OptionsError('source', `needs at least 2 steps, has ${source.length}: every step of a 1-step sequence restarts it, and restarts are never sampled`);
   let iterator = source.open();
@@ -175,7 +175,7 @@ export interface SamplingDriver<T> {
  * A driver over `runStep`. Restart steps are run but never sampled: a wrapped delta resends every table and is a
  * different event; a block begins with one (and re-warm steps) whenever the ranks were configured anew before it.
  */
-export function samplingDriver<T extends { restart: boolean }, P>(
+export function samplingDriver<T extends { restart: boolean }, P extends MessageRecord>(
   cursor: StepCursor<P>,
   runStep: (step: { payload: P; restart: boolean }) => Promise<T>,
   stallOf: (step: T) => number,
@@ -231,7 +231,7 @@ export interface SamplingOutcome<T> {
  * Warms up until the rolling median of the stall settles (or a cap), then rewinds the source and measures one block
  * until the plan is met; the measured steps start the sequence again, so what they carry does not depend on warm-up.
  */
-export async function runSampling<T extends { restart: boolean }, P>(
+export async function runSampling<T extends { restart: boolean }, P extends MessageRecord>(
   plan: SamplingPlan,
   cursor: StepCursor<P>,
   runStep: (step: { payload: P; restart: boolean }) => Promise<T>,

@@ -2,12 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import type { ShmBackendKind } from '../shm/region.js';
-import type { AnyCodec } from '../codecs/types.js';
+import type { Codec } from '../codecs/types.js';
+import { openCodec } from '../codecs/module.js';
 import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
+import { encodeWith, inFormOf } from '../kinds/form.js';
 import { EMPTY_KIND, emptySource } from '../kinds/empty.js';
-import type { PayloadKind } from '../kinds/types.js';
+import type { MessageKind, StepSource } from '../kinds/types.js';
+import { messageFingerprint } from '../message/fingerprint.js';
+import { messageByteLength } from '../message/size.js';
+import type { MessageRecord } from '../message/types.js';
+import type { StepRecord } from './records.js';
+
+export type { RankTimes, StepRecord } from './records.js';
 import { requireInt } from '../options.js';
-import type { StepSource } from '../kinds/ctx-meta/source.js';
 import type { StrategyName } from '../kinds/strategy.js';
 import { openSchedulerTransport } from '../transport/open.js';
 import { createRunDir, type RunDir } from '../transport/run-dir.js';
@@ -59,11 +66,11 @@ export interface MeasureRun {
   /** A built-in codec's name or a codec module's path; ranks build their own instance. */
   codec: string;
   /** Which messages the steps carry. @default the scheduler's CtxMeta */
-  kind?: PayloadKind<unknown>;
+  kind?: MessageKind;
   /** What goes on the wire; each rank rebuilds its step view and that work counts in the stall. @default 'full' */
   strategy: StrategyName;
   /** The steps, in order; when they run out, the source restarts (a labelled restart, never a sample). */
-  source: StepSource<unknown>;
+  source: StepSource;
   /** 'reused': encode into pooled buffers, recycled once every rank holds the step; 'fresh': new memory per message. @default 'reused' */
   regime?: AllocationRegime;
   plan: SamplingPlan;
@@ -71,35 +78,6 @@ export interface MeasureRun {
   verifyEvery?: number;
   /** Test hook: make a rank crash or hang, or resend a stale shm descriptor. */
   fault?: FaultInjection;
-}
-
-/** Clock stamps of one rank in one step (CLOCK_MONOTONIC ns), taken in the rank's own process. */
-export interface RankTimes {
-  rank: number;
-  receivedNs: number;
-  decodedNs: number;
-  convertedNs: number;
-  readyNs: number;
-  pageFaults: number;
-  verified: boolean | null;
-}
-
-/** One step: rank 0's stamps and every other rank's. */
-export interface StepRecord {
-  /** Step index within the configuration, counting warm-up and restarts. */
-  step: number;
-  /** True for a step that started a new sequence: run, labelled, and never sampled. */
-  restart: boolean;
-  startNs: number;
-  encodedNs: number;
-  sentNs: number;
-  frames: number;
-  wireBytes: number;
-  /** Content bytes of the wire payload (arrays and request ids): what a memcpy floor copies. */
-  payloadBytes: number;
-  /** Minor page faults rank 0 took over this step's whole cycle. */
-  pageFaults: number;
-  ranks: RankTimes[];
 }
 
 /** What one configuration measured. */
@@ -124,7 +102,7 @@ export interface ActiveRun {
   readonly codec: string;
   readonly strategy: StrategyName;
   /** The form the codec takes and returns. */
-  readonly form: AnyCodec['form'];
+  readonly form: Codec['form'];
   /** The regime that runs: 'fresh' whenever the codec's library allocates its own output. */
   readonly regime: AllocationRegime;
   readonly shmBackend: ShmBackendKind | null;
@@ -170,14 +148,14 @@ const ms = (ns: number): number => ns / 1e6;
 const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 /** The regime that runs: 'reused' where the codec writes into the memory it is given or recycles its own; else 'fresh'. */
-export function regimeFor(codec: AnyCodec, wanted: AllocationRegime): AllocationRegime {
+export function regimeFor(codec: Codec, wanted: AllocationRegime): AllocationRegime {
   if (codec.ownsBuffers === true) return 'reused';
   return wanted === 'reused' && codec.allocation === 'caller' ? 'reused' : 'fresh';
 }
 
 /** Which shared-memory backend a codec uses, for codecs that have one. */
-export function shmBackendOf(codec: AnyCodec): ShmBackendKind | null {
-  return 'backend' in codec ? (codec.backend as ShmBackendKind) : null;
+export function shmBackendOf(codec: Codec): ShmBackendKind | null {
+  return codec.backend ?? null;
 }
 
 /** Starts ranks 1..tp-1 as child processes and completes the handshake; measure() then reuses them. */
@@ -192,7 +170,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   let ranks: Ranks | null = null;
   let configId = 0;
   // The codec of the configuration in flight: a signal ends the process before measure's finally runs, so teardown disposes it.
-  let active: AnyCodec | null = null;
+  let active: Codec | null = null;
   const guard = sessionGuard(options.signal, () => {
     ranks?.killAll();
     transport?.close();
@@ -240,14 +218,15 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
 
   const start = async (run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun> => {
     const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
-    const kind = run.kind ?? (CTX_META_KIND as PayloadKind<unknown>);
+    const kind = run.kind ?? (CTX_META_KIND as unknown as MessageKind);
     const cursor = cursorOf(run.source);
     const scheduler = kind.schedulerSide(run.strategy);
     const fault = run.fault;
     const recent: Uint8Array[][] = [];
     const rejectedAtStart = answers.rejected;
     // Made here once to learn what the codec is; each activation makes its own, which suspend() disposes.
-    const probe = await kind.createCodec(run.codec, { readers: tp - 1 });
+    const codecOptions = { ...(kind.schemaCodecs === undefined ? {} : { schemaCodecs: kind.schemaCodecs }), shmRing: { readers: tp - 1 } };
+    const probe = await openCodec(run.codec, codecOptions);
     const info = { codec: probe.name, strategy: run.strategy, form: probe.form, regime: regimeFor(probe, run.regime ?? 'reused'), shmBackend: shmBackendOf(probe) };
     const regime = info.regime;
     probe.dispose?.();
@@ -255,7 +234,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     const hold = slot.hold(
       async () => {
         const id = ++configId;
-        const codec = await kind.createCodec(run.codec, { readers: tp - 1 });
+        const codec = await openCodec(run.codec, codecOptions);
         active = codec;
         const config: RankConfiguration = { id, kind: kind.spec, codec: run.codec, strategy: run.strategy, readers: tp - 1, fault: fault ?? null };
         await send({ kind: 'configure', token, config });
@@ -271,21 +250,21 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     );
 
     /** Runs one step on every rank and returns its record. */
-    const runStep = async ({ payload, restart }: { payload: unknown; restart: boolean }): Promise<StepRecord> => {
+    const runStep = async ({ payload, restart }: { payload: MessageRecord; restart: boolean }): Promise<StepRecord> => {
       if (hold.current === null) throw new Error('run is not active');
       const { id, codec, pool } = hold.current;
       const step = stepIndex++;
       live.setStep(step);
       // The strategy's bookkeeping, the codec's input form and the check are the scheduler's or the test's work, not the stall.
       const wire = scheduler.wire(payload, restart);
-      const input = kind.inFormOf(codec, wire);
+      const input = inFormOf(kind, codec, wire);
       const verify = verifyEvery > 0 && step % verifyEvery === 0;
-      const header = packStepHeader(tokenBytes, id, step, restart, verify ? kind.fingerprint(kind.view(payload)) : '');
+      const header = packStepHeader(tokenBytes, id, step, restart, verify ? messageFingerprint(kind.view(payload)) : '');
       // Where the transport has send memory of its own (a shared-memory slot), the codec writes there: no copy.
       const lease = regime === 'reused' ? (transport?.lease?.() ?? pool.lease()) : null;
       const faultsBefore = minorFaults();
       const startNs = nowNs();
-      let frames = kind.encode(codec, input, lease ?? FRESH_ALLOCATOR);
+      let frames = encodeWith(codec, input, lease ?? FRESH_ALLOCATOR);
       const encodedNs = nowNs();
       if (fault?.kind === 'stale-descriptor') {
         // Copies kept for the fault only: pooled buffers are reused, and the fault needs the old bytes.
@@ -306,7 +285,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
         sentNs,
         frames: frames.length,
         wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
-        payloadBytes: kind.byteLength(wire),
+        payloadBytes: messageByteLength(wire),
         pageFaults: minorFaults() - faultsBefore,
         ranks: rankTimesOf(acks),
       };
@@ -331,7 +310,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
 /** The parts of an ActiveRun: what it runs, the ranks' configuration it holds, and the driver of its steps. */
 export interface ActiveRunParts extends Pick<ActiveRun, 'codec' | 'strategy' | 'form' | 'regime' | 'shmBackend'> {
   hold: RunHold<unknown>;
-  cursor: StepCursor<unknown>;
+  cursor: StepCursor<MessageRecord>;
   driver: SamplingDriver<StepRecord>;
   /** Answers without the run token since the run started. */
   rejected(): number;
@@ -424,5 +403,5 @@ export function stallOf(record: StepRecord): number {
 
 /** The harness's own cost on a session's transport: `plan`'s steps of the empty message, every one verified. */
 export async function measureEmptyStep(session: RankSession, plan: SamplingPlan): Promise<Measurement> {
-  return session.measure({ codec: 'empty', kind: EMPTY_KIND as PayloadKind<unknown>, strategy: 'full', source: emptySource(stepsNeeded(plan)), plan, verifyEvery: 1 });
+  return session.measure({ codec: 'empty', kind: EMPTY_KIND, strategy: 'full', source: emptySource(stepsNeeded(plan)), plan, verifyEvery: 1 });
 }

@@ -1,4 +1,4 @@
-import type { StepRecord } from './session.js';
+import type { StepRecord } from './records.js';
 
 /** One Chrome Trace Event (the JSON format Perfetto and chrome://tracing open). */
 export interface TraceEvent {

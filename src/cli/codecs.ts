@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { benchCodec, type CodecBenchRow } from '../bench/codecs.js';
 import { parseSizes } from '../bench/sizes.js';
-import { createCodec, listCodecs } from '../old/registry.js';
+import { createCodec, listCodecs } from '../codecs/registry.js';
+import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
 import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { generateCtxMeta } from '../kinds/ctx-meta/generate.js';
@@ -43,7 +44,7 @@ export async function codecsCommand(args: string[]): Promise<number> {
     console.log(CODECS_HELP);
     return 0;
   }
-  const codecs = list<string>(values.codecs, listCodecs(), (name) => name).map((name) => createCodec(name));
+  const codecs = list<string>(values.codecs, listCodecs(), (name) => name).map((name) => createCodec(name, { schemaCodecs: CTX_META_KIND.schemaCodecs }));
   const sizes = parseSizes(values.sizes ?? (values.quick ? '8x256,64x1024' : '64x512,64x4096,64x32768'));
   const timeMs = positiveNumber('time', values.time ?? (values.quick ? '50' : '500'));
   const context = collectRunContext();

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { benchIpc } from '../bench/ipc.js';
+import { benchIpc } from '../run/ipc.js';
 import { parseSizes } from '../bench/sizes.js';
 import { fixedPlan, SAMPLING_PRESETS } from '../broadcast/sampling.js';
-import { isCodecName, listCodecs } from '../old/registry.js';
-import { OptionsError } from '../errors.js';
+import { checkCodecRef } from '../codecs/module.js';
 import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
@@ -56,10 +55,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
     console.log(IPC_HELP);
     return 0;
   }
-  const codecs = list(values.codecs, DEFAULT_CODECS, (name) => {
-    if (!isCodecName(name)) throw new OptionsError('codecs', `unknown codec '${name}'; known: ${listCodecs().join(', ')}`);
-    return name;
-  });
+  const codecs = list(values.codecs, DEFAULT_CODECS, checkCodecRef);
   const sizes = parseSizes(values.sizes ?? (values.quick ? '16x1024' : '64x512,64x4096,64x32768'));
   const base = values.quick ? SAMPLING_PRESETS.quick : SAMPLING_PRESETS.full;
   const plan = values.steps === undefined ? base : { ...fixedPlan(positiveInt('steps', values.steps, 1_000_000), 0), warmup: base.warmup };
@@ -82,7 +78,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
   const { text, dropped } = fitTable(IPC_TABLE_HEADER, ipcTableRows(rows));
   console.log(text);
   if (dropped > 0) console.log(`(${dropped} columns did not fit the terminal; --out writes every figure)`);
-  if (rows.some((r) => r.oversubscribed)) console.log(`* tp exceeds the ${context.cores} cores: ranks share cores and stalls are inflated`);
+  if (rows.some((r) => r.report.oversubscribed)) console.log(`* tp exceeds the ${context.cores} cores: ranks share cores and stalls are inflated`);
   console.log("floor = memcpy of the payload bytes + the empty message's stall on the same transport, both measured in this run");
   if (values.out !== undefined) {
     const file: IpcResultsFile = { schemaVersion: IPC_SCHEMA_VERSION, context, rows };

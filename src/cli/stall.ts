@@ -1,15 +1,17 @@
 import { parseArgs } from 'node:util';
-import { isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
-import { listCodecs } from '../old/registry.js';
+import { checkCodecRef, isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
+import { listCodecs } from '../codecs/registry.js';
+import { broadcastTrace } from '../broadcast/trace.js';
 import { loadMessages } from '../message/load.js';
+import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
-import { checkCodecRef, measureStall } from '../model/measure-stall.js';
+import { measureStall } from '../run/measure-stall.js';
 import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
 import { generateCtxMeta } from '../kinds/ctx-meta/generate.js';
 import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/readme.js';
 import { formatStallReport } from '../report/stall-report.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
-import { checkStrategy } from '../kinds/ctx-meta/strategies.js';
+import { checkStrategy } from '../kinds/strategy.js';
 import { oneOf, positiveInt, positiveNumber, shmRingOption } from './args.js';
 import { abortOnSignals } from './progress.js';
 
@@ -84,7 +86,7 @@ export async function stallCommand(args: string[]): Promise<number> {
   const transport = values['no-ipc'] ? 'none' : oneOf('transport', values.transport, TRANSPORT_NAMES);
   const controller = new AbortController();
   abortOnSignals(controller);
-  const report = await measureStall(payload, codec, {
+  const row = await measureStall(payload, codec, {
     strategy: checkStrategy(values.strategy),
     tp: positiveInt('tp', values.tp, 1024),
     overlap: values.overlap,
@@ -93,15 +95,19 @@ export async function stallCommand(args: string[]): Promise<number> {
     transport,
     ...shmRingOption(values['spin-us'], [transport]),
     signal: controller.signal,
-    ...(values['step-ms'] !== undefined ? { stepMs: positiveNumber('step-ms', values['step-ms']) } : {}),
-    ...(values.preset !== undefined ? { preset: oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]) } : {}),
-    ...(values.trace !== undefined ? { trace: values.trace } : {}),
+    stepMs: values['step-ms'] === undefined ? undefined : positiveNumber('step-ms', values['step-ms']),
+    preset: values.preset === undefined ? undefined : oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]),
+    keepSteps: values.trace !== undefined,
   });
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatStallReport(report));
-  if (values.trace !== undefined) console.log(`trace: ${values.trace} (open in https://ui.perfetto.dev)`);
+  const { steps, context, ...shown } = row;
+  console.log(values.json ? JSON.stringify(shown, null, 2) : formatStallReport(row));
+  if (values.trace !== undefined && steps !== undefined) {
+    writeFileAtomic(values.trace, JSON.stringify(broadcastTrace(steps, { label: `${row.codec} ${row.strategy}`, tp: 2 })));
+    console.log(`trace: ${values.trace} (open in https://ui.perfetto.dev)`);
+  }
   if (values.out !== undefined) {
     const command = `stallbench stall ${args.filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out').join(' ')}`.trim();
-    const file: StallExampleFile = { schemaVersion: STALL_EXAMPLE_SCHEMA_VERSION, kind: 'stall', command, report };
+    const file: StallExampleFile = { schemaVersion: STALL_EXAMPLE_SCHEMA_VERSION, kind: 'stall', command, context: context ?? collectRunContext(), row: shown };
     writeFileAtomic(values.out, `${JSON.stringify(file, null, 1)}\n`);
   }
   return 0;

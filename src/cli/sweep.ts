@@ -2,12 +2,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SAMPLING_PRESETS } from '../broadcast/sampling.js';
-import { isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
-import { listCodecs } from '../old/registry.js';
+import { checkCodecRef, isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
+import { listCodecs } from '../codecs/registry.js';
 import { generateVllmStyleMessages } from '../kinds/vllm-style.js';
 import { loadMessages } from '../message/load.js';
 import type { MessageSequence } from '../message/types.js';
-import { checkCodecRef } from '../model/measure-stall.js';
 import { OptionsError } from '../errors.js';
 import { collectRunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
@@ -15,17 +14,15 @@ import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
 import { renderCharts } from '../report/charts.js';
 import { SWEEP_SCHEMA_VERSION, writeSweepResults, type StoredSweepOptions, type SweepResultsFile } from '../report/sweep-results.js';
 import { headlineRows, measuredVsProjected } from '../report/sweep-section.js';
-import { checkStrategy } from '../kinds/ctx-meta/strategies.js';
-import type { StrategyName } from '../kinds/strategy.js';
-import { DEFAULT_ORDER_SEED, runSweep } from '../sweep/sweep.js';
+import { checkStrategy, type StrategyName } from '../kinds/strategy.js';
+import { DEFAULT_ORDER_SEED } from '../sweep/order.js';
+import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
 import { list, oneOf, positiveInt, positiveNumber, probability, shmRingOption } from './args.js';
 import { abortOnSignals, formatDuration, progressPrinter } from './progress.js';
 import { fitTable } from './terminal-table.js';
 
-const ALL_SEQ_LENS = [512, 1024, 2048, 4096, 8192, 16384, 32768];
-const QUICK_CODECS = ['msgpack-boxed', 'msgpack', 'flatbuffers', 'shm'];
 
 /** Help text of the sweep, the default command. */
 export const SWEEP_HELP = `usage: stallbench [sweep] [options]     run the sweep, write results, charts and a summary
@@ -38,7 +35,7 @@ export const SWEEP_HELP = `usage: stallbench [sweep] [options]     run the sweep
                       FILE.dtypes.json — python/capture.py writes both) instead of generated steps;
                       vllm-style:BATCHxSEQLEN:STEPS generates a vLLM-style scheduler output sequence instead
   --batch N           requests per step (default: 64)
-  --seq-lens a,b      context lengths (default: ${ALL_SEQ_LENS.join(',')})
+  --seq-lens a,b      context lengths (default: 512,1024,2048,4096,8192,16384,32768)
   --block-size N      tokens per KV block (default: 16)
   --tp a,b            TP sizes to project onto (default: 4,8). tp=2 is measured with real processes;
                       a TP this machine has tp+1 cores for is also measured directly, as a check on its band
@@ -118,7 +115,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const messages = values.messages === undefined ? undefined : await messagesFrom(values.messages);
   if (messages !== undefined && values.batch !== undefined) messages.batch = positiveInt('batch', values.batch, 1 << 20);
   // Module codecs are loaded here, before any rank starts: a module that does not load is one line and exit 2.
-  const codecs = list(values.codecs, quick && messages === undefined ? QUICK_CODECS : listCodecs(), (name) => checkCodecRef(name));
+  const codecs = list(values.codecs, listCodecs(), (name) => checkCodecRef(name));
   for (const ref of codecs) if (isCodecModuleRef(ref)) await loadCodecModule(ref);
   const transports: StoredSweepOptions['transports'] = values['no-ipc'] ? ['none'] : list(values.transport, ['ipc'], (name) => oneOf('transport', name, TRANSPORT_NAMES));
   const options: StoredSweepOptions = {
@@ -126,7 +123,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     strategies: list<StrategyName>(values.strategies, messages === undefined ? ['full', 'no-slots', 'delta'] : ['full', 'delta'], checkStrategy),
     ...(messages !== undefined ? { messages: messages.source } : {}),
     batch: positiveInt('batch', values.batch ?? '64', 4096),
-    seqLens: list(values['seq-lens'], quick ? [512, 4096] : ALL_SEQ_LENS, (n) => positiveInt('seq-lens', n, 1 << 17)),
+    seqLens: list(values['seq-lens'], [512, 4096], (n) => positiveInt('seq-lens', n, 1 << 17)),
     blockSize: positiveInt('block-size', values['block-size'] ?? '16', 1 << 20),
     projectTp: list(values.tp, [4, 8], (n) => positiveInt('tp', n, 1024)),
     ...(stepMs !== undefined ? { stepMs } : {}),
@@ -139,8 +136,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     repeat: positiveInt('repeat', values.repeat ?? '1', 100),
     orderSeed: positiveInt('order-seed', values['order-seed'] ?? String(DEFAULT_ORDER_SEED), 0xffffffff),
     python: values['no-python'] ? null : values.python,
-    pythonCodecs: values['python-codecs'] === undefined ? (quick ? ['pickle'] : PYTHON_CODEC_NAMES) : values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec),
-    ...(values.trace !== undefined ? { traceDir: values.trace } : {}),
+    pythonCodecs: values['python-codecs'] === undefined ? PYTHON_CODEC_NAMES : values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec),
+    trace: values.trace !== undefined,
   };
   const controller = new AbortController();
   const signals = abortOnSignals(controller);
@@ -187,7 +184,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
   printSummary(results);
   console.log(`${results.rows.length} rows in ${formatDuration(results.context.wallSeconds)}, peak RSS ${peakRssMiB.toFixed(0)} MiB`);
   console.log(`wrote ${files.json}, ${files.csv}, ${join(values.out, 'latest.json')} and ${join(values.out, 'charts')}/*.svg`);
-  if (outcome.traces.length > 0) console.log(`traces (open in https://ui.perfetto.dev):\n${outcome.traces.map((t) => `  ${t}`).join('\n')}`);
+  if (values.trace !== undefined && outcome.traces.length > 0) {
+    const written = outcome.traces.map(({ name, trace }) => {
+      const path = join(values.trace as string, name);
+      writeFileAtomic(path, JSON.stringify(trace));
+      return path;
+    });
+    console.log(`traces (open in https://ui.perfetto.dev):\n${written.map((t) => `  ${t}`).join('\n')}`);
+  }
   if (outcome.stoppedBy !== undefined) {
     console.error(`stallbench: stopped, ${outcome.stoppedBy}; the results above hold what was measured until then`);
     return 1;

@@ -4,13 +4,13 @@ import { encodeIntoTarget, type BufferedEncoder } from './encode-target.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
 import { messageByteBound } from '../message/size.js';
 import { checkBoxed, checkColumnar } from './check.js';
-import type { BoxedMessageCodec, ColumnarMessageCodec } from './message-types.js';
+import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps without cbor-x records or shared structures, so any CBOR decoder reads the frames.
 const STANDARD_OPTIONS = { useRecords: false, mapsAsObjects: true, pack: false } as const;
 
 /** CBOR of the columnar message: typed arrays as RFC 8746 typed-array tags (64 uint8, 72 int8, 69 uint16 LE, 77 int16 LE, 70 uint32 LE, 78 int32 LE, 85 float32 LE, 86 float64 LE); decode copies each array once. */
-export function createCborMessageCodec(): ColumnarMessageCodec {
+export function createCborCodec(): ColumnarCodec {
   const name = 'cbor';
   // cbor-x has useBuffer at runtime (encode.js) but leaves it out of its typings.
   const encoder = new Encoder(STANDARD_OPTIONS) as Encoder & BufferedEncoder;
@@ -18,7 +18,6 @@ export function createCborMessageCodec(): ColumnarMessageCodec {
   const decoder = new Decoder({ ...STANDARD_OPTIONS, copyBuffers: true });
   return {
     name,
-    kind: 'message',
     form: 'columnar',
     description: 'CBOR map, typed arrays as RFC 8746 typed-array tags; one exact-size buffer per encode; decode copies arrays once',
     allocation: 'caller',
@@ -28,13 +27,12 @@ export function createCborMessageCodec(): ColumnarMessageCodec {
 }
 
 /** CBOR of the boxed message: every array element a separate CBOR number. */
-export function createCborBoxedMessageCodec(): BoxedMessageCodec {
+export function createCborBoxedCodec(): BoxedCodec {
   const name = 'cbor-boxed';
   const encoder = new Encoder(STANDARD_OPTIONS);
   const decoder = new Decoder(STANDARD_OPTIONS);
   return {
     name,
-    kind: 'message',
     form: 'boxed',
     description: 'CBOR of the boxed message, numbers one by one; decode builds JS arrays',
     encode: (message) => [encoder.encode(message)],

@@ -6,7 +6,7 @@ import type { MessageRecord } from '../message/types.js';
 import { columnArray, columnCode, flattenMessage, unflattenMessage, type FlatMessage } from './envelope.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
 import type { FrameAllocator } from './types.js';
-import type { ColumnarMessageCodec } from './message-types.js';
+import type { ColumnarCodec } from './types.js';
 
 const stringBound = (s: string): number => 3 * s.length + 12;
 
@@ -80,11 +80,10 @@ function decode(name: string, input: Uint8Array): MessageRecord {
 }
 
 /** FlatBuffers through the generic envelope (schemas/envelope.fbs): columns bulk-copied and 8-byte aligned; decode returns typed-array views into the frame. */
-export function createFlatbuffersMessageCodec(): ColumnarMessageCodec {
+export function createFlatbuffersCodec(): ColumnarCodec {
   const name = 'flatbuffers';
   return {
     name,
-    kind: 'message',
     form: 'columnar',
     description: 'FlatBuffers generic envelope (structure + named columns), columns bulk-copied; decode returns typed-array views into the frame (no copy)',
     allocation: 'caller',

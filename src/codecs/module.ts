@@ -1,10 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isCodecName } from '../old/registry.js';
-import type { AnyCodec } from './types.js';
+import { OptionsError, StallbenchError } from '../errors.js';
+import { createCodec, isCodecName, listCodecs, type CodecOptions } from './registry.js';
+import type { Codec } from './types.js';
 
 /** A codec module could not be used: it did not load, has no default factory, returns no codec, or takes a built-in's name. */
-export class CodecModuleError extends Error {
+export class CodecModuleError extends StallbenchError {
+  readonly cliExitCode = 2;
   override readonly name = 'CodecModuleError';
   constructor(
     readonly module: string,
@@ -25,20 +27,19 @@ export function codecModulePath(ref: string): string {
   return isAbsolute(ref) ? ref : resolve(ref);
 }
 
-function checkCodec(module: string, value: unknown): AnyCodec {
+function checkCodec(module: string, value: unknown): Codec {
   if (typeof value !== 'object' || value === null) throw new CodecModuleError(module, 'its factory returned something that is not a codec object');
   const c = value as Record<string, unknown>;
   if (typeof c.name !== 'string' || c.name === '') throw new CodecModuleError(module, 'its codec has no name');
   if (c.form !== 'columnar' && c.form !== 'boxed') throw new CodecModuleError(module, `its codec's form must be 'columnar' or 'boxed', got ${JSON.stringify(c.form)}`);
   if (typeof c.encode !== 'function' || typeof c.decode !== 'function') throw new CodecModuleError(module, 'its codec needs encode and decode functions');
-  if (c.kind !== undefined && c.kind !== 'ctx-meta' && c.kind !== 'message') throw new CodecModuleError(module, `its codec's kind must be 'ctx-meta' or 'message', got ${JSON.stringify(c.kind)}`);
   if (typeof c.description !== 'string') throw new CodecModuleError(module, 'its codec needs a description (one line)');
   if (isCodecName(c.name)) throw new CodecModuleError(module, `its codec is named '${c.name}', which is a built-in codec; give it a name of its own`);
-  return value as AnyCodec;
+  return value as Codec;
 }
 
 /** Imports a codec module and checks its default export: a factory `() => Codec` whose codec has a name of its own. */
-export async function loadCodecModule(ref: string): Promise<{ path: string; factory: () => AnyCodec; name: string }> {
+export async function loadCodecModule(ref: string): Promise<{ path: string; factory: () => Codec; name: string }> {
   const path = codecModulePath(ref);
   let imported: Record<string, unknown>;
   try {
@@ -57,4 +58,16 @@ export async function loadCodecModule(ref: string): Promise<{ path: string; fact
   const codec = checkCodec(path, probe);
   codec.dispose?.();
   return { path, factory: () => checkCodec(path, (factory as () => unknown)()), name: codec.name };
+}
+
+/** Throws OptionsError unless `ref` names a built-in codec or a codec module (a path or file: URL): the one check of a codec's name. */
+export function checkCodecRef(ref: string): string {
+  if (!isCodecName(ref) && !isCodecModuleRef(ref)) throw new OptionsError('codec', `unknown codec '${ref}'; known: ${listCodecs().join(', ')}, or a path to a codec module`);
+  return ref;
+}
+
+/** The codec `ref` names: a built-in (a kind's schema layout where it has one, the shm codec placed in its ring), or a codec module's. */
+export async function openCodec(ref: string, options: CodecOptions = {}): Promise<Codec> {
+  if (!isCodecModuleRef(ref)) return createCodec(ref, options);
+  return (await loadCodecModule(ref)).factory();
 }

@@ -4,7 +4,7 @@ import { encodeIntoTarget } from './encode-target.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
 import { messageByteBound } from '../message/size.js';
 import { checkBoxed, checkColumnar } from './check.js';
-import type { BoxedMessageCodec, ColumnarMessageCodec } from './message-types.js';
+import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 /**
  * MessagePack ext type that carries a typed array: msgpackr's own typed-array extension (moreTypes), type
@@ -22,13 +22,12 @@ const COLUMNAR_OPTIONS = { useRecords: false, moreTypes: true, mapsAsObjects: tr
 const BOXED_OPTIONS = { useRecords: false, moreTypes: false, mapsAsObjects: true } as const;
 
 /** MessagePack of the columnar message: typed arrays as ext 0x74 (kind byte + little-endian bytes), packed into one buffer sized up front; decode copies each array once. */
-export function createMsgpackMessageCodec(): ColumnarMessageCodec {
+export function createMsgpackCodec(): ColumnarCodec {
   const name = 'msgpack';
   const packr = new Packr(COLUMNAR_OPTIONS);
   const unpackr = new Unpackr(COLUMNAR_OPTIONS);
   return {
     name,
-    kind: 'message',
     form: 'columnar',
     description: 'MessagePack map, typed arrays as ext 0x74 (kind byte + LE bytes); one exact-size buffer per encode; decode copies arrays once',
     allocation: 'caller',
@@ -38,13 +37,12 @@ export function createMsgpackMessageCodec(): ColumnarMessageCodec {
 }
 
 /** MessagePack of the boxed message: every array element a separate msgpack number, as msgpack-python sends lists. */
-export function createMsgpackBoxedMessageCodec(): BoxedMessageCodec {
+export function createMsgpackBoxedCodec(): BoxedCodec {
   const name = 'msgpack-boxed';
   const packr = new Packr(BOXED_OPTIONS);
   const unpackr = new Unpackr(BOXED_OPTIONS);
   return {
     name,
-    kind: 'message',
     form: 'boxed',
     description: 'MessagePack of the boxed message, numbers one by one; decode builds JS arrays',
     // msgpackr moves past each result before the next pack, so returned views stay intact.

@@ -3,7 +3,7 @@ import { bytesOf, decodeGuard, singleFrame } from './frames.js';
 import { stallbench } from './generated/envelope_pb.js';
 import type { MessageRecord } from '../message/types.js';
 import { columnArray, columnCode, flattenMessage, items, unflattenMessage } from './envelope.js';
-import type { ColumnarMessageCodec } from './message-types.js';
+import type { ColumnarCodec } from './types.js';
 
 type Wire = stallbench.Envelope.$Properties;
 
@@ -48,11 +48,10 @@ function decode(name: string, frame: Uint8Array): MessageRecord {
 }
 
 /** Protocol Buffers through the generic envelope (schemas/envelope.proto): columns as bytes fields; decode copies each column once. */
-export function createProtobufMessageCodec(): ColumnarMessageCodec {
+export function createProtobufCodec(): ColumnarCodec {
   const name = 'protobuf';
   return {
     name,
-    kind: 'message',
     form: 'columnar',
     description: 'protobuf generic envelope (structure + named columns as LE bytes) via protobufjs static code; decode copies each column once',
     encode: (message) => [encode(message)],

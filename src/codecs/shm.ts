@@ -9,10 +9,10 @@ import { align, checkSlotRef, createShmRing, type ShmRingOptions } from '../shm/
 import { DTYPE_ARRAY, DTYPES, numericArrayFromBytes } from '../message/dtypes.js';
 import type { Dtype, MessageRecord, NumericArray } from '../message/types.js';
 import { columnCode, flattenMessage, items, unflattenMessage } from './envelope.js';
-import type { ColumnarMessageCodec } from './message-types.js';
+import type { ColumnarCodec } from './types.js';
 
 /** The shm message codec: the frame carries the message's structure; its typed arrays live in a shared ring of slots. */
-export interface ShmMessageCodec extends ColumnarMessageCodec {
+export interface ShmCodec extends ColumnarCodec {
   /** Which backend carries the arrays on this machine. */
   readonly backend: ShmBackendKind;
   /** Name of the region the writer currently fills, or null before the first encode. */
@@ -56,7 +56,7 @@ function readColumn(region: ShmRegion, dtype: Dtype, offset: number, length: num
 }
 
 /** Typed arrays copied once into a shared-memory ring slot; the frame is a msgpack descriptor with the structure, scalars, strings and column lengths. */
-export function createShmMessageCodec(options: ShmRingOptions = {}): ShmMessageCodec {
+export function createShmCodec(options: ShmRingOptions = {}): ShmCodec {
   const name = 'shm';
   const ring = createShmRing(name, options);
   const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -132,7 +132,6 @@ export function createShmMessageCodec(options: ShmRingOptions = {}): ShmMessageC
 
   return {
     name,
-    kind: 'message',
     form: 'columnar',
     backend: ring.backend,
     description: `typed arrays copied once into a shared-memory ring (${ring.backend}); frame is a msgpack descriptor with the structure (generic envelope); decode ${ring.backend === 'posix-mmap' ? 'returns views (no copy)' : 'reads a copy'}`,

@@ -1,4 +1,5 @@
-import type { BoxedCtxMeta, CtxMeta } from '../kinds/ctx-meta/types.js';
+import type { BoxedMessageRecord, MessageRecord } from '../message/types.js';
+import type { ShmBackendKind } from '../shm/region.js';
 
 /** One ZeroMQ multipart message. */
 export type Frames = readonly Uint8Array[];
@@ -12,44 +13,43 @@ export interface FrameAllocator {
   allocate(byteLength: number): Buffer;
 }
 
-/** Which messages a codec carries: the scheduler's CtxMeta, or captured messages of any shape. */
-export type PayloadKindName = 'ctx-meta' | 'message';
-
 interface CodecBase {
   /** Registry name, e.g. 'msgpack' or 'msgpack-boxed'; a codec module's own name, which may not be a built-in's. */
   readonly name: string;
-  /** Which messages it carries. @default 'ctx-meta' */
-  readonly kind?: PayloadKindName;
   /** One line on what goes on the wire and whether decode copies. */
   readonly description: string;
   /** True when encode's output buffer is allocated outside Node's accounting (v8.serialize uses realloc), so its allocation cannot be measured. */
   readonly encodeAllocatesOutsideNode?: boolean;
   /** 'caller' when encode writes into the FrameAllocator it is given (so a pool can reuse buffers); 'library' when the library allocates. @default 'library' */
   readonly allocation?: 'caller' | 'library';
-  /** True when the payload's bytes go into memory the codec owns and recycles (a shared-memory ring): it runs the reused regime whatever is asked. */
+  /** True when the message's bytes go into memory the codec owns and recycles (a shared-memory ring): it runs the reused regime whatever is asked. */
   readonly ownsBuffers?: boolean;
+  /** Which shared-memory backend carries the bytes, for codecs that use one. */
+  readonly backend?: ShmBackendKind;
+  /** Tells the writer this reader is done with the last message it decoded (a shared-memory ring's slot). */
+  release?(): void;
   /** Releases what the codec holds (shared memory, pooled buffers). */
   dispose?(): void;
 }
 
-/** A codec over the columnar form (typed arrays). */
-export interface ColumnarCodec<P = CtxMeta> extends CodecBase {
+/** A codec over the columnar form: numeric arrays as typed arrays. */
+export interface ColumnarCodec extends CodecBase {
   readonly form: 'columnar';
   /** Returns frames the caller owns (in memory from `allocator` where the codec honours one); nothing it may mutate later aliases them. */
-  encode(payload: P, allocator?: FrameAllocator): Frames;
-  /** Returns a fully usable payload; throws DecodeError on corrupt input. */
-  decode(frames: Frames): P;
+  encode(message: MessageRecord, allocator?: FrameAllocator): Frames;
+  /** Returns a fully usable message; throws DecodeError on corrupt input. */
+  decode(frames: Frames): MessageRecord;
 }
 
 /** A codec over the boxed form (plain objects and number[] lists); turning its output into arrays is the rank's `convert`. */
-export interface BoxedCodec<B = BoxedCtxMeta> extends CodecBase {
+export interface BoxedCodec extends CodecBase {
   readonly form: 'boxed';
-  encode(payload: B, allocator?: FrameAllocator): Frames;
-  decode(frames: Frames): B;
+  encode(message: BoxedMessageRecord, allocator?: FrameAllocator): Frames;
+  decode(frames: Frames): BoxedMessageRecord;
 }
 
-/** Turns a payload into wire frames and back: by default the scheduler's CtxMeta. */
-export type Codec<P = CtxMeta, B = BoxedCtxMeta> = ColumnarCodec<P> | BoxedCodec<B>;
+/** Turns a message of any kind into wire frames and back. */
+export type Codec = ColumnarCodec | BoxedCodec;
 
-/** A codec of either kind, as the broadcast handles it without knowing the payload's type. */
-export type AnyCodec = Codec<unknown, unknown>;
+/** Which in-memory form a codec takes and returns. */
+export type CodecForm = Codec['form'];

@@ -1,14 +1,13 @@
 import { deserialize, serialize } from 'node:v8';
 import { decodeGuard, singleFrame } from './frames.js';
 import { checkBoxed, checkColumnar } from './check.js';
-import type { BoxedMessageCodec, ColumnarMessageCodec } from './message-types.js';
+import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 /** node:v8 structured clone of the columnar message: typed arrays go as raw bytes, the JS analogue of pickle protocol 5. */
-export function createV8MessageCodec(): ColumnarMessageCodec {
+export function createV8Codec(): ColumnarCodec {
   const name = 'v8';
   return {
     name,
-    kind: 'message',
     form: 'columnar',
     encodeAllocatesOutsideNode: true,
     description: 'v8.serialize of the columnar message (typed arrays as host objects); decode views aligned arrays, copies others',
@@ -18,11 +17,10 @@ export function createV8MessageCodec(): ColumnarMessageCodec {
 }
 
 /** node:v8 structured clone of the boxed message: the closest JS has to pickling Python lists. */
-export function createV8BoxedMessageCodec(): BoxedMessageCodec {
+export function createV8BoxedCodec(): BoxedCodec {
   const name = 'v8-boxed';
   return {
     name,
-    kind: 'message',
     form: 'boxed',
     encodeAllocatesOutsideNode: true,
     description: 'v8.serialize of the boxed message with number lists',

@@ -1,22 +1,13 @@
-import type { AnyCodec, Codec, FrameAllocator } from '../codecs/types.js';
 import { OptionsError } from '../errors.js';
 import { fromBoxedMessage, toBoxedMessage } from '../message/boxed.js';
-import { createMessageCodec } from '../codecs/registry.js';
-import { createShmMessageCodec } from '../codecs/shm.js';
 import { messageDelta, messageDeltaDtypes } from '../message/delta.js';
 import { MessageDeltaState } from '../message/delta-state.js';
-import { diffMessages } from '../message/equal.js';
-import { messageFingerprint } from '../message/fingerprint.js';
-import { messageByteLength } from '../message/size.js';
-import type { BoxedMessageRecord, DtypeMap, MessageRecord } from '../message/types.js';
+import type { DtypeMap, MessageRecord, MessageSequence } from '../message/types.js';
 import type { StrategyName } from './strategy.js';
-import { codecFor } from './ctx-meta/kind.js';
-import type { PayloadKind } from './types.js';
+import type { MessageKind, StepSource } from './types.js';
 
 /** Strategies a captured message supports: as captured, or the generic delta. */
 export const MESSAGE_STRATEGIES: readonly StrategyName[] = ['full', 'delta'];
-
-const asMessageCodec = (codec: AnyCodec): Codec<MessageRecord, BoxedMessageRecord> => codec as Codec<MessageRecord, BoxedMessageRecord>;
 
 function checkStrategy(strategy: StrategyName): void {
   if (!MESSAGE_STRATEGIES.includes(strategy)) {
@@ -29,26 +20,15 @@ function checkStrategy(strategy: StrategyName): void {
  * omitted, an array that only grew sends its tail) and the rank rebuilds the step. `batch` (requests per step, when
  * known) serves the tokens-per-second projection.
  */
-export function messageKind(dtypes: DtypeMap, batch = 0): PayloadKind<MessageRecord> {
+export function messageKind(dtypes: DtypeMap, batch = 0): MessageKind {
   const deltaDtypes = messageDeltaDtypes(dtypes);
   return {
     spec: { kind: 'message', dtypes },
+    dtypes,
     strategies: MESSAGE_STRATEGIES,
-    createCodec: (ref, role) =>
-      codecFor(ref, 'message', (name) =>
-        name === 'shm' ? (createShmMessageCodec({ readers: role.readers ?? 0, ...(role.readerIndex !== undefined ? { readerIndex: role.readerIndex } : {}) }) as AnyCodec) : (createMessageCodec(name) as AnyCodec),
-      ),
-    inFormOf: (codec, payload) => (codec.form === 'boxed' ? toBoxedMessage(payload) : payload),
-    encode: (codec, input, allocator: FrameAllocator) => {
-      const c = asMessageCodec(codec);
-      return c.form === 'boxed' ? c.encode(input as BoxedMessageRecord, allocator) : c.encode(input as MessageRecord, allocator);
-    },
+    toBoxed: toBoxedMessage,
     // A delta's numeric paths sit under /full or /changes: the dtypes say which is which.
-    toColumnar: (codec, decoded) => {
-      if (codec.form !== 'boxed') return decoded as MessageRecord;
-      const boxed = decoded as BoxedMessageRecord;
-      return fromBoxedMessage(boxed, 'full' in boxed || 'changes' in boxed ? deltaDtypes : dtypes);
-    },
+    fromBoxed: (boxed) => fromBoxedMessage(boxed, 'full' in boxed || 'changes' in boxed ? deltaDtypes : dtypes),
     schedulerSide: (strategy) => {
       checkStrategy(strategy);
       if (strategy === 'full') return { wire: (step) => step };
@@ -76,10 +56,15 @@ export function messageKind(dtypes: DtypeMap, batch = 0): PayloadKind<MessageRec
       };
     },
     view: (step) => step,
-    fingerprint: messageFingerprint,
-    byteLength: messageByteLength,
-    diff: diffMessages,
     batch: () => batch,
     slots: () => 0,
+  };
+}
+
+/** A captured sequence as a kind and a step source: one message per step, in order; past the end a run restarts it (labelled). */
+export function capturedInput(sequence: MessageSequence): { kind: MessageKind; source: StepSource } {
+  return {
+    kind: messageKind(sequence.dtypes, sequence.batch ?? 0),
+    source: { length: sequence.messages.length, batch: sequence.batch ?? 0, open: () => sequence.messages[Symbol.iterator]() },
   };
 }

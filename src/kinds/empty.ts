@@ -1,14 +1,13 @@
-import type { AnyCodec } from '../codecs/types.js';
-import type { StepSource } from './ctx-meta/source.js';
-import type { PayloadKind } from './types.js';
+import type { Codec } from '../codecs/types.js';
+import type { MessageKind, StepSource } from './types.js';
 
 /** A codec with nothing to carry: a step is the command frame alone. */
-const EMPTY_CODEC: AnyCodec = {
+const EMPTY_CODEC: Codec = {
   name: 'empty',
   form: 'columnar',
   description: 'no frames: a step is the command alone, so its stall is the harness and the transport',
   encode: () => [],
-  decode: () => null,
+  decode: () => ({}),
 };
 
 /**
@@ -16,24 +15,21 @@ const EMPTY_CODEC: AnyCodec = {
  * with nothing to do at any stage, so its stall is what the harness itself costs on a transport — the baseline a
  * codec's stall is read against, as mitata measures an empty function first.
  */
-export const EMPTY_KIND: PayloadKind<null> = {
+export const EMPTY_KIND: MessageKind = {
   spec: { kind: 'empty' },
+  dtypes: {},
   strategies: ['full'],
-  createCodec: () => Promise.resolve(EMPTY_CODEC),
-  inFormOf: () => null,
-  encode: () => [],
-  toColumnar: () => null,
-  schedulerSide: () => ({ wire: () => null }),
-  rankSide: () => ({ apply: () => null, payloadOf: () => null, reset: () => undefined }),
-  view: () => null,
-  fingerprint: () => 'empty',
-  byteLength: () => 0,
-  diff: () => null,
+  schemaCodecs: { empty: () => EMPTY_CODEC },
+  toBoxed: () => ({}),
+  fromBoxed: () => ({}),
+  schedulerSide: () => ({ wire: (step) => step }),
+  rankSide: () => ({ apply: (wire) => wire, payloadOf: (view) => view as Record<string, never>, reset: () => undefined }),
+  view: (step) => step,
   batch: () => 0,
   slots: () => 0,
 };
 
 /** `steps` empty steps. */
-export function emptySource(steps: number): StepSource<null> {
-  return { length: steps, batch: 0, open: () => Array.from({ length: steps }, () => null)[Symbol.iterator]() };
+export function emptySource(steps: number): StepSource {
+  return { length: steps, batch: 0, open: () => Array.from({ length: steps }, () => ({})) [Symbol.iterator]() };
 }

@@ -1,3 +1,4 @@
+import { StallbenchError } from '../errors.js';
 /** Where in a message file a problem sits: a line of JSON Lines, or a byte offset of a MessagePack stream. */
 export interface MessageFileLocation {
   line?: number;
@@ -5,7 +6,8 @@ export interface MessageFileLocation {
 }
 
 /** Thrown when a message file cannot be loaded as it stands: malformed, out of bounds, or not what its dtypes declare. */
-export class MessageFileError extends Error {
+export class MessageFileError extends StallbenchError {
+  readonly cliExitCode = 2;
   override readonly name = 'MessageFileError';
   /** 1-based line of a JSON Lines file, when the problem sits on one. */
   readonly line: number | undefined;
@@ -24,7 +26,8 @@ export class MessageFileError extends Error {
 }
 
 /** Thrown when a value does not fit the message model or its declared dtype; `path` names it. */
-export class MessageError extends Error {
+export class MessageError extends StallbenchError {
+  readonly cliExitCode = 2;
   override readonly name = 'MessageError';
   constructor(
     readonly path: string,
@@ -35,7 +38,8 @@ export class MessageError extends Error {
 }
 
 /** Thrown when a delta does not follow the state it is applied to (out of order, or before any full message). */
-export class MessageDeltaError extends Error {
+export class MessageDeltaError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'MessageDeltaError';
   constructor(
     readonly expectedStep: number | null,

@@ -1,12 +1,15 @@
 import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
-import type { AnyCodec } from '../codecs/types.js';
+import type { Codec } from '../codecs/types.js';
 import { cursorOf, samplingDriver } from '../broadcast/sampling.js';
 import { regimeFor, shmBackendOf, stallOf, type ActiveRun, type AllocationRegime, type StepRecord } from '../broadcast/session.js';
 import { BroadcastAbortedError } from '../broadcast/errors.js';
 import { nowNs } from '../broadcast/protocol.js';
 import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
-import type { PayloadKind } from '../kinds/types.js';
-import type { StepSource } from '../kinds/ctx-meta/source.js';
+import { encodeWith, inFormOf, toColumnar } from '../kinds/form.js';
+import type { MessageKind, StepSource } from '../kinds/types.js';
+import { messageFingerprint } from '../message/fingerprint.js';
+import { messageByteLength } from '../message/size.js';
+import type { MessageRecord } from '../message/types.js';
 import { DecodeError } from '../errors.js';
 import type { StrategyName } from '../kinds/strategy.js';
 
@@ -17,41 +20,41 @@ const minorFaults = (): number => process.resourceUsage().minorPageFault;
  * other, sampled like a broadcast. Rank 1's stamps are this process's, and transfer is zero.
  */
 export function startInProcess(run: {
-  codec: AnyCodec;
-  kind?: PayloadKind<unknown>;
+  codec: Codec;
+  kind?: MessageKind;
   strategy: StrategyName;
-  source: StepSource<unknown>;
+  source: StepSource;
   regime: AllocationRegime;
   verifyEvery: number;
   signal?: AbortSignal;
 }): ActiveRun {
   const { codec } = run;
-  const kind = run.kind ?? (CTX_META_KIND as PayloadKind<unknown>);
+  const kind = run.kind ?? (CTX_META_KIND as unknown as MessageKind);
   const regime = regimeFor(codec, run.regime);
   const pool = createFramePool();
   const scheduler = kind.schedulerSide(run.strategy);
   const side = kind.rankSide(run.strategy);
   let index = 0;
-  const runStep = async ({ payload, restart }: { payload: unknown; restart: boolean }): Promise<StepRecord> => {
+  const runStep = async ({ payload, restart }: { payload: MessageRecord; restart: boolean }): Promise<StepRecord> => {
     const step = index++;
     const wire = scheduler.wire(payload, restart);
-    const input = kind.inFormOf(codec, wire);
+    const input = inFormOf(kind, codec, wire);
     if (restart) side.reset();
     const lease = regime === 'reused' ? pool.lease() : null;
     const faultsBefore = minorFaults();
     const startNs = nowNs();
-    const frames = kind.encode(codec, input, lease ?? FRESH_ALLOCATOR);
+    const frames = encodeWith(codec, input, lease ?? FRESH_ALLOCATOR);
     const encodedNs = nowNs();
     const decoded = codec.decode(frames);
     const decodedNs = nowNs();
-    const columnar = kind.toColumnar(codec, decoded);
+    const columnar = toColumnar(kind, codec, decoded);
     const convertedNs = nowNs();
     const view = side.apply(columnar);
     const readyNs = nowNs();
     const pageFaults = minorFaults() - faultsBefore;
-    const verified = run.verifyEvery > 0 && step % run.verifyEvery === 0 ? kind.fingerprint(side.payloadOf(view)) === kind.fingerprint(kind.view(payload)) : null;
+    const verified = run.verifyEvery > 0 && step % run.verifyEvery === 0 ? messageFingerprint(side.payloadOf(view)) === messageFingerprint(kind.view(payload)) : null;
     if (verified === false) throw new DecodeError(codec.name, `step ${step} rebuilt a payload that differs from the one encoded`);
-    if ('release' in codec && typeof codec.release === 'function') codec.release();
+    codec.release?.();
     lease?.release();
     // Yields to the event loop between steps, so a long in-process run still answers an AbortSignal.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -64,7 +67,7 @@ export function startInProcess(run: {
       sentNs: encodedNs,
       frames: frames.length,
       wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
-      payloadBytes: kind.byteLength(wire),
+      payloadBytes: messageByteLength(wire),
       pageFaults,
       ranks: [{ rank: 1, receivedNs: encodedNs, decodedNs, convertedNs, readyNs, pageFaults: 0, verified }],
     };

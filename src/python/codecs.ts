@@ -1,12 +1,12 @@
 import { OptionsError } from '../errors.js';
-import type { PayloadForm } from '../kinds/ctx-meta/types.js';
+import type { CodecForm } from '../codecs/types.js';
 
 /** The Python codecs and the form each takes: the seed's pickle of boxed lists, vLLM's out-of-band pickle, msgpack with raw array frames. */
 export const PYTHON_CODECS = {
   pickle: 'boxed',
   'pickle-oob': 'columnar',
   'msgpack-numpy': 'columnar',
-} as const satisfies Record<string, PayloadForm>;
+} as const satisfies Record<string, CodecForm>;
 
 /** Name of a codec the Python scheduler and ranks run. */
 export type PythonCodecName = keyof typeof PYTHON_CODECS;

@@ -1,5 +1,7 @@
+import { StallbenchError } from '../errors.js';
 /** stallbench's Python side cannot run: no interpreter, one too old, or one that lacks numpy, pyzmq or msgpack. */
-export class PythonUnavailableError extends Error {
+export class PythonUnavailableError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'PythonUnavailableError';
   constructor(
     /** The interpreter asked for (or the candidates tried). */

@@ -8,13 +8,14 @@ import { cursorOf, fixedPlan, samplingDriver, type StepCursor } from '../broadca
 import { activeRunOf, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { OptionsError } from '../errors.js';
 import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
-import type { PayloadKind } from '../kinds/types.js';
-import { gateSteps } from '../model/gate.js';
+import type { MessageKind, StepSource } from '../kinds/types.js';
+import type { MessageRecord } from '../message/types.js';
+import { gateSteps } from '../run/gate.js';
 import { requireInt } from '../options.js';
-import { fingerprint } from '../kinds/ctx-meta/old-fingerprint.js';
-import type { StepSource } from '../kinds/ctx-meta/source.js';
+import { messageFingerprint } from '../message/fingerprint.js';
 import { ARRAY_FIELDS, type CtxMeta } from '../kinds/ctx-meta/types.js';
-import { checkStrategy, stepView } from '../kinds/ctx-meta/strategies.js';
+import { stepView } from '../kinds/ctx-meta/strategies.js';
+import { checkStrategy } from '../kinds/strategy.js';
 import { openIpcFeed, type IpcFeed } from '../transport/ipc.js';
 import { createRunDir } from '../transport/run-dir.js';
 import { checkPythonCodec, PYTHON_CODECS } from './codecs.js';
@@ -126,7 +127,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
     if (run.kind !== undefined && run.kind.spec.kind !== 'ctx-meta') throw new OptionsError('kind', 'Python ranks carry CtxMeta steps only');
     if (run.fault?.kind === 'stale-descriptor') throw new OptionsError('fault', "'stale-descriptor' is a fault of the shm codec, which Python ranks do not run");
     const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
-    const cursor = cursorOf(run.source as StepSource<CtxMeta>);
+    const cursor = cursorOf(run.source as unknown as StepSource<CtxMeta>);
     const rejectedAtStart = answers.rejected;
     let stepIndex = 0;
     const hold = slot.hold(async () => {
@@ -145,7 +146,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
       const step = stepIndex++;
       live.setStep(step);
       // The check is the test's work, before anything is timed; the scheduler's clock starts after the handoff.
-      const check = verifyEvery > 0 && step % verifyEvery === 0 ? fingerprint(stepView(payload)) : '';
+      const check = verifyEvery > 0 && step % verifyEvery === 0 ? messageFingerprint(stepView(payload)) : '';
       const handoff: StepHandoff = { kind: 'step', token, config, step, restart, check, stepId: payload.stepId, blockSize: payload.blockSize, reqIds: payload.reqIds };
       await send(handoff, arrayFrames(payload));
       const acks = await answers.collect('step', config, step);
@@ -171,7 +172,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
       regime: 'fresh',
       shmBackend: null,
       hold,
-      cursor: cursor as StepCursor<unknown>,
+      cursor: cursor as unknown as StepCursor<MessageRecord>,
       driver: samplingDriver(cursor, runStep, stallOf),
       rejected: () => answers.rejected - rejectedAtStart,
       guard,
@@ -194,7 +195,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
 export async function checkPythonRoundTrip(
   session: RankSession,
   run: Omit<MeasureRun, 'plan' | 'verifyEvery'>,
-  steps = gateSteps(CTX_META_KIND as PayloadKind<unknown>, run.source, run.strategy),
+  steps = gateSteps(CTX_META_KIND as unknown as MessageKind, run.source, run.strategy),
 ): Promise<{ checked: number }> {
   const measured = await session.measure({ ...run, verifyEvery: 1, plan: fixedPlan(Math.max(1, Math.min(steps, run.source.length - 1)), 0) });
   // The step that starts the sequence is run and checked too, though not sampled.

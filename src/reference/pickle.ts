@@ -1,11 +1,13 @@
+import { StallbenchError } from '../errors.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
-import { fingerprint } from '../kinds/ctx-meta/old-fingerprint.js';
+import { messageFingerprint } from '../message/fingerprint.js';
 import { ARRAY_FIELDS, type CtxMeta } from '../kinds/ctx-meta/types.js';
 
 /** The Python reference could not run: no interpreter, one too old, a crash or a timeout. */
-export class PythonReferenceError extends Error {
+export class PythonReferenceError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'PythonReferenceError';
   constructor(
     readonly python: string,
@@ -55,7 +57,7 @@ const HELPER = fileURLToPath(new URL('../../python/pickle_reference.py', import.
 export function runPickleReference(payload: CtxMeta, options: PickleReferenceOptions = {}): Promise<PickleReferenceResult> {
   const python = options.python ?? 'python3';
   const header = {
-    fingerprint: fingerprint(payload),
+    fingerprint: messageFingerprint(payload),
     stepId: payload.stepId,
     blockSize: payload.blockSize,
     reqIds: payload.reqIds,

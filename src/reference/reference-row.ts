@@ -1,4 +1,4 @@
-import { payloadByteLength } from '../kinds/ctx-meta/old-size.js';
+import { messageByteLength } from '../message/size.js';
 import type { CtxMeta } from '../kinds/ctx-meta/types.js';
 import type { SampleSummary } from '../stats/summary.js';
 import type { StrategyName } from '../kinds/strategy.js';
@@ -38,7 +38,7 @@ export function pickleRow(form: keyof typeof PICKLE_ROW_NAMES, result: PickleFor
     seqLen,
     slots: full.seqLens.reduce((sum, n) => sum + n, 0),
     wireBytes: result.bytes,
-    payloadBytes: payloadByteLength(wire),
+    payloadBytes: messageByteLength(wire),
     dumps: result.dumps,
     loads: result.loads,
     inProcessMs: result.dumps.p50 + result.loads.p50,

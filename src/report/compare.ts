@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { compareSamples } from '../stats/compare.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
-import type { SweepRow } from '../sweep/sweep.js';
+import type { StallRow } from '../run/row.js';
 import { formatMs, textTable } from './format.js';
 import type { SweepResultsFile } from './sweep-results.js';
 
@@ -40,15 +40,15 @@ export interface Comparison {
   policyDiffers: { key: string; a: string; b: string }[];
 }
 
-const policyOf = (row: Pick<SweepRow, 'report'>): string => JSON.stringify(row.report.waitPolicy ?? null);
+const policyOf = (row: Pick<StallRow, 'report'>): string => JSON.stringify(row.report.waitPolicy ?? null);
 
 /** The fields that make two rows the same configuration. */
-export function rowKey(row: Pick<SweepRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen' | 'sequence'> & { report: { regime: string; measuredTp: number } }): string {
+export function rowKey(row: Pick<StallRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen' | 'sequence'> & { report: { regime: string; measuredTp: number } }): string {
   const size = row.sequence === 'generated' ? `${row.batch}x${row.seqLen}` : basename(row.sequence);
   return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${size} tp=${row.report.measuredTp}`;
 }
 
-type Comparable = Pick<SweepRow, 'blocks' | 'report' | 'launches'>;
+type Comparable = Pick<StallRow, 'blocks' | 'report' | 'launches'>;
 
 /** The samples a comparison tests: the most independent unit both rows have enough of. */
 function testedSamples(a: Comparable, b: Comparable): { unit: ComparisonRow['unit']; of: (row: Comparable) => number[] } {

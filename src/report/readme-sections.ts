@@ -1,5 +1,7 @@
+import { StallbenchError } from '../errors.js';
 /** Thrown when a results file or README cannot be used: missing, truncated, another schema, absent markers. */
-export class ReportError extends Error {
+export class ReportError extends StallbenchError {
+  readonly cliExitCode = 2;
   override readonly name = 'ReportError';
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StallReport } from '../model/measure-stall.js';
+import type { RunContext } from '../harness/context.js';
+import type { StallRow } from '../run/row.js';
 import { renderCharts, type ChartSet } from './charts.js';
 import { codecSection, CODEC_SCHEMA_VERSION, type CodecResultsFile } from './codec-section.js';
 import { ipcSection, IPC_SCHEMA_VERSION, type IpcResultsFile } from './ipc-section.js';
@@ -13,14 +14,15 @@ import { BASELINE_SCHEMA_VERSION, reproSection, type BaselinePointer } from './r
 import { checkSweep, readLatestSweep, SWEEP_SCHEMA_VERSION, type SweepResultsFile } from './sweep-results.js';
 
 /** Version of the stall example file's schema. */
-export const STALL_EXAMPLE_SCHEMA_VERSION = 2;
+export const STALL_EXAMPLE_SCHEMA_VERSION = 3;
 
 /** What `stallbench stall --out` writes: one report and the command that made it. */
 export interface StallExampleFile {
   schemaVersion: typeof STALL_EXAMPLE_SCHEMA_VERSION;
   kind: 'stall';
   command: string;
-  report: StallReport;
+  context: RunContext;
+  row: StallRow;
 }
 
 /** The README's generated sections rebuilt from a results folder, and the charts; nothing is written here. */
@@ -78,7 +80,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
     ['story', storySection(sweep, 'msgpack-boxed'), ''],
     ['seed', seedSection(sweep), ''],
     ['pickle', pickleSection(sweep), ''],
-    ['stall-example', example === null ? null : `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.report)}\n\`\`\``, 'stall-example.json'],
+    ['stall-example', example === null ? null : `\`\`\`console\n$ ${example.command}\n${formatStallReport(example.row)}\n\`\`\``, 'stall-example.json'],
     ['codecs', codecs === null ? null : codecSection(codecs, join(resultsDir, 'codecs.json')), 'codecs.json'],
     ['ipc', ipc === null ? null : ipcSection(ipc, join(resultsDir, 'ipc.json')), 'ipc.json'],
     ['transports', transports === null ? null : transportSection(transports.results, transports.path), join('transports', 'latest.json')],

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ReportError } from './readme-sections.js';
 
 /** Reads a results JSON file and checks its schema version; throws ReportError saying what is wrong. */
-export function readResultsFile<T extends { schemaVersion: number }>(path: string, schemaVersion: number, kind: string): T {
+export function readResultsFile<T extends { schemaVersion: number }>(path: string, schemaVersion: number | readonly number[], kind: string): T {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -16,8 +16,9 @@ export function readResultsFile<T extends { schemaVersion: number }>(path: strin
     throw new ReportError(`${path}: not valid JSON (truncated?)`);
   }
   const version = (parsed as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== schemaVersion) {
-    throw new ReportError(`${path}: schema version ${String(version)}, this ${kind} report reads version ${schemaVersion}`);
+  const readable = typeof schemaVersion === 'number' ? [schemaVersion] : schemaVersion;
+  if (typeof version !== 'number' || !readable.includes(version)) {
+    throw new ReportError(`${path}: schema version ${String(version)}, this ${kind} report reads version ${readable.join(' or ')}`);
   }
   return parsed as T;
 }

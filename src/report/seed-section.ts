@@ -1,4 +1,4 @@
-import type { SweepRow } from '../sweep/sweep.js';
+import type { StallRow } from '../run/row.js';
 import { seriesName } from './charts.js';
 import { compareRows } from './compare.js';
 import { formatBytes, formatMs, markdownTable } from './format.js';
@@ -8,9 +8,9 @@ import { withInterval } from './sweep-section.js';
 /** The profile that started the project: pickle about 3 ms and unpickle about 3 ms on every step. */
 export const SEED_STALL_MS = 6;
 
-const stallOf = (r: SweepRow): number => r.stallOverBlocks.p50;
+const stallOf = (r: StallRow): number => r.stallOverBlocks.p50;
 
-function seedRow(r: SweepRow): string[] {
+function seedRow(r: StallRow): string[] {
   const parts = r.report.parts;
   return [
     seriesName(r),
@@ -27,7 +27,7 @@ function seedRow(r: SweepRow): string[] {
 }
 
 /** One comparison as a sentence fragment: the ratio of medians and the test that backs it. */
-function against(slow: SweepRow, fast: SweepRow): string {
+function against(slow: StallRow, fast: StallRow): string {
   const test = compareRows(slow, fast);
   const p = test.p < 0.001 ? 'p < 0.001' : `p = ${test.p.toFixed(3)}`;
   const verdict = test.verdict === '~' ? 'not a significant difference' : test.verdict === 'faster' ? `${(1 / test.ratio).toFixed(1)}× less` : `${test.ratio.toFixed(1)}× more`;
@@ -45,7 +45,7 @@ export function seedSection(results: SweepResultsFile, seedMs = SEED_STALL_MS): 
   const reached = pickleFull.find((r) => stallOf(r) >= seedMs);
   const at = reached ?? pickleFull[pickleFull.length - 1] ?? python[python.length - 1];
   if (at === undefined) return 'No Python rows in this run.';
-  const here = (rows: readonly SweepRow[]): SweepRow[] => rows.filter((r) => r.seqLen === at.seqLen).sort((a, b) => stallOf(a) - stallOf(b));
+  const here = (rows: readonly StallRow[]): StallRow[] => rows.filter((r) => r.seqLen === at.seqLen).sort((a, b) => stallOf(a) - stallOf(b));
   const pythonHere = here(python);
   const nodeBest = here(results.rows.filter((r) => r.runtime === 'node' && r.transport !== 'none'))[0];
   const delta = pythonHere.find((r) => r.codec === 'pickle' && r.strategy === 'delta');

@@ -1,12 +1,13 @@
 import { PART_NAMES } from '../broadcast/parts.js';
-import type { StallReport } from '../model/measure-stall.js';
+import type { StallRow } from '../run/row.js';
 import { formatBytes, formatMs, formatRatio, textTable } from './format.js';
 import { tail, withInterval } from './sweep-section.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-/** A StallReport as the plain-text block the CLI prints. */
-export function formatStallReport(r: Omit<StallReport, 'context'>): string {
+/** A measured row as the plain-text block the CLI prints: its parts, floors, and the projection at its first TP. */
+export function formatStallReport(row: StallRow): string {
+  const r = row.report;
   const where = r.transport === 'none' ? 'in one process, no transport' : `measured at tp=2, real processes, ${r.transport}`;
   const lines = [
     `${r.codec} (${r.form}), strategy ${r.strategy}, regime ${r.regime}: batch ${r.batch}, ${r.slots} slots; ${r.frames} frame(s), ${formatBytes(r.wireBytes)} on the wire`,
@@ -31,17 +32,18 @@ export function formatStallReport(r: Omit<StallReport, 'context'>): string {
   if (r.waitPolicy !== null) lines.push(`shm-ring wait policy: ${JSON.stringify(r.waitPolicy)}`);
   if (r.atFloor) lines.push(`the stall is within 2x of the empty message's: what is left is the harness and the transport, not the codec`);
   if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');
-  const b = r.band;
-  const p = r.projection;
-  lines.push(`tp=${b.tp}: ${formatMs(b.lowMs)}–${formatMs(b.highMs)} ms per step (projected band; ${b.basis})`);
-  if (r.direct !== null) lines.push(`  measured directly at tp=${r.direct.tp}: ${withInterval(r.direct.stall)} ms, ${r.direct.inBand ? 'inside' : 'OUTSIDE'} the band`);
-  if (p.stepTime === null || p.low === null || p.high === null) {
-    lines.push(`  no published GPU step time for tp=${p.tp}: pass stepMs for the idle share`);
-  } else {
-    lines.push(
-      `  onto a ${p.stepTime.stepMs} ms GPU step${p.overlap ? ', overlapped scheduler' : ''}: GPUs idle ${pct(p.low.idleFraction)}–${pct(p.high.idleFraction)}, ${p.low.tokensPerSecondLost.toFixed(0)}–${p.high.tokensPerSecondLost.toFixed(0)} of ${p.low.tokensPerSecond.toFixed(0)} tok/s lost`,
-      `  step time: ${p.stepTime.source}`,
-    );
+  for (const p of row.projections) {
+    const b = p.band;
+    lines.push(`tp=${b.tp}: ${formatMs(b.lowMs)}–${formatMs(b.highMs)} ms per step (projected band; ${b.basis})`);
+    if (p.direct !== null) lines.push(`  measured directly at tp=${p.direct.tp}: ${withInterval(p.direct.stall)} ms, ${p.direct.inBand ? 'inside' : 'OUTSIDE'} the band`);
+    if (p.stepTime === null || p.low === null || p.high === null) {
+      lines.push(`  no published GPU step time for tp=${p.tp}: pass stepMs for the idle share`);
+    } else {
+      lines.push(
+        `  onto a ${p.stepTime.stepMs} ms GPU step${p.low.overlap ? ', overlapped scheduler' : ''}: GPUs idle ${pct(p.low.idleFraction)}–${pct(p.high.idleFraction)}, ${p.low.tokensPerSecondLost.toFixed(0)}–${p.high.tokensPerSecondLost.toFixed(0)} of ${p.low.tokensPerSecond.toFixed(0)} tok/s lost`,
+        `  step time: ${p.stepTime.source}`,
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -3,13 +3,20 @@ import type { SamplingPlan } from '../broadcast/sampling.js';
 import type { RunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import type { PythonInfo } from '../python/probe.js';
-import type { SweepOptions, SweepRow, Timeline } from '../sweep/sweep.js';
+import type { StallRow } from '../run/row.js';
+import type { SweepOptions, Timeline } from '../sweep/types.js';
 import type { ReferenceRow } from '../reference/reference-row.js';
 import { ReportError } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
 
 /** Version of the sweep results schema; readers refuse other versions. */
-export const SWEEP_SCHEMA_VERSION = 3;
+export const SWEEP_SCHEMA_VERSION = 4;
+
+/**
+ * Versions a reader takes: version 3 rows lack the report's `send` and `rankStall` and carry `context` per report, which
+ * no table or comparison of sweeps reads, so two runs either side of the change still compare.
+ */
+const READABLE_VERSIONS = [3, SWEEP_SCHEMA_VERSION] as const;
 
 /** The options a sweep ran with, as they are stored (no callbacks, no signal). */
 export type StoredSweepOptions = Omit<SweepOptions, 'signal' | 'onProgress' | 'onPythonUnavailable' | 'sampling' | 'messages'> & {
@@ -20,7 +27,7 @@ export type StoredSweepOptions = Omit<SweepOptions, 'signal' | 'onProgress' | 'o
 
 /** What `npm run bench` writes: provenance, options, one row per codec × strategy × size with its raw samples. */
 export interface SweepResultsFile {
-  schemaVersion: typeof SWEEP_SCHEMA_VERSION;
+  schemaVersion: typeof SWEEP_SCHEMA_VERSION | 3;
   kind: 'sweep';
   context: RunContext & {
     wallSeconds: number;
@@ -36,7 +43,7 @@ export interface SweepResultsFile {
   complete: boolean;
   /** Why the run stopped early when a rank process failed; absent otherwise. */
   stoppedBy?: string;
-  rows: SweepRow[];
+  rows: StallRow[];
   /** pickle inside Python: its own table. */
   reference: ReferenceRow[];
   timelines: Timeline[];
@@ -44,7 +51,7 @@ export interface SweepResultsFile {
 
 /** The pointer `latest.json` holds: the newest run's files, relative to the results folder. */
 export interface LatestPointer {
-  schemaVersion: typeof SWEEP_SCHEMA_VERSION;
+  schemaVersion: typeof SWEEP_SCHEMA_VERSION | 3;
   json: string;
   csv: string;
 }
@@ -56,7 +63,7 @@ export function sig4(value: number): string {
 }
 
 /** The CSV's columns, each with how to read it from a row. */
-const COLUMNS: [string, (row: SweepRow) => string | number | boolean][] = [
+const COLUMNS: [string, (row: StallRow) => string | number | boolean][] = [
   ['runtime', (r) => r.runtime],
   ['codec', (r) => r.codec],
   ['strategy', (r) => r.strategy],
@@ -93,8 +100,8 @@ const COLUMNS: [string, (row: SweepRow) => string | number | boolean][] = [
   ['launchSpread', (r) => r.launchSpread],
 ];
 
-function projectionColumns(tp: number): [string, (row: SweepRow) => string | number | boolean][] {
-  const at = (r: SweepRow) => r.projections.find((p) => p.tp === tp);
+function projectionColumns(tp: number): [string, (row: StallRow) => string | number | boolean][] {
+  const at = (r: StallRow) => r.projections.find((p) => p.tp === tp);
   return [
     [`tp${tp}LowMs`, (r) => at(r)?.band.lowMs ?? Number.NaN],
     [`tp${tp}HighMs`, (r) => at(r)?.band.highMs ?? Number.NaN],
@@ -148,15 +155,15 @@ export function checkSweep(results: SweepResultsFile, path: string): SweepResult
 
 /** Follows <dir>/latest.json to the newest sweep results; throws ReportError saying what is missing or wrong. */
 export function readLatestSweep(latestPath: string): { results: SweepResultsFile; path: string } {
-  const pointer = readResultsFile<LatestPointer>(latestPath, SWEEP_SCHEMA_VERSION, 'sweep');
+  const pointer = readResultsFile<LatestPointer>(latestPath, READABLE_VERSIONS, 'sweep');
   if (typeof pointer.json !== 'string') throw new ReportError(`${latestPath}: names no results file`);
   const path = join(dirname(latestPath), pointer.json);
-  return { results: checkSweep(readResultsFile<SweepResultsFile>(path, SWEEP_SCHEMA_VERSION, 'sweep'), path), path };
+  return { results: checkSweep(readResultsFile<SweepResultsFile>(path, READABLE_VERSIONS, 'sweep'), path), path };
 }
 
 /** Reads a sweep given as a results file, a latest.json pointer, or a results folder. */
 export function readSweep(path: string): { results: SweepResultsFile; path: string } {
-  const parsed = readResultsFile<SweepResultsFile | LatestPointer>(path.endsWith('.json') ? path : join(path, 'latest.json'), SWEEP_SCHEMA_VERSION, 'sweep');
+  const parsed = readResultsFile<SweepResultsFile | LatestPointer>(path.endsWith('.json') ? path : join(path, 'latest.json'), READABLE_VERSIONS, 'sweep');
   if (!('kind' in parsed)) return readLatestSweep(path.endsWith('.json') ? path : join(path, 'latest.json'));
   return { results: checkSweep(parsed, path), path };
 }

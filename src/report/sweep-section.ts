@@ -1,4 +1,4 @@
-import type { SweepRow } from '../sweep/sweep.js';
+import type { StallRow } from '../run/row.js';
 import { seriesName } from './charts.js';
 import { formatBytes, formatMs, markdownTable } from './format.js';
 import { provenance } from './provenance.js';
@@ -18,7 +18,7 @@ export function tail(s: SampleSummary): string {
 }
 
 /** A projected band as "low–high", marked when its basis run was oversubscribed. */
-export function bandText(row: SweepRow, tp: number): string {
+export function bandText(row: StallRow, tp: number): string {
   const p = row.projections.find((x) => x.tp === tp);
   if (p === undefined) return '-';
   const mark = p.band.basisOversubscribed ? '*' : '';
@@ -26,7 +26,7 @@ export function bandText(row: SweepRow, tp: number): string {
   return `${formatMs(p.band.lowMs)}–${formatMs(p.band.highMs)}${mark}${direct}`;
 }
 
-function idleText(row: SweepRow, tp: number): string {
+function idleText(row: StallRow, tp: number): string {
   const p = row.projections.find((x) => x.tp === tp);
   if (p?.low == null || p.high == null) return '-';
   return `${pct(p.low.idleFraction)}–${pct(p.high.idleFraction)}`;
@@ -52,14 +52,14 @@ export function headlineHeader(tps: readonly number[], transports = false): stri
 }
 
 /** The empty message's stall on the row's transport, marked `=` when the row's stall is within 2× of it (the harness, not the codec). */
-function floorText(r: SweepRow): string {
+function floorText(r: StallRow): string {
   const empty = r.report.floors.emptyStep;
   if (empty === null) return '-';
   return `${formatMs(empty.p50)}${r.report.atFloor ? ' =' : ''}`;
 }
 
 /** One headline row: measured figures with n and interval, then each projected TP's band and idle share. */
-export function headlineRow(r: SweepRow, tps: readonly number[], transports = false): string[] {
+export function headlineRow(r: StallRow, tps: readonly number[], transports = false): string[] {
   const parts = r.report.parts;
   return [
     seriesName(r),
@@ -122,7 +122,7 @@ export function sweepTableSection(results: SweepResultsFile, source: string): st
   ].join('\n');
 }
 
-function find(results: SweepResultsFile, codec: string, strategy: string, seqLen: number): SweepRow | undefined {
+function find(results: SweepResultsFile, codec: string, strategy: string, seqLen: number): StallRow | undefined {
   return results.rows.find((r) => r.codec === codec && r.strategy === strategy && r.seqLen === seqLen && r.runtime === 'node');
 }
 

@@ -1,5 +1,7 @@
+import { StallbenchError } from '../errors.js';
 /** A transport gave up waiting: no free slot to send into, or no answer, within the timeout. */
-export class TransportTimeoutError extends Error {
+export class TransportTimeoutError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'TransportTimeoutError';
   constructor(
     readonly operation: 'send' | 'receive',
@@ -11,7 +13,8 @@ export class TransportTimeoutError extends Error {
 }
 
 /** A call on a transport end that has been closed. */
-export class TransportClosedError extends Error {
+export class TransportClosedError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'TransportClosedError';
   constructor(readonly operation: 'send' | 'receive') {
     super(`${operation} on a closed transport`);
@@ -19,7 +22,8 @@ export class TransportClosedError extends Error {
 }
 
 /** The shared-memory ring refused a message or found its memory in a state it cannot use (missing, corrupt, too small). */
-export class ShmRingError extends Error {
+export class ShmRingError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'ShmRingError';
   constructor(readonly reason: string) {
     super(`shm-ring: ${reason}`);

@@ -1,11 +1,12 @@
+import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 import { describe, expect, it } from 'vitest';
 import { benchCodec, RoundTripError } from '../../src/bench/codecs.js';
-import { createJsonCodec } from '../../src/old/json.js';
-import { createMsgpackCodec } from '../../src/old/msgpack.js';
-import { createShmCodec } from '../../src/old/shm.js';
+import { createJsonCodec } from '../../src/codecs/json.js';
+import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import { createShmCodec } from '../../src/codecs/shm.js';
 import type { ColumnarCodec } from '../../src/codecs/types.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
-import { payloadByteLength } from '../../src/kinds/ctx-meta/old-size.js';
+import { messageByteLength } from '../../src/message/size.js';
 
 const budget = { timeMs: 20, iterations: 3, warmupMs: 5 };
 
@@ -17,7 +18,7 @@ describe('benchCodec', () => {
     for (const row of rows) {
       expect(row.allocation).toBe('caller');
       expect(row.slots).toBe(8 * 2048);
-      expect(row.payloadBytes).toBe(payloadByteLength(payload));
+      expect(row.payloadBytes).toBe(messageByteLength(payload));
       // msgpack adds a few bytes of header per field and string to the raw arrays.
       expect(row.wireBytes).toBeGreaterThan(row.payloadBytes);
       expect(row.wireBytes).toBeLessThan(row.payloadBytes + 2048);
@@ -55,7 +56,7 @@ describe('benchCodec', () => {
       ...honest,
       name: 'lossy',
       decode: (frames) => {
-        const p = honest.decode(frames);
+        const p = honest.decode(frames) as CtxMeta;
         // Still a valid payload, so only the exact comparison can catch it.
         p.topK[0] = 7;
         return p;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { packControl } from '../../src/broadcast/protocol.js';
-import { createCborBoxedCodec, createCborCodec } from '../../src/old/cbor.js';
+import { createCborBoxedCodec, createCborCodec } from '../../src/codecs/cbor.js';
 import { createFramePool } from '../../src/codecs/frame-pool.js';
-import { createMsgpackBoxedCodec, createMsgpackCodec } from '../../src/old/msgpack.js';
+import { createMsgpackBoxedCodec, createMsgpackCodec } from '../../src/codecs/msgpack.js';
 import { toBoxed } from '../../src/kinds/ctx-meta/boxed.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 

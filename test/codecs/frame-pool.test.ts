@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeToColumnar, encodeWith } from '../../src/old/form.js';
+import { decodeToColumnar, encodeWith } from '../ctx-meta-form.js';
 import { createFramePool } from '../../src/codecs/frame-pool.js';
-import { createCborCodec } from '../../src/old/cbor.js';
-import { createFlatbuffersCodec } from '../../src/kinds/ctx-meta/flatbuffers.js';
-import { createMsgpackCodec } from '../../src/old/msgpack.js';
-import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { createCborCodec } from '../../src/codecs/cbor.js';
+import { createCtxMetaFlatbuffersCodec as createFlatbuffersCodec } from '../../src/kinds/ctx-meta/flatbuffers.js';
+import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import { diffMessages } from '../../src/message/equal.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 
 describe('the frame pool', () => {
@@ -51,7 +51,7 @@ describe('the frame pool', () => {
       encodeWith(codec, p, lease);
       lease.release();
     }
-    expect(diffCtxMeta(first, decodeToColumnar(codec, held))).toBeNull();
+    expect(diffMessages(first, decodeToColumnar(codec, held))).toBeNull();
     inFlight.release();
     expect(pool.allocations).toBeLessThanOrEqual(3);
   });

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeToColumnar, encodeWith, inFormOf } from '../../src/old/form.js';
-import { createCodec, listCodecs } from '../../src/old/registry.js';
+import { decodeToColumnar, encodeWith, inFormOf } from '../ctx-meta-form.js';
+import { createCodec, listCodecs } from '../../src/codecs/registry.js';
 import type { Codec, Frames } from '../../src/codecs/types.js';
 import { DecodeError, PayloadError } from '../../src/errors.js';
-import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { diffMessages } from '../../src/message/equal.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import { createPrng } from '../../src/kinds/prng.js';
 import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
@@ -32,7 +32,7 @@ function outcomeOf(codec: Codec, frames: Frames, original: CtxMeta): Outcome {
     throw error;
   }
   // Cutting only trailing padding leaves the very same payload, which is not a wrong one.
-  return diffCtxMeta(original, decoded) === null ? 'intact' : 'accepted';
+  return diffMessages(original, decoded) === null ? 'intact' : 'accepted';
 }
 
 describe.each(listCodecs())('%s on corrupt frames', (name) => {

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCborCodec } from '../../src/old/cbor.js';
-import { createFlatbuffersCodec } from '../../src/kinds/ctx-meta/flatbuffers.js';
-import { createMsgpackCodec } from '../../src/old/msgpack.js';
-import { createProtobufCodec } from '../../src/kinds/ctx-meta/protobuf.js';
+import { createCborCodec } from '../../src/codecs/cbor.js';
+import { createCtxMetaFlatbuffersCodec as createFlatbuffersCodec } from '../../src/kinds/ctx-meta/flatbuffers.js';
+import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import { createCtxMetaProtobufCodec as createProtobufCodec } from '../../src/kinds/ctx-meta/protobuf.js';
 import { buildCtxMeta } from '../../src/kinds/ctx-meta/build.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import { ARRAY_FIELDS, type CtxMeta } from '../../src/kinds/ctx-meta/types.js';

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Frames } from '../../src/codecs/types.js';
 import { DecodeError } from '../../src/errors.js';
-import { encodeMessageWith, messageInFormOf } from '../../src/codecs/message-form.js';
-import { createMessageCodec, listMessageCodecs } from '../../src/codecs/registry.js';
-import type { MessageCodec } from '../../src/codecs/message-types.js';
+import { createCodec, listCodecs } from '../../src/codecs/registry.js';
+import { messageKind } from '../../src/kinds/captured.js';
+import { encodeWith, inFormOf } from '../../src/kinds/form.js';
+import type { Codec } from '../../src/codecs/types.js';
 import { diffMessages } from '../../src/message/equal.js';
 import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
 import { fromBoxedMessage } from '../../src/message/boxed.js';
@@ -15,13 +16,13 @@ import { messageArbitrary } from '../message/arbitraries.js';
 import type { BoxedMessageRecord, MessageRecord } from '../../src/message/types.js';
 
 const CASES = Number(process.env.STALLBENCH_FUZZ_CASES ?? 400);
-const codecs: MessageCodec[] = [];
+const codecs: Codec[] = [];
 afterAll(() => codecs.forEach((c) => c.dispose?.()));
 
 type Outcome = 'decode-error' | 'intact' | 'other-message';
 
 /** Decodes corrupt frames: a DecodeError, the original message, or another well-formed message; anything else fails the test. */
-function outcomeOf(codec: MessageCodec, frames: Frames, original: MessageRecord): Outcome {
+function outcomeOf(codec: Codec, frames: Frames, original: MessageRecord): Outcome {
   let decoded: MessageRecord | BoxedMessageRecord;
   try {
     decoded = codec.decode(frames);
@@ -46,9 +47,9 @@ function safeFromBoxed(decoded: BoxedMessageRecord, original: MessageRecord): Me
 const vllm = generateVllmStyleMessages({ batch: 6, seqLen: 40, steps: 8, seed: 3 }).messages;
 const messages = [...vllm.slice(0, 3), ...fc.sample(messageArbitrary, { seed: 7, numRuns: 20 })];
 
-describe.each(listMessageCodecs())('%s on corrupt frames', (name) => {
+describe.each(listCodecs())('%s on corrupt frames', (name) => {
   it(`answers ${CASES} corrupted inputs with DecodeError or a well-formed message, never a crash`, () => {
-    const codec = createMessageCodec(name);
+    const codec = createCodec(name);
     codecs.push(codec);
     const prng = createPrng(0xc0ffee);
     const counts: Record<string, number> = {};
@@ -58,7 +59,7 @@ describe.each(listMessageCodecs())('%s on corrupt frames', (name) => {
     for (let i = 0; i < CASES; i++) {
       const message = messages[i % messages.length] ?? {};
       // Fresh frames each time: the ring codec reuses slots, and a stale descriptor is a different failure.
-      const frames = encodeMessageWith(codec, messageInFormOf(codec, message));
+      const frames = encodeWith(codec, inFormOf(messageKind({}), codec, message));
       largestFrame = Math.max(largestFrame, frames[0]?.byteLength ?? 0);
       const kind = CORRUPTIONS[i % CORRUPTIONS.length] ?? 'flip';
       const before = process.memoryUsage().arrayBuffers;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandWorks } from '../commands.js';
 import { toBoxedMessage } from '../../src/message/boxed.js';
-import { createFlatbuffersMessageCodec } from '../../src/codecs/flatbuffers.js';
-import { createMsgpackMessageCodec } from '../../src/codecs/msgpack.js';
-import { createProtobufMessageCodec } from '../../src/codecs/protobuf.js';
+import { createFlatbuffersCodec } from '../../src/codecs/flatbuffers.js';
+import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import { createProtobufCodec } from '../../src/codecs/protobuf.js';
 import { dtypeOf } from '../../src/message/dtypes.js';
 import { stringifyPythonJson } from '../../src/message/json-text.js';
 import type { MessageRecord, MessageValue } from '../../src/message/types.js';
@@ -40,13 +40,13 @@ function concreteDtypes(value: MessageValue, path: string, out: Record<string, s
 describe('message wire formats read by other implementations', () => {
   it.runIf(available.python || required)('msgpack frames decode in Python: typed arrays are ExtType(116, kind byte + LE bytes)', () => {
     writeFileSync(join(folder, 'expected.json'), stringifyPythonJson({ value: toBoxedMessage(message), dtypes: concreteDtypes(message, '', {}) }));
-    writeFileSync(join(folder, 'msgpack.bin'), createMsgpackMessageCodec().encode(message)[0] ?? new Uint8Array());
+    writeFileSync(join(folder, 'msgpack.bin'), createMsgpackCodec().encode(message)[0] ?? new Uint8Array());
     const script = new URL('../message/interop/read_message.py', import.meta.url).pathname;
     expect(execFileSync(PYTHON, [script, folder], { encoding: 'utf8' }).trim()).toBe('ok');
   });
 
   it.runIf(available.protoc || required)('protobuf envelopes decode with protoc and schemas/envelope.proto', () => {
-    const frame = createProtobufMessageCodec().encode(message)[0] ?? new Uint8Array();
+    const frame = createProtobufCodec().encode(message)[0] ?? new Uint8Array();
     const text = execFileSync('protoc', ['--decode=stallbench.Envelope', '-Ischemas', 'schemas/envelope.proto'], { input: frame, encoding: 'utf8' });
     expect(text).toContain('path: "/reqs/*/blocks"');
     expect(text).toContain('dtype: INT32');
@@ -57,7 +57,7 @@ describe('message wire formats read by other implementations', () => {
   });
 
   it.runIf(available.flatc || required)('FlatBuffers envelopes convert to JSON with flatc and schemas/envelope.fbs', () => {
-    writeFileSync(join(folder, 'envelope.bin'), createFlatbuffersMessageCodec().encode(message)[0] ?? new Uint8Array());
+    writeFileSync(join(folder, 'envelope.bin'), createFlatbuffersCodec().encode(message)[0] ?? new Uint8Array());
     execFileSync('flatc', ['--json', '--strict-json', '--raw-binary', '-o', folder, 'schemas/envelope.fbs', '--', join(folder, 'envelope.bin')]);
     const json = JSON.parse(readFileSync(join(folder, 'envelope.json'), 'utf8')) as { keys: string[]; columns: { path: string; dtype: string; length?: number; data?: number[] }[] };
     expect(json.keys.slice(0, 3)).toEqual(['step', 'reqs', 'req_id']);

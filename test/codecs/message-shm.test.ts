@@ -2,13 +2,13 @@ import { readdirSync } from 'node:fs';
 import { Packr, Unpackr } from 'msgpackr';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecodeError, ShmBusyError } from '../../src/errors.js';
-import { createShmMessageCodec, type ShmMessageCodec } from '../../src/codecs/shm.js';
+import { createShmCodec, type ShmCodec } from '../../src/codecs/shm.js';
 import { diffMessages } from '../../src/message/equal.js';
 import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
 
-const open: ShmMessageCodec[] = [];
-const codec = (options: Parameters<typeof createShmMessageCodec>[0] = {}): ShmMessageCodec => {
-  const c = createShmMessageCodec(options);
+const open: ShmCodec[] = [];
+const codec = (options: Parameters<typeof createShmCodec>[0] = {}): ShmCodec => {
+  const c = createShmCodec(options);
   open.push(c);
   return c;
 };
@@ -64,7 +64,7 @@ describe('shm message codec', () => {
   });
 
   it('unlinks its region on dispose', () => {
-    const c = createShmMessageCodec();
+    const c = createShmCodec();
     c.encode(step(0));
     expect(ours()).toHaveLength(1);
     c.dispose?.();

@@ -1,9 +1,9 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CodecModuleError, isCodecModuleRef, loadCodecModule } from '../../src/codecs/module.js';
-import { decodeToColumnar, encodeWith } from '../../src/old/form.js';
+import { decodeToColumnar, encodeWith } from '../ctx-meta-form.js';
 import type { Codec } from '../../src/codecs/types.js';
-import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { diffMessages } from '../../src/message/equal.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/codecs/${name}`, import.meta.url));
@@ -21,7 +21,7 @@ describe('codec modules', () => {
       expect(loaded.path).toBe(fixture('json-frames.mjs'));
       const codec = loaded.factory() as Codec;
       const payload = generateCtxMeta({ batch: 5, seqLen: 300, seed: 2 });
-      expect(diffCtxMeta(payload, decodeToColumnar(codec, encodeWith(codec, payload)))).toBeNull();
+      expect(diffMessages(payload, decodeToColumnar(codec, encodeWith(codec, payload)))).toBeNull();
     }
   });
 

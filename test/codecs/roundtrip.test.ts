@@ -1,25 +1,41 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeToColumnar, encodeWith, inFormOf } from '../../src/old/form.js';
-import { createCodec, listCodecs } from '../../src/old/registry.js';
-import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { createCodec, listCodecs } from '../../src/codecs/registry.js';
+import type { Codec } from '../../src/codecs/types.js';
+import { CTX_META_KIND } from '../../src/kinds/ctx-meta/kind.js';
+import { decodeToColumnar, encodeWith, inFormOf } from '../../src/kinds/form.js';
+import type { MessageKind } from '../../src/kinds/types.js';
+import { diffMessages } from '../../src/message/equal.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 import { validateCtxMeta } from '../../src/kinds/ctx-meta/validate.js';
 import { ctxMetaArbitrary, edgeCasePayloads } from './arbitraries.js';
 
-const codecs = listCodecs().map((name) => createCodec(name));
+const KIND = CTX_META_KIND as unknown as MessageKind;
+// Every built-in name twice: as createCodec(name) gives it for any message, and with CtxMeta's own schema layouts.
+const layouts = { generic: {}, 'ctx-meta schema': { schemaCodecs: KIND.schemaCodecs } } as const;
+const codecs = new Map<string, Codec>(Object.entries(layouts).flatMap(([layout, options]) => listCodecs().map((name) => [`${name} ${layout}`, createCodec(name, options)])));
 afterAll(() => codecs.forEach((c) => c.dispose?.()));
 
 function roundTrip(name: string, payload: CtxMeta): string | null {
-  const codec = codecs.find((c) => c.name === name);
+  const codec = codecs.get(name);
   if (codec === undefined) throw new Error(name);
-  const decoded = decodeToColumnar(codec, encodeWith(codec, inFormOf(codec, payload)));
+  const decoded = decodeToColumnar(KIND, codec, encodeWith(codec, inFormOf(KIND, codec, payload))) as CtxMeta;
   validateCtxMeta(decoded);
-  return diffCtxMeta(payload, decoded);
+  return diffMessages(payload, decoded);
 }
 
-describe.each(listCodecs())('%s', (name) => {
+describe('one registry for every kind', () => {
+  it('gives CtxMeta its own schema for flatbuffers and protobuf, and the generic codec for every other name', () => {
+    for (const name of listCodecs()) {
+      const own = codecs.get(`${name} ctx-meta schema`)?.description ?? '';
+      const generic = codecs.get(`${name} generic`)?.description ?? '';
+      expect(own === generic).toBe(!['flatbuffers', 'protobuf'].includes(name));
+    }
+  });
+});
+
+describe.each([...codecs.keys()])('CtxMeta through %s', (name) => {
   it('round-trips arbitrary valid payloads exactly', () => {
     fc.assert(
       fc.property(ctxMetaArbitrary, (payload) => {
@@ -51,8 +67,8 @@ describe('codecs that share a library', () => {
     const big = generateCtxMeta({ batch: 4, seqLen: 64 });
     const longIds = { ...big, reqIds: big.reqIds.map((id) => `${id}-${'x'.repeat(200)}`) };
     a.encode(big as never);
-    const frames = encodeWith(b, inFormOf(b, longIds));
-    expect(diffCtxMeta(longIds, decodeToColumnar(b, frames))).toBeNull();
+    const frames = encodeWith(b, inFormOf(KIND, b, longIds));
+    expect(diffMessages(longIds, decodeToColumnar(KIND, b, frames))).toBeNull();
     a.dispose?.();
     b.dispose?.();
   });

@@ -1,11 +1,12 @@
+import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { Packr, Unpackr } from 'msgpackr';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createShmCodec, type ShmCodec } from '../../src/old/shm.js';
+import { createShmCodec, type ShmCodec } from '../../src/codecs/shm.js';
 import { shmPath } from '../../src/shm/region.js';
 import { DecodeError, OptionsError, ShmBusyError } from '../../src/errors.js';
-import { diffCtxMeta } from '../../src/kinds/ctx-meta/old-equal.js';
+import { diffMessages } from '../../src/message/equal.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 
 const open: ShmCodec[] = [];
@@ -24,13 +25,13 @@ describe('shm codec', () => {
     const c = codec({ backend });
     expect(c.backend).toBe(backend);
     const p = step(1);
-    expect(diffCtxMeta(p, c.decode(c.encode(p)))).toBeNull();
+    expect(diffMessages(p, c.decode(c.encode(p)) as CtxMeta)).toBeNull();
   });
 
   it('decodes zero-copy views into the shared region with the posix backend', () => {
     const c = codec({ backend: 'posix-mmap' });
     const p = step(2, 4096);
-    const decoded = c.decode(c.encode(p));
+    const decoded = c.decode(c.encode(p)) as CtxMeta;
     const frameBytes = c.encode(p)[0]?.byteLength ?? 0;
     expect(frameBytes).toBeLessThan(2048);
     // A view shares the region's buffer: its buffer is far larger than the array itself.
@@ -63,7 +64,7 @@ describe('shm codec', () => {
     c.encode(step(1, 16));
     const small = c.regionName;
     const big = step(2, 8192);
-    expect(diffCtxMeta(big, c.decode(c.encode(big)))).toBeNull();
+    expect(diffMessages(big, c.decode(c.encode(big)) as CtxMeta)).toBeNull();
     expect(c.regionName).not.toBe(small);
     expect(existsSync(shmPath(small ?? ''))).toBe(false);
   });
@@ -74,7 +75,7 @@ describe('shm codec', () => {
     reader.decode(writer.encode(step(1, 16)));
     const big = step(2, 8192);
     // The reader still holds step 1's slot in the old region when it attaches the new one.
-    expect(diffCtxMeta(big, reader.decode(writer.encode(big)))).toBeNull();
+    expect(diffMessages(big, reader.decode(writer.encode(big)) as CtxMeta)).toBeNull();
     reader.release();
     expect(() => writer.encode(step(3, 8192))).not.toThrow();
   });
@@ -86,7 +87,8 @@ describe('shm codec', () => {
     const pack = (d: Record<string, unknown>) => [new Packr({ useRecords: false }).pack(d)];
     expect(() => c.decode(pack({ ...descriptor, region: '/etc-passwd' }))).toThrow(DecodeError);
     expect(() => c.decode(pack({ ...descriptor, region: `/stallbench-1-000000000000` }))).toThrow(/does not exist/);
-    expect(() => c.decode(pack({ ...descriptor, lengths: [1, 1, 1, 1, 1, 1, 1, 1, 0x7fffffff] }))).toThrow(/slot holds/);
+    // The descriptor's column lengths are little-endian uint32s: an absurd one is refused before any read.
+    expect(() => c.decode(pack({ ...descriptor, lengths: new Uint8Array(Uint32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 0x7fffffff]).buffer) }))).toThrow(/slot holds/);
     expect(() => c.decode(pack({ ...descriptor, slot: 999 }))).toThrow(/outside a ring/);
   });
 
@@ -101,7 +103,7 @@ describe('shm codec', () => {
   it('leaves nothing in /dev/shm when a process exits without disposing', () => {
     const script = `
       import { createShmCodec } from './src/codecs/shm.ts';
-      import { generateCtxMeta } from './src/payload/generate.ts';
+      import { generateCtxMeta } from './src/kinds/ctx-meta/generate.ts';
       const c = createShmCodec();
       c.encode(generateCtxMeta({ batch: 2, seqLen: 32 }));
       console.log(c.regionName);`;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RankFailedError } from '../../src/broadcast/errors.js';
 import { INJECTED_CRASH_EXIT_CODE, type FaultInjection } from '../../src/broadcast/faults.js';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
-import { generatedSource } from '../../src/payload/stream.js';
+import { generatedSource } from '../../src/kinds/ctx-meta/source.js';
 import { PythonUnavailableError } from '../../src/python/errors.js';
 import { openPythonSession, type PythonSessionOptions } from '../../src/python/session.js';
 import { leftovers } from '../broadcast/leftovers.js';

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCtxMeta } from '../../src/payload/build.js';
-import { fingerprint } from '../../src/payload/fingerprint.js';
+import { buildCtxMeta } from '../../src/kinds/ctx-meta/build.js';
+import { messageFingerprint } from '../../src/message/fingerprint.js';
 import { PythonUnavailableError } from '../../src/python/errors.js';
 import { findPython, probePython } from '../../src/python/probe.js';
 import { found, interpreterWithout, python, removeInterpreters } from './interpreter.js';
@@ -24,7 +24,7 @@ describe('the known payload test_stallbench.py fingerprints in Python', () => {
       ],
     });
     expect(Array.from(p.slotMapping)).toEqual([308, 20, 21, 22, 23]);
-    expect(fingerprint(p)).toBe('34071bbc6c34a5145931e8a94390dce3a029e9cf6817e8996e4af13f50cdc192');
+    expect(messageFingerprint(p)).toBe('04509111be2654ccef24701015975aff0df17568c8e34345467f43841f6b7c98');
   });
 });
 

@@ -3,15 +3,15 @@ import { criticalPath } from '../../src/broadcast/parts.js';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import type { StepRecord } from '../../src/broadcast/session.js';
 import { OptionsError } from '../../src/errors.js';
-import { messageKind } from '../../src/kind/message.js';
-import { generateStepSequence } from '../../src/payload/sequence.js';
-import { payloadByteLength } from '../../src/payload/size.js';
-import { arraySource } from '../../src/payload/stream.js';
-import type { CtxMeta } from '../../src/payload/types.js';
+import { messageKind } from '../../src/kinds/captured.js';
+import { generateStepSequence } from '../../src/kinds/ctx-meta/sequence.js';
+import { messageByteLength } from '../../src/message/size.js';
+import { arraySource } from '../../src/kinds/ctx-meta/source.js';
+import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 import { PYTHON_CODEC_NAMES } from '../../src/python/codecs.js';
 import { checkPythonRoundTrip, openPythonSession, type PythonSession } from '../../src/python/session.js';
-import { createSchedulerSide } from '../../src/strategies/strategies.js';
-import type { StrategyName } from '../../src/strategies/types.js';
+import { createSchedulerSide } from '../../src/kinds/ctx-meta/strategies.js';
+import type { StrategyName } from '../../src/kinds/strategy.js';
 import { leftovers } from '../broadcast/leftovers.js';
 import { found, python } from './interpreter.js';
 
@@ -22,7 +22,7 @@ const sequence: CtxMeta[] = generateStepSequence({ batch: 6, seqLen: { kind: 'un
 /** Content bytes of what the TypeScript scheduler side puts on the wire for each step of `steps`. */
 function wireBytes(strategy: StrategyName, steps: readonly CtxMeta[]): number[] {
   const side = createSchedulerSide(strategy);
-  return steps.map((step, i) => payloadByteLength(side.wire(step, i === 0)));
+  return steps.map((step, i) => messageByteLength(side.wire(step, i === 0)));
 }
 
 /** Every stamp in order on one clock, and the parts of the critical path adding up to the stall. */

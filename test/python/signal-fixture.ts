@@ -1,6 +1,6 @@
 // Runs a long Python broadcast and prints where its processes and files are once steps are flowing, so a test can signal it mid-run.
 import { fixedPlan } from '../../src/broadcast/sampling.js';
-import { generatedSource } from '../../src/payload/stream.js';
+import { generatedSource } from '../../src/kinds/ctx-meta/source.js';
 import { openPythonSession } from '../../src/python/session.js';
 
 const session = await openPythonSession({ tp: 2, python: process.argv[2] ?? 'python3' });

@@ -13,8 +13,8 @@ from stallbench.columns import INT32, FLOAT32, fingerprint_of, slots_of  # noqa:
 from stallbench.payload import ARRAY_FIELDS  # noqa: E402
 from stallbench.strategies import DeltaState, RankSide, SchedulerSide, STRATEGIES, step_view  # noqa: E402
 
-# The same payload in test/python/python.test.ts, where TypeScript's fingerprint() gives this digest.
-KNOWN_DIGEST = "34071bbc6c34a5145931e8a94390dce3a029e9cf6817e8996e4af13f50cdc192"
+# The same payload in test/python/python.test.ts, where TypeScript's messageFingerprint() gives this digest.
+KNOWN_DIGEST = "04509111be2654ccef24701015975aff0df17568c8e34345467f43841f6b7c98"
 
 
 def payload(step_id, block_size, requests, coverage="none"):

@@ -2,7 +2,8 @@ import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { collectRunContext } from '../../src/harness/context.js';
 import { SWEEP_SCHEMA_VERSION, type StoredSweepOptions, type SweepResultsFile } from '../../src/report/sweep-results.js';
 import { summarizeSamples } from '../../src/stats/summary.js';
-import { runSweep, type SweepRow } from '../../src/sweep/sweep.js';
+import type { StallRow } from '../../src/run/row.js';
+import { runSweep } from '../../src/sweep/sweep.js';
 
 /** A small real sweep (in process unless told otherwise) wrapped as a results file, for report tests. */
 export async function smallResults(overrides: Partial<StoredSweepOptions> = {}): Promise<SweepResultsFile> {
@@ -33,7 +34,7 @@ export async function smallResults(overrides: Partial<StoredSweepOptions> = {}):
 }
 
 /** A row whose only content that matters here is its raw stall samples. */
-export function stallRow(codec: string, seqLen: number, stall: number[], blocks: number[] = [], launchMedians: number[] = []): SweepRow {
+export function stallRow(codec: string, seqLen: number, stall: number[], blocks: number[] = [], launchMedians: number[] = []): StallRow {
   return {
     runtime: 'node',
     codec,
@@ -42,7 +43,7 @@ export function stallRow(codec: string, seqLen: number, stall: number[], blocks:
     batch: 64,
     seqLen,
     sequence: 'generated',
-    report: { regime: 'reused', measuredTp: 2, samples: { stall }, stall: summarizeSamples(stall) } as unknown as SweepRow['report'],
+    report: { regime: 'reused', measuredTp: 2, samples: { stall }, stall: summarizeSamples(stall) } as unknown as StallRow['report'],
     projections: [],
     blocks,
     stallOverBlocks: summarizeSamples(stall),

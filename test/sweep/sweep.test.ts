@@ -3,7 +3,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import type { RankSession } from '../../src/broadcast/session.js';
 import { leftovers } from '../broadcast/leftovers.js';
-import { DEFAULT_ORDER_SEED, KEEP_ALIVE_MS, keeperOf, roundOrder, runSweep, type Sessions, type SweepOptions } from '../../src/sweep/sweep.js';
+import { DEFAULT_ORDER_SEED, roundOrder } from '../../src/sweep/order.js';
+import { KEEP_ALIVE_MS, keeperOf, type Sessions } from '../../src/sweep/sessions.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+import type { SweepOptions } from '../../src/sweep/types.js';
 
 const base: SweepOptions = {
   codecs: ['msgpack', 'shm'],

@@ -3,9 +3,9 @@
 // hold: like echo, but keeps each message (never calls receive again) until the parent sends 'next', then re-hashes it;
 // idle: attaches and never receives.
 import { createHash } from 'node:crypto';
-import { decodeToColumnar } from '../../src/old/form.js';
-import { createCodec } from '../../src/old/registry.js';
-import { fingerprint } from '../../src/kinds/ctx-meta/old-fingerprint.js';
+import { decodeToColumnar } from '../ctx-meta-form.js';
+import { createCodec } from '../../src/codecs/registry.js';
+import { messageFingerprint } from '../../src/message/fingerprint.js';
 import { connectShmRingRank } from '../../src/transport/shm-ring.js';
 import type { ShmRingAddress } from '../../src/transport/types.js';
 
@@ -27,7 +27,7 @@ function summarize(frames: Buffer[]): PeerSummary {
   let print: string | null = null;
   try {
     const head = JSON.parse(frames[0]?.toString('utf8') ?? '') as { codec?: string };
-    if (typeof head.codec === 'string') print = fingerprint(decodeToColumnar(createCodec(head.codec), frames.slice(1)));
+    if (typeof head.codec === 'string') print = messageFingerprint(decodeToColumnar(createCodec(head.codec), frames.slice(1)));
   } catch {
     print = null;
   }

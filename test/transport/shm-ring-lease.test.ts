@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeWith, inFormOf } from '../../src/old/form.js';
-import { createCodec } from '../../src/old/registry.js';
-import { fingerprint } from '../../src/kinds/ctx-meta/old-fingerprint.js';
+import { encodeWith, inFormOf } from '../ctx-meta-form.js';
+import { createCodec } from '../../src/codecs/registry.js';
+import { messageFingerprint } from '../../src/message/fingerprint.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import type { ShmRingScheduler } from '../../src/transport/shm-ring.js';
 import { answerOf, bytesOf, cleanUp, openScheduler, startPeer } from './peers.js';
@@ -32,7 +32,7 @@ describe('shm-ring lease', () => {
       expect(s.stats.copiedFrames - before.copiedFrames).toBe(1);
       expect(s.stats.overflowMessages - before.overflowMessages).toBe(seqLen > 1024 ? 1 : 0);
       const answer = await answerOf(s);
-      expect(answer.fingerprint).toBe(fingerprint(payload));
+      expect(answer.fingerprint).toBe(messageFingerprint(payload));
       // The rank's views lie where rank 0's encoder wrote: the same offsets in the same shared memory.
       expect(answer.views.slice(1).map((v) => v.byteOffset)).toEqual(frames.map((f) => f.byteOffset));
       lease.release();

@@ -1,6 +1,6 @@
 import type { Builder } from 'flatbuffers';
 import { DecodeError } from '../../errors.js';
-import { encodedByteBound } from './old-size.js';
+import { messageByteBound } from '../../message/size.js';
 import { ARRAY_FIELDS, type ArrayField, type CtxMeta } from './types.js';
 import { CheckedByteBuffer, bulkVector, presizedBuilder } from '../../codecs/flatbuffers-io.js';
 import { bytesOf, decodeGuard, singleFrame } from '../../codecs/frames.js';
@@ -38,7 +38,7 @@ const VIEW: Readonly<Record<ArrayField, Viewer>> = {
 function encode(payload: CtxMeta, allocator: FrameAllocator): Uint8Array {
   // Sized up front (a multiple of 8, so vectors stay aligned from the buffer's start) to avoid growth copies,
   // and unzeroed: the builder writes every byte it returns, padding included.
-  const builder = presizedBuilder(allocator.allocate(encodedByteBound(payload)));
+  const builder = presizedBuilder(allocator.allocate(messageByteBound(payload)));
   const reqIds = FbCtxMeta.createReqIdsVector(
     builder,
     payload.reqIds.map((id) => builder.createString(id)),
@@ -78,14 +78,14 @@ function decode(name: string, input: Uint8Array): CtxMeta {
 }
 
 /** FlatBuffers (schemas/ctx_meta.fbs): vectors written in bulk; decode reads strings and returns zero-copy views of the frame. */
-export function createFlatbuffersCodec(): ColumnarCodec {
+export function createCtxMetaFlatbuffersCodec(): ColumnarCodec {
   const name = 'flatbuffers';
   return {
     name,
     form: 'columnar',
-    description: 'FlatBuffers table, vectors bulk-copied; decode returns typed-array views into the frame (no copy)',
+    description: 'FlatBuffers table of CtxMeta\'s own schema, vectors bulk-copied; decode returns typed-array views into the frame (no copy)',
     allocation: 'caller',
-    encode: (payload, allocator = FRESH_ALLOCATOR) => [encode(payload, allocator)],
+    encode: (payload, allocator = FRESH_ALLOCATOR) => [encode(payload as CtxMeta, allocator)],
     decode: (frames) => decodeGuard(name, () => decode(name, singleFrame(name, frames))),
   };
 }

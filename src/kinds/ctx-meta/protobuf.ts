@@ -7,12 +7,12 @@ import type { ColumnarCodec } from '../../codecs/types.js';
 type Message = stallbench.CtxMeta.$Properties;
 
 /** Protocol Buffers (schemas/ctx_meta.proto, packed repeated varints) via protobufjs static code; decode builds number[] then typed arrays. */
-export function createProtobufCodec(): ColumnarCodec {
+export function createCtxMetaProtobufCodec(): ColumnarCodec {
   const name = 'protobuf';
   return {
     name,
     form: 'columnar',
-    description: 'protobuf, packed repeated int32/float (varints); decode reads into number[] and copies to typed arrays',
+    description: 'protobuf of CtxMeta\'s own schema, packed repeated int32/float (varints); decode reads into number[] and copies to typed arrays',
     // protobufjs only indexes the lists, so typed arrays go in as they are.
     encode: (payload) => [stallbench.CtxMeta.encode(payload as unknown as Message).finish()],
     decode: (frames) =>

@@ -1,35 +1,24 @@
 import { streamExtension } from './extend.js';
 import { checkStepSequenceOptions, streamSteps, type StepSequenceOptions } from './sequence.js';
+import type { StepSource } from '../types.js';
 import type { CtxMeta } from './types.js';
 import { validateCtxMeta } from './validate.js';
 
-/**
- * A restartable source of consecutive steps: every `open()` starts again at step 0 and yields the same steps, so a
- * long run never holds its whole sequence in memory and a warm-up can be replayed before the measured steps.
- */
-export interface StepSource<P = CtxMeta> {
-  /** Steps before the source runs out; past that a run starts it again, as a labelled restart, never a sample. */
-  readonly length: number;
-  /** Requests in the first step, for labels and tokens per second (0 when unknown). */
-  readonly batch: number;
-  open(): Iterator<P, void, undefined>;
-}
-
 /** A source over steps already in memory; each is validated once, here. */
-export function arraySource(steps: readonly CtxMeta[]): StepSource {
+export function arraySource(steps: readonly CtxMeta[]): StepSource<CtxMeta> {
   steps.forEach((step) => validateCtxMeta(step));
   return { length: steps.length, batch: steps[0]?.reqIds.length ?? 0, open: () => steps[Symbol.iterator]() };
 }
 
 /** A source of generated decode steps (generateStepSequence's), built one at a time without their full slots. */
-export function generatedSource(options: StepSequenceOptions): StepSource {
+export function generatedSource(options: StepSequenceOptions): StepSource<CtxMeta> {
   checkStepSequenceOptions(options);
   // Slots are left out: each strategy derives the coverage it sends, so a full slot mapping is built only for 'full'.
   return { length: options.steps, batch: options.batch, open: () => streamSteps(options, 'none') };
 }
 
 /** A source continuing one payload into consecutive decode steps (extendIntoSequence's), built one at a time. */
-export function extensionSource(payload: CtxMeta, steps: number): StepSource {
+export function extensionSource(payload: CtxMeta, steps: number): StepSource<CtxMeta> {
   validateCtxMeta(payload);
   // Pulled once here so bad options throw now, not at the first step of a run.
   streamExtension(payload, steps, 'none').next();

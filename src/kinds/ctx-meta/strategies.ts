@@ -1,16 +1,21 @@
-import { OptionsError } from '../../errors.js';
 import { withSlotCoverage } from './slots.js';
 import type { CtxMeta } from './types.js';
 import { DeltaState, deltaOf } from './delta.js';
 import { deriveNewSlots, payloadOfView, Reusable, type LaunchView } from './launch-view.js';
-import { STRATEGY_NAMES, type RankSide, type SchedulerSide, type StrategyName } from '../strategy.js';
+import type { StrategyName } from '../strategy.js';
+import type { SchedulerSide } from '../types.js';
 
-/** Throws OptionsError unless `name` is a strategy. */
-export function checkStrategy(name: string): StrategyName {
-  if (!(STRATEGY_NAMES as readonly string[]).includes(name)) {
-    throw new OptionsError('strategy', `unknown strategy '${name}'; known: ${STRATEGY_NAMES.join(', ')}`);
-  }
-  return name as StrategyName;
+/**
+ * A rank's side of a CtxMeta strategy: turns each decoded wire payload into what the rank launches from — block tables
+ * for every request and the slots of the tokens computed this step — in buffers it reuses, doing work proportional to
+ * what changed. Stateful for 'delta'.
+ */
+export interface RankSide {
+  apply(wire: CtxMeta): LaunchView;
+  /** The launch view as a packed CtxMeta (the step view), for verification after the clock stops. */
+  payloadOf(view: LaunchView): CtxMeta;
+  /** Forgets what earlier steps left (a delta's per-request tables): the next step starts a new sequence. */
+  reset(): void;
 }
 
 /** What the scheduler sends for each step of a sequence (computed before any timing: the scheduler's bookkeeping, not serialization). */
@@ -20,7 +25,7 @@ export function wirePayloads(strategy: StrategyName, steps: readonly CtxMeta[]):
 }
 
 /** Creates the scheduler's side of a strategy; its bookkeeping runs before a step's clock starts. */
-export function createSchedulerSide(strategy: StrategyName): SchedulerSide {
+export function createSchedulerSide(strategy: StrategyName): SchedulerSide<CtxMeta> {
   switch (strategy) {
     case 'full':
       return { wire: (step) => withSlotCoverage(step, 'full') };

@@ -1,5 +1,5 @@
 /** One scheduler step's control message in columnar form: the form engines should hold. */
-export interface CtxMeta {
+export type CtxMeta = {
   stepId: number;
   blockSize: number;
   reqIds: string[];
@@ -15,7 +15,7 @@ export interface CtxMeta {
   slotOffsets: Int32Array;
   /** Slots of the last (slotOffsets[i+1] - slotOffsets[i]) context positions of each request. */
   slotMapping: Int32Array;
-}
+};
 
 /** The fields of CtxMeta that are typed arrays, in wire order. */
 export const ARRAY_FIELDS = [
@@ -47,7 +47,7 @@ export const FIELD_DTYPE: Readonly<Record<ArrayField, 'int32' | 'float32'>> = {
 };
 
 /** One request in boxed form: plain numbers and lists, the analogue of a Python dict of lists. */
-export interface BoxedRequest {
+export type BoxedRequest = {
   reqId: string;
   seqLen: number;
   numNewTokens: number;
@@ -56,14 +56,12 @@ export interface BoxedRequest {
   topK: number;
   blockTable: number[];
   slotMapping: number[];
-}
+};
 
 /** The same content as CtxMeta held as plain JS objects and number[] lists. */
-export interface BoxedCtxMeta {
+export type BoxedCtxMeta = {
   stepId: number;
   blockSize: number;
   requests: BoxedRequest[];
-}
+};
 
-/** Which in-memory form a codec takes and returns. */
-export type PayloadForm = 'columnar' | 'boxed';

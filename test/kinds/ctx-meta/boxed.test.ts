@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PayloadError } from '../../../src/errors.js';
 import { fromBoxed, toBoxed } from '../../../src/kinds/ctx-meta/boxed.js';
-import { diffCtxMeta } from '../../../src/kinds/ctx-meta/old-equal.js';
+import { diffMessages } from '../../../src/message/equal.js';
 import { generateCtxMeta } from '../../../src/kinds/ctx-meta/generate.js';
 
 describe('boxed form', () => {
@@ -11,7 +11,7 @@ describe('boxed form', () => {
     expect(boxed.requests).toHaveLength(9);
     expect(boxed.requests[0]?.slotMapping).toHaveLength(p.seqLens[0] ?? -1);
     expect(Array.isArray(boxed.requests[0]?.blockTable)).toBe(true);
-    expect(diffCtxMeta(p, fromBoxed(boxed))).toBeNull();
+    expect(diffMessages(p, fromBoxed(boxed))).toBeNull();
   });
 
   it('keeps slots as sent, so a corrupt slot is still visible after conversion', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/errors.js';
-import { diffCtxMeta } from '../../../src/kinds/ctx-meta/old-equal.js';
+import { diffMessages } from '../../../src/message/equal.js';
 import { buildCtxMeta } from '../../../src/kinds/ctx-meta/build.js';
 import { generateStepSequence } from '../../../src/kinds/ctx-meta/sequence.js';
 import { withSlotCoverage } from '../../../src/kinds/ctx-meta/slots.js';
@@ -18,9 +18,9 @@ describe.each(STRATEGY_NAMES)('strategy %s', (strategy) => {
     for (let round = 0; round < 2; round++) {
       steps.forEach((step, i) => {
         const view = validateCtxMeta(rank.payloadOf(rank.apply(wire[i] ?? step)));
-        expect(diffCtxMeta(stepView(step), view), `step ${i}`).toBeNull();
+        expect(diffMessages(stepView(step), view), `step ${i}`).toBeNull();
         // From what the rank holds, the full slot mapping of the story's message follows exactly.
-        expect(diffCtxMeta(step, withSlotCoverage(view, 'full')), `step ${i}`).toBeNull();
+        expect(diffMessages(step, withSlotCoverage(view, 'full')), `step ${i}`).toBeNull();
       });
     }
   });
@@ -77,7 +77,7 @@ describe('delta state', () => {
     const rank = createRankSide('delta');
     const [wire] = wirePayloads('delta', [step]);
     if (wire === undefined) throw new Error('no wire');
-    expect(diffCtxMeta(stepView(step), rank.payloadOf(rank.apply(wire)))).toBeNull();
+    expect(diffMessages(stepView(step), rank.payloadOf(rank.apply(wire)))).toBeNull();
   });
 
   it('refuses to rebuild after a lost delta instead of returning a wrong payload', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PayloadError } from '../../../src/errors.js';
 import { buildCtxMeta } from '../../../src/kinds/ctx-meta/build.js';
-import { diffCtxMeta } from '../../../src/kinds/ctx-meta/old-equal.js';
+import { diffMessages } from '../../../src/message/equal.js';
 import { generateCtxMeta } from '../../../src/kinds/ctx-meta/generate.js';
 import type { CtxMeta } from '../../../src/kinds/ctx-meta/types.js';
 import { validateCtxMeta } from '../../../src/kinds/ctx-meta/validate.js';
@@ -55,20 +55,20 @@ describe('validateCtxMeta', () => {
   });
 });
 
-describe('diffCtxMeta', () => {
+describe('diffMessages on CtxMeta', () => {
   it('returns null for equal payloads and names the first difference otherwise', () => {
     const a = base();
-    expect(diffCtxMeta(a, base())).toBeNull();
+    expect(diffMessages(a, base())).toBeNull();
     const b = base();
     b.topP[2] = 0.5;
-    expect(diffCtxMeta(a, b)).toMatch(/^topP\[2\]/);
+    expect(diffMessages(a, b)).toMatch(/^\/topP\[2\]/);
     const c = base();
     c.reqIds[1] = 'other';
-    expect(diffCtxMeta(a, c)).toMatch(/^reqIds\[1\]/);
+    expect(diffMessages(a, c)).toMatch(/^\/reqIds\/1: /);
     const d = base();
     d.temperature[0] = -0;
     const e = base();
     e.temperature[0] = 0;
-    expect(diffCtxMeta(d, e)).toMatch(/^temperature\[0\]/);
+    expect(diffMessages(d, e)).toMatch(/^\/temperature\[0\]/);
   });
 });

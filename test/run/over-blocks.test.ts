@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeSamples } from '../../src/stats/summary.js';
-import { overBlocks } from '../../src/sweep/sweep.js';
+import { overBlocks } from '../../src/run/row.js';
 
 describe('overBlocks', () => {
   const steps = summarizeSamples(Array.from({ length: 100 }, (_, i) => 1 + i / 100));

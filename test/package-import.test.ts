@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The package as a user gets it: its package.json exports and the built dist/ (npm test builds before vitest).
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'stallbench-scratch-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -19,7 +19,7 @@ describe('the built package', () => {
       join(scratch, 'main.js'),
       `import { measureStall, generateCtxMeta } from 'stallbench';
        const payload = generateCtxMeta({ batch: 4, seqLen: 256 });
-       const report = await measureStall(payload, 'msgpack', { transport: 'ipc', sampling: 'quick' });
+       const { report } = await measureStall(payload, 'msgpack', { transport: 'ipc', sampling: 'quick' });
        console.log(JSON.stringify({ slots: report.slots, n: report.stall.n, measuredTp: report.measuredTp, stall: report.stall.p50 > 0 }));`,
     );
     const out = execFileSync(process.execPath, ['main.js'], { cwd: scratch, encoding: 'utf8' });

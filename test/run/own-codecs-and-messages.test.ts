@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
-import { CodecMismatchError } from '../../src/model/gate.js';
-import { measureStall } from '../../src/model/measure-stall.js';
+import { CodecMismatchError } from '../../src/run/gate.js';
+import { measureStall } from '../../src/run/measure-stall.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { leftovers } from '../broadcast/leftovers.js';
@@ -16,8 +16,8 @@ describe('measuring their engine', () => {
     const r = await measureStall(generateCtxMeta({ batch: 6, seqLen: 400, seed: 1 }), fixture('json-frames.mjs'), { sampling: plan, verify: 'all', tp: 2 });
     expect(r.codec).toBe('json-frames');
     expect(r.transport).toBe('ipc');
-    expect(r.stall.n).toBe(8);
-    expect(r.frames).toBe(10);
+    expect(r.report.stall.n).toBe(8);
+    expect(r.report.frames).toBe(10);
   });
 
   it('stops a corrupting codec module before any timing, and starts no rank', async () => {
@@ -31,12 +31,12 @@ describe('measuring their engine', () => {
     for (const codec of ['msgpack', 'cbor-boxed', 'flatbuffers', 'shm']) {
       const full = await measureStall(sequence, codec, { sampling: plan, strategy: 'full', verify: 'all', tp: 2 });
       const delta = await measureStall(sequence, codec, { sampling: plan, strategy: 'delta', verify: 'all', tp: 2 });
-      expect(full.stall.n).toBe(8);
-      expect(delta.restarts).toBe(0);
+      expect(full.report.stall.n).toBe(8);
+      expect(delta.report.restarts).toBe(0);
       // The delta leaves out what did not change: most of a scheduler output is the same from one step to the next.
-      expect(delta.payloadBytes).toBeLessThan(full.payloadBytes);
+      expect(delta.report.payloadBytes).toBeLessThan(full.report.payloadBytes);
       expect(full.batch).toBe(16);
-      expect(full.slots).toBe(0);
+      expect(full.report.slots).toBe(0);
     }
     await expect(measureStall(sequence, 'msgpack', { sampling: plan, strategy: 'no-slots' })).rejects.toThrow(/does not apply/);
   });

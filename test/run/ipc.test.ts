@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
-import { benchIpc } from '../../src/bench/ipc.js';
-import { CodecMismatchError } from '../../src/model/gate.js';
+import { benchIpc } from '../../src/run/ipc.js';
+import { CodecMismatchError } from '../../src/run/gate.js';
 import { leftovers } from '../broadcast/leftovers.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/codecs/${name}`, import.meta.url));
@@ -11,8 +11,9 @@ describe('benchIpc', () => {
   it('times every codec over live ranks with its floor beside it', async () => {
     const rows = await benchIpc({ tp: 2, codecs: ['msgpack'], sizes: [{ batch: 4, seqLen: 64 }], plan: fixedPlan(6, 2) });
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.stall.n).toBe(6);
-    expect(rows[0]?.floorMs).toBeCloseTo((rows[0]?.memcpy.p50 ?? 0) + (rows[0]?.emptyStep.p50 ?? 0), 9);
+    const report = rows[0]?.report;
+    expect(report?.stall.n).toBe(6);
+    expect(report?.vsFloor).toBeCloseTo((report?.stall.p50 ?? 0) / ((report?.floors.memcpy.p50 ?? 0) + (report?.floors.emptyStep?.p50 ?? 0)), 9);
   });
 
   it('stops a codec that loses data before timing it, and leaves no shared memory behind', async () => {

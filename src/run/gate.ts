@@ -1,12 +1,17 @@
 import { FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
-import type { AnyCodec } from '../codecs/types.js';
-import { DecodeError } from '../errors.js';
-import type { PayloadKind } from '../kinds/types.js';
-import type { StepSource } from '../kinds/ctx-meta/source.js';
+import { codecModulePath, isCodecModuleRef, openCodec } from '../codecs/module.js';
+import type { Codec } from '../codecs/types.js';
+import { DecodeError, StallbenchError } from '../errors.js';
+import { encodeWith, inFormOf, toColumnar } from '../kinds/form.js';
+import type { MessageKind, StepSource } from '../kinds/types.js';
+import { diffMessages } from '../message/equal.js';
+import { messageByteLength } from '../message/size.js';
+import type { MessageRecord } from '../message/types.js';
 import type { StrategyName } from '../kinds/strategy.js';
 
 /** A codec decoded a step to something other than what was encoded: it is never timed. */
-export class CodecMismatchError extends Error {
+export class CodecMismatchError extends StallbenchError {
+  readonly cliExitCode = 1;
   override readonly name = 'CodecMismatchError';
   constructor(
     readonly codec: string,
@@ -38,13 +43,13 @@ export function locateDifference(difference: string): { field: string; index: nu
 }
 
 /** How many leading steps the gate checks for a strategy: until GATE_BYTES of wire payload or GATE_MAX_STEPS, and at least GATE_MIN_STEPS. */
-export function gateSteps<P>(kind: PayloadKind<P>, source: StepSource<P>, strategy: StrategyName): number {
+export function gateSteps(kind: MessageKind, source: StepSource, strategy: StrategyName): number {
   const scheduler = kind.schedulerSide(strategy);
   let bytes = 0;
   let steps = 0;
   const iterator = source.open();
   for (let next = iterator.next(); next.done !== true && steps < GATE_MAX_STEPS && (bytes < GATE_BYTES || steps < GATE_MIN_STEPS); next = iterator.next()) {
-    bytes += kind.byteLength(scheduler.wire(next.value, steps === 0));
+    bytes += messageByteLength(scheduler.wire(next.value, steps === 0));
     steps++;
   }
   return steps;
@@ -58,7 +63,7 @@ export function gateSteps<P>(kind: PayloadKind<P>, source: StepSource<P>, strate
  * The ranks then verify every tenth measured step by fingerprint. A decoder that throws anything but a DecodeError
  * surfaces as a DecodeError carrying the codec's name.
  */
-export function checkRoundTrip<P>(kind: PayloadKind<P>, codec: AnyCodec, source: StepSource<P>, strategy: StrategyName): { checked: number; of: number } {
+export function checkRoundTrip(kind: MessageKind, codec: Codec, source: StepSource, strategy: StrategyName): { checked: number; of: number } {
   const scheduler = kind.schedulerSide(strategy);
   let bytes = 0;
   let checked = 0;
@@ -66,23 +71,46 @@ export function checkRoundTrip<P>(kind: PayloadKind<P>, codec: AnyCodec, source:
   const iterator = source.open();
   for (let next = iterator.next(); next.done !== true && checked < GATE_MAX_STEPS && (bytes < GATE_BYTES || checked < GATE_MIN_STEPS); next = iterator.next(), index++) {
     const wire = scheduler.wire(next.value, index === 0);
-    const frames = kind.encode(codec, kind.inFormOf(codec, wire), FRESH_ALLOCATOR);
-    let decoded: P;
+    const frames = encodeWith(codec, inFormOf(kind, codec, wire), FRESH_ALLOCATOR);
+    let decoded: MessageRecord;
     try {
-      decoded = kind.toColumnar(codec, codec.decode(frames));
+      decoded = toColumnar(kind, codec, codec.decode(frames));
     } catch (error) {
       if (error instanceof DecodeError) throw error;
       throw new DecodeError(codec.name, `decoding step ${index} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
     } finally {
-      if ('release' in codec && typeof codec.release === 'function') (codec.release as () => void)();
+      codec.release?.();
     }
-    const difference = kind.diff(wire, decoded);
+    const difference = diffMessages(wire, decoded);
     if (difference !== null) {
       const { field, index: at } = locateDifference(difference);
       throw new CodecMismatchError(codec.name, index, field, at, difference);
     }
-    bytes += kind.byteLength(wire);
+    bytes += messageByteLength(wire);
     checked++;
   }
   return { checked, of: source.length };
+}
+
+/** What the gate learned of a codec: its own name and form, and where it came from. */
+export interface GatedCodec {
+  name: string;
+  form: Codec['form'];
+  /** The codec module's path, for codecs from outside the registry. */
+  module?: string;
+}
+
+/**
+ * Create, gate, dispose: opens the codec `ref` names (or takes the caller's own codec object, which it leaves open),
+ * checks that every step of `source` round-trips exactly under `strategy`, and says what the codec is. Every driver
+ * calls it before anything is timed.
+ */
+export async function gateCodec(ref: string | Codec, kind: MessageKind, source: StepSource, strategy: StrategyName): Promise<GatedCodec> {
+  const codec = typeof ref === 'string' ? await openCodec(ref, kind.schemaCodecs === undefined ? {} : { schemaCodecs: kind.schemaCodecs }) : ref;
+  try {
+    checkRoundTrip(kind, codec, source, strategy);
+    return { name: codec.name, form: codec.form, ...(typeof ref === 'string' && isCodecModuleRef(ref) ? { module: codecModulePath(ref) } : {}) };
+  } finally {
+    if (typeof ref === 'string') codec.dispose?.();
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError, PayloadError } from '../../src/errors.js';
-import { runBroadcast, type BroadcastOptions } from '../../src/broadcast/broadcast.js';
+import { runBroadcast, type BroadcastOptions } from '../../src/run/broadcast.js';
 import { BroadcastAbortedError, RankFailedError } from '../../src/broadcast/errors.js';
 import { INJECTED_CRASH_EXIT_CODE } from '../../src/broadcast/faults.js';
 import { criticalPath } from '../../src/broadcast/parts.js';
@@ -8,7 +8,7 @@ import { broadcastTrace } from '../../src/broadcast/trace.js';
 import { generateCtxMeta } from '../../src/kinds/ctx-meta/generate.js';
 import { generateStepSequence } from '../../src/kinds/ctx-meta/sequence.js';
 import { TRANSPORT_NAMES, type TransportName } from '../../src/transport/types.js';
-import { leftovers } from './leftovers.js';
+import { leftovers } from '../broadcast/leftovers.js';
 
 const payloads = [0, 1, 2].map((i) => ({ ...generateCtxMeta({ batch: 4, seqLen: { kind: 'uniform', min: 1, max: 300 }, seed: i }), stepId: i }));
 
@@ -40,9 +40,9 @@ describe.each(TRANSPORT_NAMES)('runBroadcast across real processes over %s', (tr
     if (value === null) throw new Error('no result');
     const r = value;
     expect(r.steps).toHaveLength(6);
-    expect(r.rejectedFrames).toBe(0);
-    expect(r.oversubscribed).toBe(tp > r.cores);
-    if (codec === 'shm') expect(r.shmBackend).toBe('posix-mmap');
+    expect(r.report.rejectedFrames).toBe(0);
+    expect(r.report.oversubscribed).toBe(tp > r.cores);
+    if (codec === 'shm') expect(r.report.shmBackend).toBe('posix-mmap');
     for (const step of r.steps) {
       // Three payloads wrap around: the step after each wrap is a labelled restart, never a measured sample.
       expect(step.restart).toBe(false);
@@ -57,11 +57,11 @@ describe.each(TRANSPORT_NAMES)('runBroadcast across real processes over %s', (tr
         expect(k.readyNs).toBeGreaterThanOrEqual(k.convertedNs);
       }
     }
-    expect(r.stepStall.n).toBe(6);
-    expect(r.stepStall.p99IsMax).toBe(true);
-    expect(r.stepStall.ci95[0]).toBeLessThanOrEqual(r.stepStall.p50);
-    expect(r.stepStall.ci95[1]).toBeGreaterThanOrEqual(r.stepStall.p50);
-    expect(r.roundTrip.n).toBe(3);
+    expect(r.report.stall.n).toBe(6);
+    expect(r.report.stall.p99IsMax).toBe(true);
+    expect(r.report.stall.ci95[0]).toBeLessThanOrEqual(r.report.stall.p50);
+    expect(r.report.stall.ci95[1]).toBeGreaterThanOrEqual(r.report.stall.p50);
+    expect(r.report.floors.roundTrip?.n).toBe(3);
   });
 
   it.each([
@@ -78,8 +78,8 @@ describe.each(TRANSPORT_NAMES)('runBroadcast across real processes over %s', (tr
     expect(value?.steps.every((s) => s.ranks.every((k) => k.verified === true && k.readyNs >= k.convertedNs))).toBe(true);
     // 20 samples from a 9-step sequence: the wraps are restarts, run but not sampled.
     expect(value?.steps).toHaveLength(20);
-    expect(value?.restarts).toBe(2);
-    expect(value?.parts.derive.n).toBe(20);
+    expect(value?.report.restarts).toBe(2);
+    expect(value?.report.parts.derive.n).toBe(20);
   });
 
   it('reports a crashed rank with its exit code and step, and cleans up', async () => {

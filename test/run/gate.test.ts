@@ -1,25 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCodecModule } from '../../src/codecs/module.js';
-import { createMsgpackCodec } from '../../src/old/msgpack.js';
-import type { AnyCodec, ColumnarCodec } from '../../src/codecs/types.js';
+import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
+import type { Codec, ColumnarCodec } from '../../src/codecs/types.js';
 import { DecodeError } from '../../src/errors.js';
 import { CTX_META_KIND } from '../../src/kinds/ctx-meta/kind.js';
-import { messageKind } from '../../src/kinds/captured.js';
-import type { PayloadKind } from '../../src/kinds/types.js';
-import { createMessageCodec, listMessageCodecs } from '../../src/codecs/registry.js';
+import { capturedInput } from '../../src/kinds/captured.js';
+import type { MessageKind, StepSource } from '../../src/kinds/types.js';
+import { createCodec, listCodecs } from '../../src/codecs/registry.js';
 import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
-import { messageSource } from '../../src/kinds/captured-source.js';
-import { CodecMismatchError, checkRoundTrip, locateDifference } from '../../src/model/gate.js';
+import { CodecMismatchError, checkRoundTrip, locateDifference } from '../../src/run/gate.js';
 import { generatedSource } from '../../src/kinds/ctx-meta/source.js';
 import type { CtxMeta } from '../../src/kinds/ctx-meta/types.js';
 
-const source = generatedSource({ batch: 6, seqLen: 100, steps: 12, blockSize: 4, seed: 3, finishRate: 0.1 });
+const KIND = CTX_META_KIND as unknown as MessageKind;
+const source = generatedSource({ batch: 6, seqLen: 100, steps: 12, blockSize: 4, seed: 3, finishRate: 0.1 }) as unknown as StepSource;
 
 describe('the correctness gate', () => {
   it('passes every step of every strategy for an honest codec', () => {
     for (const strategy of ['full', 'new-slots', 'no-slots', 'delta'] as const) {
-      expect(checkRoundTrip(CTX_META_KIND, createMsgpackCodec() as AnyCodec, source, strategy)).toEqual({ checked: 12, of: 12 });
+      expect(checkRoundTrip(KIND, createMsgpackCodec() as Codec, source, strategy)).toEqual({ checked: 12, of: 12 });
     }
   });
 
@@ -27,29 +27,29 @@ describe('the correctness gate', () => {
     const corrupting = (await loadCodecModule(fileURLToPath(new URL('../fixtures/codecs/corrupting.mjs', import.meta.url)))).factory();
     const error = (() => {
       try {
-        checkRoundTrip(CTX_META_KIND, corrupting, source, 'full');
+        checkRoundTrip(KIND, corrupting, source, 'full');
         return null;
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(CodecMismatchError);
-    expect(error).toMatchObject({ codec: 'corrupting', step: 0, field: 'blockTables', index: 3 });
+    expect(error).toMatchObject({ codec: 'corrupting', step: 0, field: '/blockTables', index: 3 });
   });
 
   it('turns anything else a decoder throws into a DecodeError carrying the codec name', () => {
     const honest = createMsgpackCodec();
     const throwing: ColumnarCodec = { ...honest, name: 'throws', decode: () => { throw new TypeError('boom'); } };
-    expect(() => checkRoundTrip(CTX_META_KIND, throwing as AnyCodec, source, 'full')).toThrow(DecodeError);
-    expect(() => checkRoundTrip(CTX_META_KIND, throwing as AnyCodec, source, 'full')).toThrow(/throws: decoding step 0 threw TypeError: boom/);
+    expect(() => checkRoundTrip(KIND, throwing as Codec, source, 'full')).toThrow(DecodeError);
+    expect(() => checkRoundTrip(KIND, throwing as Codec, source, 'full')).toThrow(/throws: decoding step 0 threw TypeError: boom/);
   });
 
   it('passes every message codec over a vLLM-style sequence, as captured and as deltas', async () => {
     const sequence = generateVllmStyleMessages({ batch: 8, seqLen: 64, steps: 30, seed: 1 });
-    const kind = messageKind(sequence.dtypes) as PayloadKind<unknown>;
-    for (const name of listMessageCodecs()) {
-      const codec = createMessageCodec(name) as AnyCodec;
-      for (const strategy of ['full', 'delta'] as const) expect(checkRoundTrip(kind, codec, messageSource(sequence) as never, strategy).checked).toBe(30);
+    const { kind, source: steps } = capturedInput(sequence);
+    for (const name of listCodecs()) {
+      const codec = createCodec(name) as Codec;
+      for (const strategy of ['full', 'delta'] as const) expect(checkRoundTrip(kind, codec, steps, strategy).checked).toBe(30);
       codec.dispose?.();
     }
   });
@@ -57,9 +57,9 @@ describe('the correctness gate', () => {
   it('checks every step until 4 MiB of wire payload have passed, and always the first two', () => {
     const big = generatedSource({ batch: 64, seqLen: 2048, steps: 20, seed: 1, finishRate: 0 });
     // Each full step carries 128k slots (0.5 MiB and a little): steps 0..7 reach 4 MiB.
-    expect(checkRoundTrip(CTX_META_KIND, createMsgpackCodec() as AnyCodec, big, 'full')).toEqual({ checked: 8, of: 20 });
+    expect(checkRoundTrip(KIND, createMsgpackCodec() as Codec, big, 'full')).toEqual({ checked: 8, of: 20 });
     const huge = generatedSource({ batch: 64, seqLen: 131072, steps: 20, seed: 1, finishRate: 0 });
-    expect(checkRoundTrip(CTX_META_KIND, createMsgpackCodec() as AnyCodec, huge, 'full').checked).toBe(2);
+    expect(checkRoundTrip(KIND, createMsgpackCodec() as Codec, huge, 'full').checked).toBe(2);
   });
 
   it('reads the field and index out of a difference', () => {

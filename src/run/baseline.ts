@@ -1,0 +1,33 @@
+import { criticalPath } from '../broadcast/parts.js';
+import type { SamplingPlan } from '../broadcast/sampling.js';
+import { measureEmptyStep, stallOf, type RankSession } from '../broadcast/session.js';
+import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
+import type { WaitPolicy } from '../transport/shm-ring-wait.js';
+
+/** What a run measures of its transport before any configuration: the harness's own cost. */
+export interface Baseline {
+  /** Small-message round trip rank 0 → every rank → rank 0; null in process. */
+  roundTrip: SampleSummary | null;
+  /** The empty message's stall on the same transport; null in process and on Python ranks. */
+  emptyStep: SampleSummary | null;
+  /** The empty message's transfer p50, ms; null where emptyStep is. */
+  emptyTransfer: number | null;
+  waitPolicy: WaitPolicy | null;
+  oversubscribed: boolean;
+}
+
+/** The baseline of a run in this one process: no transport, nothing to measure. */
+export const IN_PROCESS_BASELINE: Baseline = { roundTrip: null, emptyStep: null, emptyTransfer: null, waitPolicy: null, oversubscribed: false };
+
+/** The harness's own cost on a session's transport: `pings` round trips and the empty message's steps under `plan`. */
+export async function measureBaseline(session: RankSession, plan: SamplingPlan, pings = 50): Promise<Baseline> {
+  // The Python processes run the codecs they know; their floor is left unmeasured rather than borrowed from Node's.
+  const empty = session.runtime === 'node' ? (await measureEmptyStep(session, plan)).steps : null;
+  return {
+    roundTrip: pings > 0 ? summarizeSamples(await session.pingRoundTrips(pings)) : null,
+    emptyStep: empty === null ? null : summarizeSamples(empty.map(stallOf)),
+    emptyTransfer: empty === null ? null : summarizeSamples(empty.map((s) => criticalPath(s).transfer)).p50,
+    waitPolicy: session.waitPolicy,
+    oversubscribed: session.oversubscribed,
+  };
+}

@@ -1,0 +1,82 @@
+import { basename } from 'node:path';
+import { stepsNeeded, type SamplingPlan } from '../broadcast/sampling.js';
+import type { Runtime } from '../broadcast/session.js';
+import { OptionsError } from '../errors.js';
+import { capturedInput } from '../kinds/captured.js';
+import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
+import { generatedSource } from '../kinds/ctx-meta/source.js';
+import type { StrategyName } from '../kinds/strategy.js';
+import type { MessageKind, StepSource } from '../kinds/types.js';
+import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
+import type { MeasuredTransport } from '../run/report.js';
+import type { LaunchState } from './launch.js';
+import type { SweepOptions } from './types.js';
+
+/**
+ * The decode steps of one size, centred on seqLen: after warm-up the source starts again, and the measured steps with
+ * each block's restart and re-warm steps take up to samples + blocks × (1 + rewarm) steps; requests start half that
+ * many tokens short, so the measured steps straddle seqLen.
+ */
+export function sweepSource(options: Pick<SweepOptions, 'batch' | 'finishRate' | 'blockSize'>, seqLen: number, plan: SamplingPlan): StepSource {
+  return generatedSource({
+    batch: options.batch,
+    seqLen: Math.max(1, seqLen - Math.floor((plan.samples + plan.blocks * (1 + plan.rewarmSteps)) / 2)),
+    steps: stepsNeeded(plan),
+    seed: 1,
+    finishRate: options.finishRate,
+    blockSize: options.blockSize ?? 16,
+  }) as unknown as StepSource;
+}
+
+/** One configuration of the sweep while it is being measured, block by block. */
+export interface Config {
+  /** A built-in codec's name or a codec module's path. */
+  codec: string;
+  strategy: StrategyName;
+  /** 0 for a captured sequence. */
+  seqLen: number;
+  kind: MessageKind;
+  source: StepSource;
+  transport: MeasuredTransport;
+  runtime: Runtime;
+  /** Every launch's measurement of it, in launch order. */
+  launches: LaunchState[];
+}
+
+/** Every codec × strategy over the captured sequence, or every seqLen × codec × strategy of generated steps. */
+export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
+  const messages = options.messages;
+  if (messages !== undefined) {
+    const { kind, source } = capturedInput(messages);
+    for (const strategy of options.strategies) {
+      if (!kind.strategies.includes(strategy)) throw new OptionsError('strategies', `'${strategy}' does not apply to captured messages; use ${kind.strategies.join(' or ')}`);
+    }
+    return options.transports.flatMap((transport) =>
+      options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen: 0, kind, source, transport, runtime: 'node' as const, launches: [] }))),
+    );
+  }
+  const kind = CTX_META_KIND as unknown as MessageKind;
+  const sources = new Map(options.seqLens.map((seqLen) => [seqLen, sweepSource(options, seqLen, plan)]));
+  const node = options.transports.flatMap((transport) =>
+    options.seqLens.flatMap((seqLen) =>
+      options.codecs.flatMap((codec) =>
+        options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource, transport, runtime: 'node' as const, launches: [] })),
+      ),
+    ),
+  );
+  // The seed's own system: a Python scheduler and Python ranks over ZeroMQ ipc://, on generated CtxMeta steps; they speak ipc only.
+  const python = options.python === null || !options.transports.includes('ipc') ? [] : (options.pythonCodecs ?? PYTHON_CODEC_NAMES).map(checkPythonCodec);
+  return [
+    ...node,
+    ...options.seqLens.flatMap((seqLen) =>
+      python.flatMap((codec) =>
+        options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource, transport: 'ipc' as const, runtime: 'python' as const, launches: [] })),
+      ),
+    ),
+  ];
+}
+
+/** "64x4096" for generated steps, the file name for a captured sequence. */
+export function configLabel(config: Config, options: SweepOptions): string {
+  return options.messages !== undefined ? basename(options.messages.source) : `${options.batch}x${config.seqLen}`;
+}

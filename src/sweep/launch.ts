@@ -1,0 +1,90 @@
+import { nextBlock, type SamplingPlan, type WarmupOutcome } from '../broadcast/sampling.js';
+import { stallOf, type ActiveRun } from '../broadcast/session.js';
+import type { StepRecord } from '../broadcast/records.js';
+import { openCodec } from '../codecs/module.js';
+import { startInProcess } from '../model/in-process.js';
+import { checkPythonRoundTrip } from '../python/session.js';
+import type { Baseline } from '../run/baseline.js';
+import { gateCodec } from '../run/gate.js';
+import { summarizeSamples } from '../stats/summary.js';
+import type { Config } from './configs.js';
+import type { Sessions } from './sessions.js';
+import type { SweepOptions } from './types.js';
+
+/** One launch of one configuration: its run on the tp=2 ranks (and on any direct sessions) and what it measured so far. */
+export interface LaunchState {
+  run: ActiveRun;
+  direct: Map<number, ActiveRun>;
+  steps: StepRecord[];
+  directSteps: Map<number, StepRecord[]>;
+  blockMedians: number[];
+  /** How many measured steps each block took, in order: which block each of `steps` came from. */
+  blockSizes: number[];
+  restarts: number;
+  /** Answers without the run token that arrived during this launch's own blocks (the session counts for every run at once). */
+  rejectedFrames: number;
+  warmup: WarmupOutcome | null;
+  measuredMs: number;
+  /** The transport's own figures from the same launch: small-message round trip, the empty message's stall, how it waits. */
+  baseline: Baseline;
+  /** Frees what the launch made itself (an in-process codec and its shared memory). */
+  dispose(): void;
+}
+
+/** Starts one launch of a configuration on the launch's sessions (or in this process). */
+export async function startLaunch(config: Config, sessions: Sessions | null, options: SweepOptions, baseline: Baseline): Promise<LaunchState> {
+  const run = { codec: config.codec, kind: config.kind, strategy: config.strategy, source: config.source, regime: options.regime ?? ('reused' as const), verifyEvery: 10 };
+  if (config.launches.length === 0) {
+    // Nothing is timed for a codec that loses data: every step must come back bit for bit first.
+    if (config.runtime === 'python' && sessions !== null) {
+      // Python codecs live in Python: their steps go through the session's processes, each verified on every rank.
+      await checkPythonRoundTrip(sessions.two, { codec: config.codec, strategy: config.strategy, source: config.source, regime: 'fresh' });
+    } else {
+      await gateCodec(config.codec, config.kind, config.source, config.strategy);
+    }
+  }
+  const direct = new Map<number, ActiveRun>();
+  for (const [tp, session] of sessions?.direct ?? []) direct.set(tp, await session.start(run));
+  const own = sessions === null ? await openCodec(config.codec, { schemaCodecs: config.kind.schemaCodecs }) : null;
+  return {
+    run: own !== null ? startInProcess({ ...run, codec: own, signal: options.signal }) : await (sessions as Sessions).two.start(run),
+    direct,
+    steps: [],
+    directSteps: new Map(),
+    blockMedians: [],
+    blockSizes: [],
+    restarts: 0,
+    rejectedFrames: 0,
+    warmup: null,
+    measuredMs: 0,
+    baseline,
+    dispose: () => own?.dispose?.(),
+  };
+}
+
+/** One block of one configuration: warm-up first if it has none yet, then its share of the measured steps. */
+export async function measureBlock(state: LaunchState, plan: SamplingPlan): Promise<void> {
+  const ask = nextBlock(plan, { samples: state.steps.length, measuredMs: state.measuredMs, blocks: state.blockMedians.length });
+  if (ask === null) return;
+  if (state.warmup === null) {
+    state.warmup = await state.run.warmUp(plan.warmup);
+    // The measured steps start the sequence again, so what they carry does not depend on how long warm-up took.
+    state.run.rewind();
+  }
+  const rejectedBefore = state.run.rejectedFrames;
+  const block = await state.run.block(ask);
+  state.rejectedFrames += state.run.rejectedFrames - rejectedBefore;
+  state.measuredMs += block.measuredMs;
+  state.steps.push(...block.steps);
+  state.restarts += block.restarts;
+  state.blockMedians.push(summarizeSamples(block.steps.map(stallOf)).p50);
+  state.blockSizes.push(block.steps.length);
+  for (const [tp, run] of state.direct) {
+    if (!state.directSteps.has(tp)) {
+      await run.warmUp(plan.warmup);
+      run.rewind();
+    }
+    const directBlock = await run.block(ask);
+    state.directSteps.set(tp, [...(state.directSteps.get(tp) ?? []), ...directBlock.steps]);
+  }
+}

@@ -1,0 +1,54 @@
+import { stallOf, type Measurement } from '../broadcast/session.js';
+import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
+import { measuredReport, type CopyFloors } from '../run/report.js';
+import { overBlocks, projectionsOf, spreadOf, type StallRow } from '../run/row.js';
+import { summarizeSamples } from '../stats/summary.js';
+import type { Config } from './configs.js';
+import type { LaunchState } from './launch.js';
+import type { SweepOptions } from './types.js';
+
+/** Pools a configuration's launches into one row: samples concatenated, each launch's median kept for the spread. */
+export async function rowOf(
+  config: Config,
+  launches: readonly LaunchState[],
+  options: SweepOptions,
+  copyFloors: (payloadBytes: number) => Promise<CopyFloors>,
+): Promise<StallRow> {
+  const first = launches[0] as LaunchState;
+  const measurement: Measurement = {
+    codec: first.run.codec,
+    strategy: config.strategy,
+    regime: first.run.regime,
+    shmBackend: first.run.shmBackend,
+    steps: launches.flatMap((l) => l.steps),
+    warmup: first.warmup ?? { steps: 0, settled: false, ms: 0 },
+    restarts: launches.reduce((n, l) => n + l.restarts, 0),
+    rejectedFrames: launches.reduce((n, l) => n + l.rejectedFrames, 0),
+  };
+  const report = await measuredReport(measurement, { form: first.run.form, transport: config.transport, kind: config.kind, source: config.source, baseline: first.baseline, copyFloors });
+  const launchMedians = launches.map((l) => summarizeSamples(l.steps.map(stallOf)));
+  // The block of every pooled step, numbered across launches, so the band draws ranks from the spread within blocks.
+  const stepBlocks = launches.flatMap((l) => l.blockSizes).flatMap((size, block) => Array<number>(size).fill(block));
+  return {
+    runtime: config.runtime,
+    codec: first.run.codec,
+    codecModule: isCodecModuleRef(config.codec) ? codecModulePath(config.codec) : undefined,
+    strategy: config.strategy,
+    transport: config.transport,
+    batch: options.messages !== undefined ? config.source.batch : options.batch,
+    seqLen: config.seqLen,
+    sequence: options.messages?.source ?? 'generated',
+    report,
+    // A run in one process has no transport to project a fan-out from: no band.
+    projections: projectionsOf(report, { ...options, projectTp: config.transport === 'none' ? [] : options.projectTp }, {
+      batch: config.source.batch,
+      stepBlocks,
+      directSteps: (tp) => launches.flatMap((l) => l.directSteps.get(tp) ?? []),
+    }),
+    blocks: launches.flatMap((l) => l.blockMedians),
+    stallOverBlocks: overBlocks(report.stall, launches.flatMap((l) => l.blockMedians)),
+    blockSpread: spreadOf(first.blockMedians),
+    launches: launchMedians.map((s) => ({ p50: s.p50, ci95: s.ci95, n: s.n })),
+    launchSpread: spreadOf(launchMedians.map((s) => s.p50)),
+  };
+}
