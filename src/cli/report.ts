@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { OptionsError } from '../errors.js';
@@ -45,9 +45,12 @@ export async function reportCommand(args: string[]): Promise<number> {
     const pointer: BaselinePointer = { schemaVersion: BASELINE_SCHEMA_VERSION, json: path };
     writeFileAtomic(join(values.results, 'baseline.json'), `${JSON.stringify(pointer, null, 2)}\n`);
   }
-  const built = await buildReadme(values.readme, values.results);
+  // The README's companions: the full tables, the method and the Python system live in docs/ beside it.
+  const companions = ['results.md', 'python.md', 'method.md'].map((name) => join(dirname(values.readme), 'docs', name));
+  const built = await buildReadme(values.readme, values.results, companions);
   for (const [name, svg] of Object.entries(built.charts)) if (svg !== '') writeFileAtomic(join(values.results, 'charts', name), svg);
   writeFileAtomic(values.readme, built.readme);
+  for (const doc of built.documents) writeFileAtomic(doc.path, doc.text);
   console.log(`${values.readme}: regenerated ${built.written.join(', ')} from ${built.sweepPath}; charts in ${join(values.results, 'charts')}`);
   if (built.skipped.length > 0) console.log(`left as they were: ${built.skipped.join('; ')}`);
   return 0;

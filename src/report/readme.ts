@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunContext } from '../harness/context.js';
 import type { StallRow } from '../run/row.js';
 import { renderCharts, type ChartSet } from './charts.js';
+import { decisionSection } from './decision-section.js';
 import { codecSection, CODEC_SCHEMA_VERSION, type CodecResultsFile } from './codec-section.js';
 import { ipcSection, IPC_SCHEMA_VERSION, type IpcResultsFile } from './ipc-section.js';
 import { hasSection, replaceSection } from './readme-sections.js';
@@ -25,9 +26,11 @@ export interface StallExampleFile {
   row: StallRow;
 }
 
-/** The README's generated sections rebuilt from a results folder, and the charts; nothing is written here. */
+/** The generated sections of the README and its docs rebuilt from a results folder, and the charts; nothing is written here. */
 export interface BuiltReadme {
+  /** The README's new text, and each companion document's (docs/*.md) that exists, by path. */
   readme: string;
+  documents: { path: string; text: string }[];
   charts: ChartSet;
   sweepPath: string;
   /** Sections regenerated. */
@@ -60,7 +63,7 @@ function blankReadme(): string {
  * and stall example files are optional (a user's own run may have only the sweep). Every input is read and checked
  * before anything is returned, so a bad file leaves the README and charts as they were.
  */
-export async function buildReadme(readmePath: string, resultsDir: string): Promise<BuiltReadme> {
+export async function buildReadme(readmePath: string, resultsDir: string, companions: readonly string[] = []): Promise<BuiltReadme> {
   const { results: sweep, path: sweepPath } = readLatestSweep(join(resultsDir, 'latest.json'));
   const optional = <T extends { schemaVersion: number }>(file: string, version: number, kind: string): T | null =>
     existsSync(join(resultsDir, file)) ? readResultsFile<T>(join(resultsDir, file), version, kind) : null;
@@ -76,6 +79,7 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
   const spinning = sweepIn('transports-spin');
   const charts = await renderCharts(sweep);
   const sections: [string, string | null, string][] = [
+    ['decision', decisionSection(sweep), ''],
     ['sweep', sweepTableSection(sweep, sweepPath), ''],
     ['story', storySection(sweep, 'msgpack-boxed'), ''],
     ['seed', seedSection(sweep), ''],
@@ -87,16 +91,23 @@ export async function buildReadme(readmePath: string, resultsDir: string): Promi
     ['transports-spin', spinning === null ? null : transportSection(spinning.results, spinning.path), join('transports-spin', 'latest.json')],
     ['repro', earlier === null || baseline === null ? null : reproSection(earlier, sweep, { a: join(resultsDir, baseline.json), b: sweepPath }), 'baseline.json'],
   ];
-  let readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : blankReadme();
+  // Sections may sit in the README or in any companion document that exists; each is written wherever its markers are.
+  const texts = [
+    { path: readmePath, text: existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : blankReadme() },
+    ...companions.filter((path) => existsSync(path)).map((path) => ({ path, text: readFileSync(path, 'utf8') })),
+  ];
   const written: string[] = [];
   const skipped: string[] = [];
   for (const [name, content, file] of sections) {
-    if (content === null) skipped.push(`${name} (no ${join(resultsDir, file)})`);
-    else if (!hasSection(readme, name)) skipped.push(`${name} (no markers in ${readmePath})`);
-    else {
-      readme = replaceSection(readme, name, content);
-      written.push(name);
+    if (content === null) {
+      skipped.push(`${name} (no ${join(resultsDir, file)})`);
+      continue;
     }
+    const holders = texts.filter((doc) => hasSection(doc.text, name));
+    if (holders.length === 0) skipped.push(`${name} (no markers in ${texts.map((doc) => doc.path).join(', ')})`);
+    for (const doc of holders) doc.text = replaceSection(doc.text, name, content);
+    if (holders.length > 0) written.push(name);
   }
-  return { readme, charts, sweepPath, written, skipped };
+  const [readme, ...documents] = texts;
+  return { readme: readme?.text ?? '', documents, charts, sweepPath, written, skipped };
 }

@@ -9,7 +9,10 @@ import type { StrategyName } from '../kinds/strategy.js';
 import type { MessageKind, StepSource } from '../kinds/types.js';
 import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
 import type { MeasuredTransport } from '../run/report.js';
-import type { LaunchState } from './launch.js';
+import type { StepRecord } from '../broadcast/records.js';
+import type { ActiveRun } from '../broadcast/session.js';
+import type { WarmupOutcome } from '../broadcast/sampling.js';
+import type { Baseline } from '../run/baseline.js';
 import type { SweepOptions } from './types.js';
 
 /**
@@ -79,4 +82,24 @@ export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
 /** "64x4096" for generated steps, the file name for a captured sequence. */
 export function configLabel(config: Config, options: SweepOptions): string {
   return options.messages !== undefined ? basename(options.messages.source) : `${options.batch}x${config.seqLen}`;
+}
+
+/** One launch of one configuration: its run on the tp=2 ranks (and on any direct sessions) and what it measured so far. */
+export interface LaunchState {
+  run: ActiveRun;
+  direct: Map<number, ActiveRun>;
+  steps: StepRecord[];
+  directSteps: Map<number, StepRecord[]>;
+  blockMedians: number[];
+  /** How many measured steps each block took, in order: which block each of `steps` came from. */
+  blockSizes: number[];
+  restarts: number;
+  /** Answers without the run token that arrived during this launch's own blocks (the session counts for every run at once). */
+  rejectedFrames: number;
+  warmup: WarmupOutcome | null;
+  measuredMs: number;
+  /** The transport's own figures from the same launch: small-message round trip, the empty message's stall, how it waits. */
+  baseline: Baseline;
+  /** Frees what the launch made itself (an in-process codec and its shared memory). */
+  dispose(): void;
 }

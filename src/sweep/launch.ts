@@ -1,35 +1,14 @@
-import { nextBlock, type SamplingPlan, type WarmupOutcome } from '../broadcast/sampling.js';
+import { nextBlock, type SamplingPlan } from '../broadcast/sampling.js';
 import { stallOf, type ActiveRun } from '../broadcast/session.js';
-import type { StepRecord } from '../broadcast/records.js';
 import { openCodec } from '../codecs/module.js';
 import { startInProcess } from '../model/in-process.js';
 import { checkPythonRoundTrip } from '../python/session.js';
 import type { Baseline } from '../run/baseline.js';
 import { gateCodec } from '../run/gate.js';
 import { summarizeSamples } from '../stats/summary.js';
-import type { Config } from './configs.js';
+import type { Config, LaunchState } from './configs.js';
 import type { Sessions } from './sessions.js';
 import type { SweepOptions } from './types.js';
-
-/** One launch of one configuration: its run on the tp=2 ranks (and on any direct sessions) and what it measured so far. */
-export interface LaunchState {
-  run: ActiveRun;
-  direct: Map<number, ActiveRun>;
-  steps: StepRecord[];
-  directSteps: Map<number, StepRecord[]>;
-  blockMedians: number[];
-  /** How many measured steps each block took, in order: which block each of `steps` came from. */
-  blockSizes: number[];
-  restarts: number;
-  /** Answers without the run token that arrived during this launch's own blocks (the session counts for every run at once). */
-  rejectedFrames: number;
-  warmup: WarmupOutcome | null;
-  measuredMs: number;
-  /** The transport's own figures from the same launch: small-message round trip, the empty message's stall, how it waits. */
-  baseline: Baseline;
-  /** Frees what the launch made itself (an in-process codec and its shared memory). */
-  dispose(): void;
-}
 
 /** Starts one launch of a configuration on the launch's sessions (or in this process). */
 export async function startLaunch(config: Config, sessions: Sessions | null, options: SweepOptions, baseline: Baseline): Promise<LaunchState> {

@@ -4,7 +4,7 @@ import { measuredReport, type CopyFloors } from '../run/report.js';
 import { overBlocks, projectionsOf, spreadOf, type StallRow } from '../run/row.js';
 import { summarizeSamples } from '../stats/summary.js';
 import type { Config } from './configs.js';
-import type { LaunchState } from './launch.js';
+import type { LaunchState } from './configs.js';
 import type { SweepOptions } from './types.js';
 
 /** Pools a configuration's launches into one row: samples concatenated, each launch's median kept for the spread. */
