@@ -44,6 +44,7 @@ function blankReadme(): string {
   const section = (name: string, title: string): string => `## ${title}\n\n<!-- stallbench:${name}:start -->\n<!-- stallbench:${name}:end -->\n`;
   return [
     '# stallbench results\n',
+    section('decision', 'The decision at a glance'),
     section('sweep', 'Stall per step'),
     section('story', 'Full slots against no-slots and delta'),
     section('seed', "The seed's system, measured"),
