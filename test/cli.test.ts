@@ -83,7 +83,7 @@ describe('stallbench command', () => {
     const readme = join(folder, 'REPORT.md');
     const r = run('report', '--results', dir, '--readme', readme);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/regenerated sweep, story, seed, pickle/);
+    expect(r.stdout).toMatch(/regenerated decision, sweep, story, seed, pickle/);
     expect(r.stdout).toMatch(/left as they were: stall-example .*codecs .*ipc/);
     expect(readFileSync(readme, 'utf8')).toContain('| msgpack-boxed | full |');
   });
