@@ -9,7 +9,7 @@ import { generateCtxMeta } from '../kinds/ctx-meta/generate.js';
 import { CODEC_SCHEMA_VERSION, type CodecResultsFile } from '../report/codec-section.js';
 import { CODEC_TABLE_HEADER, codecTableRows } from '../report/codec-table.js';
 import { list, positiveNumber } from './args.js';
-import { fitTable } from './terminal-table.js';
+import { fitTable } from '../report/terminal-table.js';
 
 /** Help text of `stallbench codecs`. */
 export const CODECS_HELP = `usage: stallbench codecs [options]

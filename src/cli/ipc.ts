@@ -10,7 +10,7 @@ import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { list, oneOf, positiveInt, shmRingOption } from './args.js';
 import { abortOnSignals } from './progress.js';
-import { fitTable } from './terminal-table.js';
+import { fitTable } from '../report/terminal-table.js';
 
 const DEFAULT_CODECS = ['json', 'msgpack', 'msgpack-boxed', 'cbor', 'flatbuffers', 'protobuf', 'v8', 'v8-boxed', 'shm'];
 

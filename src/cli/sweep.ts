@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../harness/write-atomic.js';
 import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
 import { renderCharts } from '../report/charts.js';
 import { SWEEP_SCHEMA_VERSION, writeSweepResults, type StoredSweepOptions, type SweepResultsFile } from '../report/sweep-results.js';
-import { headlineRows, measuredVsProjected } from '../report/sweep-section.js';
+import { terminalSummary } from '../report/terminal-summary.js';
 import { checkStrategy, type StrategyName } from '../kinds/strategy.js';
 import { DEFAULT_ORDER_SEED } from '../sweep/order.js';
 import { runSweep } from '../sweep/sweep.js';
@@ -21,7 +21,6 @@ import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
 import { list, oneOf, positiveInt, positiveNumber, probability, shmRingOption } from './args.js';
 import { abortOnSignals, formatDuration, progressPrinter } from './progress.js';
-import { fitTable } from './terminal-table.js';
 
 
 /** Help text of the sweep, the default command. */
@@ -211,11 +210,7 @@ async function messagesFrom(spec: string): Promise<MessageSequence> {
   return generateVllmStyleMessages({ batch: positiveInt('messages', match[1] ?? '', 4096), seqLen: positiveInt('messages', match[2] ?? '', 1 << 20), steps: positiveInt('messages', match[3] ?? '', 100_000), seed: 1 });
 }
 
-/** The README's headline table in terminal form: the largest size, sorted by stall, fitted to the width. */
+/** The decision first, fitted to the terminal (100 columns when it is not one); the method is in docs/method.md. */
 function printSummary(results: SweepResultsFile): void {
-  const { largest, header, rows } = headlineRows(results);
-  const { text, dropped } = fitTable(header, rows);
-  console.log(`\nseq_len ${largest}, batch ${results.options.batch}, stall per step in ms:\n${text}`);
-  if (dropped > 0) console.log(`(${dropped} columns did not fit the terminal; the CSV has every figure)`);
-  console.log(measuredVsProjected(results));
+  console.log(`\n${terminalSummary(results, process.stdout.columns ?? 100)}`);
 }

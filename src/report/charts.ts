@@ -11,11 +11,20 @@ const PART_ORDER = ['encode', 'transfer', 'decode', 'convert', 'derive'];
 const PHASE_ORDER = ['encode', 'send', 'transfer', 'decode', 'convert', 'derive'];
 // One colour per phase in every chart, so a split bar and a timeline read the same way.
 const PHASE_COLORS = { domain: PHASE_ORDER, range: ['#4c78a8', '#9ecae9', '#f58518', '#e45756', '#b279a2', '#54a24b'] };
-/** Distinct colours, enough for every built-in codec and a few of the user's; boxed codecs are told apart by dashes too. */
+// The split chart draws no `send` (it is inside `transfer` there), so its legend leaves it out.
+const PART_COLORS = { domain: PART_ORDER, range: PART_ORDER.map((part) => PHASE_COLORS.range[PHASE_ORDER.indexOf(part)] ?? '#000000') };
+/**
+ * Distinct colours for the built-in codecs and the seed's Python rows: Tableau's ten, then black, magenta and navy,
+ * each added as the farthest (CIELAB) from those before it, so no two of the first thirteen are the same hue family.
+ */
 export const SERIES_COLORS = [
   '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
-  '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1', '#636363',
+  '#000000', '#ff00ff', '#000080', '#c7e9c0', '#22e000', '#fdbf6f', '#5a0a33', '#fb9a99', '#004949', '#cab2d6',
 ];
+
+// A dash legend's line symbols, drawn in black: it has no colour of its own. Vega-Lite passes `encode` on to Vega, though
+// its types leave it out, so this is a variable, not a literal, where the legend is given.
+const DASH_LEGEND = { symbolType: 'stroke' as const, symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: 'black' } } } } };
 
 // Full labels (no truncation) and every symbol; both layers share it so Vega-Lite merges them into one legend.
 const LEGEND = { labelLimit: 0, symbolLimit: 0 };
@@ -34,6 +43,12 @@ export function seriesName(row: { codec: string; runtime: string }): string {
 export function codecColors(results: SweepResultsFile): { domain: string[]; range: string[] } {
   const domain = [...new Set(results.rows.map(seriesName))];
   return { domain, range: domain.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length] ?? '#000000') };
+}
+
+/** The seq_len axis's domain: the measured sizes with a quarter of an octave each side. */
+function seqLenDomain(results: SweepResultsFile): [number, number] {
+  const sizes = results.rows.map((r) => r.seqLen);
+  return [Math.min(...sizes) / 2 ** 0.25, Math.max(...sizes) * 2 ** 0.25];
 }
 
 /** Vega-Lite spec: ms of stall per step vs seq_len, log-log, a line per codec with its 95% interval, a panel per strategy. */
@@ -57,8 +72,9 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   const x = {
     field: 'seqLen',
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, base: 2 },
-    axis: { values: [...results.options.seqLens], format: 'd' },
+    // A margin each side so the first and last measured size get their tick and label.
+    scale: { type: 'log' as const, base: 2, domain: seqLenDomain(results), nice: false },
+    axis: { values: [...new Set(results.rows.map((r) => r.seqLen))].sort((a, b) => a - b), format: 'd', labelAngle: -45 },
     title: 'seq_len (tokens per request)',
   };
   const y = { field: 'stallMs', type: 'quantitative' as const, scale: { type: 'log' as const }, title: 'stall per step (ms, median, 95% CI)' };
@@ -66,7 +82,11 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `Stall per step vs context length (batch ${results.options.batch}, measured at tp=2 with real processes)`,
-      subtitle: [provenance(results), `solid: Node scheduler and ranks; dashed: the seed's Python scheduler and ranks; circles: columnar codecs, squares: boxed${step === null ? '' : `; dotted rule: GPU step at tp=${stepTp}, ${step.label}`}`],
+      subtitle: [
+        provenance(results),
+        "solid: Node scheduler and ranks; dashed: the seed's Python scheduler and ranks; circles: columnar codecs, squares: boxed",
+        ...(step === null ? [] : [`dotted rule: the GPU step at tp=${stepTp}, ${step.label}`]),
+      ],
     },
     data: { values },
     facet: {
@@ -75,8 +95,8 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
       ...(new Set(results.rows.map((r) => r.transport)).size > 1 ? { row: { field: 'transport', type: 'nominal' as const, title: 'transport' } } : {}),
     },
     spec: {
-      width: 260,
-      height: 260,
+      width: 300,
+      height: 300,
       layer: [
         {
           mark: { type: 'line', point: true },
@@ -84,7 +104,8 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
             x,
             y,
             color: { field: 'codec', type: 'nominal', scale: codecColors(results), legend: LEGEND },
-            strokeDash: { field: 'runtime', type: 'nominal', title: 'runtime', scale: { domain: ['node', 'python'], range: [[1, 0], [6, 3]] } },
+            // A line symbol in the legend, so solid and dashed show as they are drawn.
+            strokeDash: { field: 'runtime', type: 'nominal', title: 'runtime', scale: { domain: ['node', 'python'], range: [[1, 0], [6, 3]] }, legend: DASH_LEGEND },
             shape: { field: 'form', type: 'nominal', title: 'form', scale: { domain: ['columnar', 'boxed'], range: ['circle', 'square'] } },
           },
         },
@@ -154,7 +175,7 @@ function stallSplitSpec(results: SweepResultsFile): TopLevelSpec {
       encoding: {
         y: { field: 'codec', type: 'nominal', title: null },
         x: { field: 'ms', type: 'quantitative', stack: 'zero', title: 'ms per step (stacked medians; this panel\'s own scale)' },
-        color: { field: 'part', type: 'nominal', sort: PART_ORDER, scale: PHASE_COLORS },
+        color: { field: 'part', type: 'nominal', sort: PART_ORDER, scale: PART_COLORS },
         order: { field: 'order', type: 'quantitative' },
       },
     },

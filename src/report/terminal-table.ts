@@ -1,4 +1,4 @@
-import { textTable } from '../report/format.js';
+import { textTable } from './format.js';
 
 /**
  * A text table cut to the terminal's width: trailing columns that do not fit are dropped, and the caller is told how
