@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Config files, codec modules and benchmark definitions (whose contract is a default export) are exempt from named-exports-only.
-    files: ['*.config.ts', 'eslint.config.js', 'test/fixtures/codecs/*.mjs', 'benchmarks/*.mjs'],
+    files: ['*.config.ts', 'eslint.config.js', 'test/fixtures/codecs/*.mjs', 'benchmarks/**/*.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -4,6 +4,7 @@ import { isUsageError } from './cli/args.js';
 import { codecsCommand, CODECS_HELP } from './cli/codecs.js';
 import { compareCommand, COMPARE_HELP } from './cli/compare.js';
 import { argsOf, loadDefinition, packagedDefinition, type Suite } from './cli/definition.js';
+import { exitCodeFor, signalReceived, watchSignals } from './cli/interrupt.js';
 import { ipcCommand, IPC_HELP } from './cli/ipc.js';
 import { reportCommand, REPORT_HELP } from './cli/report.js';
 import { stallCommand, STALL_HELP } from './cli/stall.js';
@@ -62,11 +63,19 @@ async function main(argv: string[]): Promise<number> {
     console.log(OVERVIEW);
     return 0;
   }
+  // One line, whatever the parser wrote: scripts read the first line of stderr.
+  const line = (text: string): string => `stallbench${named ? ` ${first}` : ''}: ${text.replace(/\s*\n\s*/g, ' ')}`;
   try {
-    return command !== null ? await command.run(rest) : await packaged('sweep')(argv);
+    const code = command !== null ? await command.run(rest) : await packaged('sweep')(argv);
+    const signal = signalReceived();
+    return signal === null ? code : exitCodeFor(signal);
   } catch (error) {
-    // One line, whatever the parser wrote: scripts read the first line of stderr.
-    const line = (text: string): string => `stallbench${named ? ` ${first}` : ''}: ${text.replace(/\s*\n\s*/g, ' ')}`;
+    const signal = signalReceived();
+    // Whatever a signal broke on its way out (a socket mid-connect, a child mid-start) is the signal's doing, not a failure.
+    if (signal !== null) {
+      console.error(line(`interrupted by ${signal}; everything it started has been stopped`));
+      return exitCodeFor(signal);
+    }
     if (error instanceof StallbenchError) {
       console.error(line(error.message));
       return error.cliExitCode;
@@ -79,4 +88,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+watchSignals();
 process.exitCode = await main(process.argv.slice(2));

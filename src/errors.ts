@@ -55,3 +55,18 @@ export class ShmBusyError extends StallbenchError {
     super(`shm slot ${slot}: ${reason}`);
   }
 }
+
+/** A codec's own encode or decode threw while the gate checked it: the codec's fault (exit 2), named with its call and step. */
+export class CodecCallError extends StallbenchError {
+  readonly cliExitCode = 2;
+  override readonly name = 'CodecCallError';
+  constructor(
+    readonly codec: string,
+    readonly call: 'encode' | 'decode',
+    /** Step of the sequence (0-based) the call was given. */
+    readonly step: number,
+    cause: unknown,
+  ) {
+    super(`codec ${codec}: ${call} threw on step ${step} (${cause instanceof Error ? `${cause.name}: ${cause.message.split('\n')[0] ?? ''}` : String(cause)}); nothing was measured`, { cause });
+  }
+}

@@ -79,7 +79,7 @@ export { readSweep } from './report/sweep-results.js';
 export { summarizeSamples } from './stats/summary.js';
 
 // Errors: every one extends StallbenchError, whose cliExitCode says whether the input was wrong (2) or a run failed (1).
-export { StallbenchError, DecodeError, OptionsError, PayloadError, ShmBusyError } from './errors.js';
+export { StallbenchError, CodecCallError, DecodeError, OptionsError, PayloadError, ShmBusyError } from './errors.js';
 export { MessageFileError, MessageError, MessageDeltaError } from './message/errors.js';
 export { CodecModuleError } from './codecs/module.js';
 export { CodecMismatchError } from './run/gate.js';

@@ -7,3 +7,13 @@ export function requireInt(name: string, value: number, min: number, max: number
   }
   return value;
 }
+
+/** The bounds of each size option, the same in every subcommand and definition file. */
+export const LIMITS = {
+  batch: 4096,
+  seqLen: 1 << 20,
+  /** TP sizes projected onto: a broadcast needs a peer, so 2 at least. */
+  tp: 1024,
+  /** Real rank processes started at once (`stallbench ipc --tp`). */
+  ranks: 64,
+} as const;

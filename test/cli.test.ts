@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSweepResults } from '../src/report/sweep-results.js';
+import { fixedPlan } from '../src/broadcast/sampling.js';
 import { smallResults } from './report/fixture.js';
 
 // The built command, as `npm run bench` runs it (npm test builds before vitest).
@@ -62,10 +63,11 @@ describe('stallbench command', () => {
 
   it('compare: a file against itself is ~ on every row; a truncated or foreign file is one line and exit 2', async () => {
     const dir = join(folder, 'a');
-    const files = writeSweepResults(dir, await smallResults({ codecs: ['msgpack'], strategies: ['full', 'delta'] }));
+    // Six blocks a row: enough for compare to test each one.
+    const files = writeSweepResults(dir, await smallResults({ codecs: ['msgpack'], strategies: ['full', 'delta'], sampling: { ...fixedPlan(12, 2), blocks: 6 } }));
     const same = run('compare', files.json, dir, '--fail-above', '5');
     expect(same.status).toBe(0);
-    expect(same.stdout).toMatch(/4 rows in both: 4 ~/);
+    expect(same.stdout).toMatch(/4 rows in both: 4 ~, 0 faster, 0 slower, 0 \?/);
     const truncated = join(folder, 'truncated.json');
     writeFileSync(truncated, readFileSync(files.json, 'utf8').slice(0, 200));
     const bad = run('compare', files.json, truncated);
@@ -86,6 +88,32 @@ describe('stallbench command', () => {
     expect(r.stdout).toMatch(/regenerated decision, sweep, story, seed, pickle/);
     expect(r.stdout).toMatch(/left as they were: stall-example .*codecs .*ipc/);
     expect(readFileSync(readme, 'utf8')).toContain('| msgpack-boxed | full |');
+  });
+
+  it.each([
+    [['--codecs', `msgpack,${fixture('throws-in-encode.mjs')}`, '--quick', '--no-python', '--seq-lens', '512'], /^stallbench: codec throws-in-encode: encode threw on step 1 \(Error: boom in encode\); nothing was measured$/],
+    [['stall', '--quick', '--codec', fixture('throws-in-encode.mjs')], /^stallbench stall: codec throws-in-encode: encode threw on step 1 \(Error: boom in encode\)/],
+    [['stall', '--quick', '--codec', fixture('throws-in-decode.mjs')], /^stallbench stall: codec throws-in-decode: decode threw on step 0 \(RangeError: boom in decode\)/],
+  ])('names the codec, the call and the step when a codec module throws, %j, in one line with exit 2', (args, message) => {
+    const r = run(...args, '--out', join(folder, args[0] === 'stall' ? 'thrown.json' : 'thrown'));
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('['))).toEqual([expect.stringMatching(message)]);
+    expect(r.status).toBe(2);
+  });
+
+  it.each([
+    [['--quick', '--no-python', '--out', '/proc/stallbench-x'], /^stallbench: cannot write to \/proc\/stallbench-x: /],
+    [['--quick', '--no-python', '--out', 'README.md/x'], /^stallbench: cannot write to README\.md\/x: .*is a file, not a folder/],
+    [['stall', '--quick', '--out', '/proc/x/stall.json'], /^stallbench stall: cannot write to \/proc\/x/],
+    [['stall', '--tp', '1'], /tp.*'1' is not an integer in \[2, 1024\]/],
+    [['--seq-lens', '2000000'], /seq-lens.*\[1, 1048576\]/],
+    [['report', '--results', 'no-such-folder', '--readme', '/dev/null'], /no-such-folder.*missing/],
+  ])('refuses %j before measuring anything: one line, exit 2', (args, message) => {
+    const started = Date.now();
+    const r = run(...args);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    expect(r.status).toBe(2);
+    // Before any rank starts: not the minute a measurement would take (loose for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { OptionsError } from '../errors.js';
+import { LIMITS } from '../options.js';
 
 /** A batch x seqLen pair. */
 export interface PayloadSize {
@@ -12,8 +13,8 @@ export function parseSizes(text: string): PayloadSize[] {
     const match = /^\s*(\d+)\s*x\s*(\d+)\s*$/.exec(part);
     if (match === null) throw new OptionsError('sizes', `'${part}' is not BATCHxSEQLEN, e.g. 64x4096`);
     const size = { batch: Number(match[1]), seqLen: Number(match[2]) };
-    if (size.batch < 1 || size.batch > 4096 || size.seqLen < 1 || size.seqLen > 1 << 20) {
-      throw new OptionsError('sizes', `'${part}' is outside 1..4096 x 1..1048576`);
+    if (size.batch < 1 || size.batch > LIMITS.batch || size.seqLen < 1 || size.seqLen > LIMITS.seqLen) {
+      throw new OptionsError('sizes', `'${part}' is outside 1..${LIMITS.batch} x 1..${LIMITS.seqLen}`);
     }
     return size;
   });

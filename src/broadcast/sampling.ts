@@ -256,13 +256,13 @@ export const SAMPLING_PRESETS = {
     rewarmSteps: 5,
     warmup: { window: 10, tolerance: 0.05, minSteps: 20, maxSteps: 200, maxMs: 600 },
   },
-  /** For smoke runs: 30 steps in 3 blocks, or what 0.4 s holds (never under 5). */
+  /** For smoke runs: 32 steps in 8 blocks, enough blocks for compare to test, or what 0.4 s holds (never under 8). */
   quick: {
-    samples: 30,
-    minSamples: 5,
+    samples: 32,
+    minSamples: 8,
     budgetMs: 400,
-    blocks: 3,
-    rewarmSteps: 3,
+    blocks: 8,
+    rewarmSteps: 2,
     warmup: { window: 5, tolerance: 0.1, minSteps: 5, maxSteps: 40, maxMs: 300 },
   },
 } as const satisfies Record<string, SamplingPlan>;

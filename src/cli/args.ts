@@ -1,8 +1,16 @@
 import { OptionsError } from '../errors.js';
+export { LIMITS } from '../options.js';
 
 /** A comma-separated option parsed item by item, or the fallback when the option was not given. */
 export function list<T>(text: string | undefined, fallback: readonly T[], parse: (item: string) => T): T[] {
   return text === undefined ? [...fallback] : text.split(',').map((item) => parse(item.trim()));
+}
+
+/** A TP size option: an integer in [2, max], since at tp=1 nothing is broadcast. */
+export function tpOption(option: string, text: string, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 2 || n > max) throw new OptionsError(option, `'${text}' is not an integer in [2, ${max}] (at tp=1 nothing is broadcast)`);
+  return n;
 }
 
 /** An integer option in [1, max]. */
@@ -25,6 +33,13 @@ export function shmRingOption(text: string | undefined, transports: readonly str
 export function positiveNumber(option: string, text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new OptionsError(option, `'${text}' is not a positive number`);
+  return n;
+}
+
+/** A finite number option that may be zero (a threshold that can be switched off). */
+export function nonNegativeNumber(option: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new OptionsError(option, `'${text}' is not a number ≥ 0`);
   return n;
 }
 

@@ -10,6 +10,8 @@ import { CODEC_SCHEMA_VERSION, type CodecResultsFile } from '../report/codec-sec
 import { CODEC_TABLE_HEADER, codecTableRows } from '../report/codec-table.js';
 import { list, positiveNumber } from './args.js';
 import { fitTable } from '../report/terminal-table.js';
+import { checkWritable } from '../harness/output-path.js';
+import { abortOnSignals } from './interrupt.js';
 
 /** Help text of `stallbench codecs`. */
 export const CODECS_HELP = `usage: stallbench codecs [options]
@@ -47,13 +49,21 @@ export async function codecsCommand(args: string[]): Promise<number> {
   const codecs = list<string>(values.codecs, listCodecs(), (name) => name).map((name) => createCodec(name, { schemaCodecs: CTX_META_KIND.schemaCodecs }));
   const sizes = parseSizes(values.sizes ?? (values.quick ? '8x256,64x1024' : '64x512,64x4096,64x32768'));
   const timeMs = positiveNumber('time', values.time ?? (values.quick ? '50' : '500'));
+  if (values.out !== undefined) checkWritable(values.out, 'file');
   const context = collectRunContext();
   console.log(`stallbench codecs on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}, ${context.date}`);
   const rows: CodecBenchRow[] = [];
+  const signals = abortOnSignals(new AbortController());
   try {
     for (const size of sizes) {
       const payload = generateCtxMeta({ ...size, seed: 1 });
       for (const codec of codecs) {
+        // tinybench's loop never yields to the event loop, so a signal is heard only here, between codecs.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signals.interrupted()) {
+          console.error('stallbench codecs: interrupted; nothing written');
+          return 130;
+        }
         process.stderr.write(`  ${codec.name} at ${size.batch} x ${size.seqLen}\n`);
         rows.push(...(await benchCodec(codec, payload, size, { timeMs, iterations: values.quick ? 3 : 10, warmupMs: timeMs / 5 })));
       }

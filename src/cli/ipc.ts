@@ -8,9 +8,10 @@ import { writeFileAtomic } from '../harness/write-atomic.js';
 import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
 import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
-import { list, oneOf, positiveInt, shmRingOption } from './args.js';
-import { abortOnSignals } from './progress.js';
+import { LIMITS, list, oneOf, positiveInt, shmRingOption, tpOption } from './args.js';
+import { abortOnSignals } from './interrupt.js';
 import { fitTable } from '../report/terminal-table.js';
+import { checkWritable } from '../harness/output-path.js';
 
 const DEFAULT_CODECS = ['json', 'msgpack', 'msgpack-boxed', 'cbor', 'flatbuffers', 'protobuf', 'v8', 'v8-boxed', 'shm'];
 
@@ -59,6 +60,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
   const sizes = parseSizes(values.sizes ?? (values.quick ? '16x1024' : '64x512,64x4096,64x32768'));
   const base = values.quick ? SAMPLING_PRESETS.quick : SAMPLING_PRESETS.full;
   const plan = values.steps === undefined ? base : { ...fixedPlan(positiveInt('steps', values.steps, 1_000_000), 0), warmup: base.warmup };
+  if (values.out !== undefined) checkWritable(values.out, 'file');
   const context = collectRunContext();
   console.log(`stallbench ipc on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}, ${context.date}`);
   const transport = oneOf('transport', values.transport ?? 'ipc', TRANSPORT_NAMES);
@@ -67,7 +69,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
   const rows = await benchIpc({
     codecs,
     sizes,
-    tp: positiveInt('tp', values.tp ?? '2', 64),
+    tp: tpOption('tp', values.tp ?? '2', LIMITS.ranks),
     plan,
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
     transport,

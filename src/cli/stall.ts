@@ -12,8 +12,9 @@ import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/r
 import { formatStallReport } from '../report/stall-report.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkStrategy } from '../kinds/strategy.js';
-import { oneOf, positiveInt, positiveNumber, shmRingOption } from './args.js';
-import { abortOnSignals } from './progress.js';
+import { LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tpOption } from './args.js';
+import { abortOnSignals } from './interrupt.js';
+import { checkWritable } from '../harness/output-path.js';
 
 /** Help text of `stallbench stall`. */
 export const STALL_HELP = `usage: stallbench stall [options]
@@ -76,10 +77,12 @@ export async function stallCommand(args: string[]): Promise<number> {
     return 0;
   }
   const codec = checkCodecRef(values.codec);
+  if (values.out !== undefined) checkWritable(values.out, 'file');
+  if (values.trace !== undefined) checkWritable(values.trace, 'file');
   if (isCodecModuleRef(codec)) await loadCodecModule(codec);
   const payload = values.messages !== undefined ? await loadMessages(values.messages) : generateCtxMeta({
-    batch: positiveInt('batch', values.batch, 4096),
-    seqLen: positiveInt('seq-len', values['seq-len'], 1 << 20),
+    batch: positiveInt('batch', values.batch, LIMITS.batch),
+    seqLen: positiveInt('seq-len', values['seq-len'], LIMITS.seqLen),
     blockSize: positiveInt('block-size', values['block-size'], 1 << 20),
     seed: 1,
   });
@@ -88,7 +91,7 @@ export async function stallCommand(args: string[]): Promise<number> {
   abortOnSignals(controller);
   const row = await measureStall(payload, codec, {
     strategy: checkStrategy(values.strategy),
-    tp: positiveInt('tp', values.tp, 1024),
+    tp: tpOption('tp', values.tp, LIMITS.tp),
     overlap: values.overlap,
     regime: oneOf('regime', values.regime, ['reused', 'fresh'] as const),
     sampling: values.quick ? 'quick' : 'full',

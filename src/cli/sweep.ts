@@ -19,8 +19,10 @@ import { DEFAULT_ORDER_SEED } from '../sweep/order.js';
 import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
-import { list, oneOf, positiveInt, positiveNumber, probability, shmRingOption } from './args.js';
-import { abortOnSignals, formatDuration, progressPrinter } from './progress.js';
+import { LIMITS, list, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
+import { formatDuration, progressPrinter } from './progress.js';
+import { abortOnSignals } from './interrupt.js';
+import { checkWritable } from '../harness/output-path.js';
 
 
 /** Help text of the sweep, the default command. */
@@ -112,7 +114,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const preset = values.preset === undefined ? undefined : oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]);
   const stepMs = values['step-ms'] !== undefined ? positiveNumber('step-ms', values['step-ms']) : preset !== undefined ? STEP_PRESETS[preset].stepMs : undefined;
   const messages = values.messages === undefined ? undefined : await messagesFrom(values.messages);
-  if (messages !== undefined && values.batch !== undefined) messages.batch = positiveInt('batch', values.batch, 1 << 20);
+  if (messages !== undefined && values.batch !== undefined) messages.batch = positiveInt('batch', values.batch, LIMITS.batch);
   // Module codecs are loaded here, before any rank starts: a module that does not load is one line and exit 2.
   const codecs = list(values.codecs, listCodecs(), (name) => checkCodecRef(name));
   for (const ref of codecs) if (isCodecModuleRef(ref)) await loadCodecModule(ref);
@@ -121,10 +123,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
     codecs,
     strategies: list<StrategyName>(values.strategies, messages === undefined ? ['full', 'no-slots', 'delta'] : ['full', 'delta'], checkStrategy),
     ...(messages !== undefined ? { messages: messages.source } : {}),
-    batch: positiveInt('batch', values.batch ?? '64', 4096),
-    seqLens: list(values['seq-lens'], [512, 4096], (n) => positiveInt('seq-lens', n, 1 << 17)),
+    batch: positiveInt('batch', values.batch ?? '64', LIMITS.batch),
+    seqLens: list(values['seq-lens'], [512, 4096], (n) => positiveInt('seq-lens', n, LIMITS.seqLen)),
     blockSize: positiveInt('block-size', values['block-size'] ?? '16', 1 << 20),
-    projectTp: list(values.tp, [4, 8], (n) => positiveInt('tp', n, 1024)),
+    projectTp: list(values.tp, [4, 8], (n) => tpOption('tp', n, LIMITS.tp)),
     ...(stepMs !== undefined ? { stepMs } : {}),
     overlap: values.overlap,
     transports,
@@ -138,6 +140,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
     pythonCodecs: values['python-codecs'] === undefined ? PYTHON_CODEC_NAMES : values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec),
     trace: values.trace !== undefined,
   };
+  // Every output is checked before anything runs: a bad --out must not cost the user a sweep.
+  checkWritable(values.out, 'folder');
+  if (values.trace !== undefined) checkWritable(values.trace, 'folder');
   const controller = new AbortController();
   const signals = abortOnSignals(controller);
   const started = Date.now();
@@ -151,7 +156,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     messages,
     signal: controller.signal,
     onProgress: progressPrinter(),
-    onPythonUnavailable: (reason) => process.stderr.write(`\nstallbench: no Python rows (${reason}); carrying on without them\n`),
+    onPythonUnavailable: (reason) => process.stderr.write(`\nstallbench: no Python rows (${oneLine(reason, 110)}); carrying on without them (--python PATH picks one; the results file has the whole reason)\n`),
   });
   if (process.stderr.isTTY === true) process.stderr.write('\n');
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -202,12 +207,18 @@ export async function sweepCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The first line of a text, cut at `max` characters: a notice fits a terminal line or two. */
+function oneLine(text: string, max: number): string {
+  const first = text.split('\n')[0] ?? '';
+  return first.length <= max ? first : `${first.slice(0, max - 1)}…`;
+}
+
 /** A captured file, or `vllm-style:BxS:STEPS` for a generated vLLM-style sequence. */
 async function messagesFrom(spec: string): Promise<MessageSequence> {
   if (!spec.startsWith('vllm-style:')) return loadMessages(spec);
   const match = /^vllm-style:(\d+)x(\d+):(\d+)$/.exec(spec);
   if (match === null) throw new OptionsError('messages', `'${spec}' is not vllm-style:BATCHxSEQLEN:STEPS, e.g. vllm-style:64x32768:200`);
-  return generateVllmStyleMessages({ batch: positiveInt('messages', match[1] ?? '', 4096), seqLen: positiveInt('messages', match[2] ?? '', 1 << 20), steps: positiveInt('messages', match[3] ?? '', 100_000), seed: 1 });
+  return generateVllmStyleMessages({ batch: positiveInt('messages', match[1] ?? '', LIMITS.batch), seqLen: positiveInt('messages', match[2] ?? '', LIMITS.seqLen), steps: positiveInt('messages', match[3] ?? '', 100_000), seed: 1 });
 }
 
 /** The decision first, fitted to the terminal (100 columns when it is not one); the method is in docs/method.md. */

@@ -1,9 +1,10 @@
+import type { BoxedMessageRecord } from '../message/types.js';
 import { Decoder, Encoder } from 'cbor-x';
 import { decodeGuard, singleFrame } from './frames.js';
 import { encodeIntoTarget, type BufferedEncoder } from './encode-target.js';
 import { FRESH_ALLOCATOR } from './frame-pool.js';
 import { messageByteBound } from '../message/size.js';
-import { checkBoxed, checkColumnar } from './check.js';
+import { checkColumnar } from './check.js';
 import type { BoxedCodec, ColumnarCodec } from './types.js';
 
 // Plain maps without cbor-x records or shared structures, so any CBOR decoder reads the frames.
@@ -36,6 +37,6 @@ export function createCborBoxedCodec(): BoxedCodec {
     form: 'boxed',
     description: 'CBOR of the boxed message, numbers one by one; decode builds JS arrays',
     encode: (message) => [encoder.encode(message)],
-    decode: (frames) => decodeGuard(name, () => checkBoxed(name, decoder.decode(singleFrame(name, frames)))),
+    decode: (frames) => decodeGuard(name, () => decoder.decode(singleFrame(name, frames)) as BoxedMessageRecord),
   };
 }

@@ -73,8 +73,8 @@ function glibcVersion(): string | null {
 export function collectRunContext(): RunContext {
   const cpus = os.cpus();
   const manifest = ownManifest();
-  // Outputs (results/, the generated README) do not make the source dirty; edits to code do.
-  const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!results', ':!README.md']);
+  // Outputs (results, the generated README and docs) do not make the source dirty; edits to code do.
+  const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!results', ':!docs', ':!README.md']);
   const [one, five, fifteen] = os.loadavg();
   return {
     date: new Date().toISOString(),

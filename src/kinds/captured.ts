@@ -1,5 +1,7 @@
 import { OptionsError } from '../errors.js';
 import { fromBoxedMessage, toBoxedMessage } from '../message/boxed.js';
+import { MessageError } from '../message/errors.js';
+import { findInvalid } from '../message/record.js';
 import { messageDelta, messageDeltaDtypes } from '../message/delta.js';
 import { MessageDeltaState } from '../message/delta-state.js';
 import type { DtypeMap, MessageRecord, MessageSequence } from '../message/types.js';
@@ -27,8 +29,14 @@ export function messageKind(dtypes: DtypeMap, batch = 0): MessageKind {
     dtypes,
     strategies: MESSAGE_STRATEGIES,
     toBoxed: toBoxedMessage,
+    // A boxed codec's decode hands over what it parsed unchecked; this kind has no shape of its own to check it
+    // against, so it is checked against the message model here, timed as the rank's convert.
     // A delta's numeric paths sit under /full or /changes: the dtypes say which is which.
-    fromBoxed: (boxed) => fromBoxedMessage(boxed, 'full' in boxed || 'changes' in boxed ? deltaDtypes : dtypes),
+    fromBoxed: (boxed) => {
+      const bad = findInvalid(boxed, 'boxed');
+      if (bad !== null) throw new MessageError(bad.path || '(message)', bad.reason);
+      return fromBoxedMessage(boxed, 'full' in boxed || 'changes' in boxed ? deltaDtypes : dtypes);
+    },
     schedulerSide: (strategy) => {
       checkStrategy(strategy);
       if (strategy === 'full') return { wire: (step) => step };

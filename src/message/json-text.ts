@@ -46,6 +46,21 @@ export function findUnsafeInteger(text: string): string | null {
   return found;
 }
 
+/** The first number literal in JSON text (outside strings) that overflows float64 to ±Infinity, like 1e400; null if none. */
+export function findOverflowingNumber(text: string): string | null {
+  let found: string | null = null;
+  scanOutsideStrings(text, (i) => {
+    const c = text.charCodeAt(i);
+    if (found !== null || !(c === 45 || (c >= 48 && c <= 57))) return i + 1;
+    NUMBER_TOKEN.lastIndex = i;
+    const match = NUMBER_TOKEN.exec(text);
+    if (match === null) return i + 1;
+    if (!Number.isFinite(Number(match[0]))) found = match[0];
+    return i + match[0].length;
+  });
+  return found;
+}
+
 /** Parses JSON text, accepting Python's NaN, Infinity and -Infinity tokens; throws SyntaxError on anything else that is not JSON. */
 export function parsePythonJson(text: string): unknown {
   try {

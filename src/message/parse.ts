@@ -3,7 +3,7 @@ import { requireInt } from '../options.js';
 import { columnarFromPlain, describeValue } from './boxed.js';
 import { dtypeOf } from './dtypes.js';
 import { MessageError, MessageFileError, type MessageFileLocation } from './errors.js';
-import { findUnsafeInteger, parsePythonJson } from './json-text.js';
+import { findOverflowingNumber, findUnsafeInteger, parsePythonJson } from './json-text.js';
 import { itemPath, keyPath } from './paths.js';
 import { MAX_MESSAGE_DEPTH, isRecord } from './record.js';
 import type { Dtype, DtypeMap, MessageRecord } from './types.js';
@@ -66,6 +66,8 @@ const TWO_53 = 2 ** 53;
 class Survey {
   readonly stats = new Map<string, PathStats>();
   bigInteger = false;
+  /** Paths of the current message that hold NaN or ±Infinity, with the first such value at each. */
+  nonFinite = new Map<string, number>();
 
   constructor(private readonly limits: Required<ParseLimits>) {}
 
@@ -78,12 +80,13 @@ class Survey {
     return s;
   }
 
-  private number(n: number): void {
+  private number(n: number, path: string): void {
     if (Number.isInteger(n) && Math.abs(n) >= TWO_53) this.bigInteger = true;
+    if (!Number.isFinite(n) && !this.nonFinite.has(path)) this.nonFinite.set(path, n);
   }
 
   value(value: unknown, path: string, depth: number): void {
-    if (typeof value === 'number') return this.number(value);
+    if (typeof value === 'number') return this.number(value, path);
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
     if (typeof value === 'bigint') throw new MessageError(path, `integer ${value} is beyond ±2^53 and would lose precision`);
     if (depth > this.limits.maxDepth) throw new MessageError(path, `nested deeper than maxDepth ${this.limits.maxDepth}`);
@@ -124,7 +127,7 @@ class Survey {
         break;
       }
       if (int32 && !(Number.isInteger(item) && item >= INT32_MIN && item <= INT32_MAX && !Object.is(item, -0))) int32 = false;
-      this.number(item);
+      this.number(item, path);
     }
     const s = this.at(path);
     if (numbers) {
@@ -165,7 +168,9 @@ function* jsonLines(bytes: Uint8Array): Generator<{ line: number; bytes: Uint8Ar
   }
 }
 
-function readJsonLines(bytes: Uint8Array, source: string, limits: Required<ParseLimits>, survey: Survey): Raw[] {
+const isFloat = (dtype: string | undefined): boolean => dtype === 'float32' || dtype === 'float64';
+
+function readJsonLines(bytes: Uint8Array, source: string, limits: Required<ParseLimits>, survey: Survey, declared: DtypeMap): Raw[] {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const raws: Raw[] = [];
   for (const { line, bytes: lineBytes } of jsonLines(bytes)) {
@@ -186,10 +191,20 @@ function readJsonLines(bytes: Uint8Array, source: string, limits: Required<Parse
     }
     if (!isRecord(value)) throw new MessageFileError(source, `top level is ${describeValue(value)}, not a record`, where);
     survey.bigInteger = false;
+    survey.nonFinite.clear();
     try {
       survey.record(value, '', 1);
     } catch (error) {
       fail(source, where, error);
+    }
+    // Python writes its inf and nan as the bare tokens; a literal like 1e400 silently reads as Infinity, so it is
+    // refused unless every path holding a non-finite number here is declared float.
+    if (survey.nonFinite.size > 0 && ![...survey.nonFinite.keys()].every((path) => isFloat(declared[path]))) {
+      const literal = findOverflowingNumber(text);
+      if (literal !== null) {
+        const paths = [...survey.nonFinite.keys()].filter((path) => !isFloat(declared[path]));
+        throw new MessageFileError(source, `${literal} is beyond float64 and would read as Infinity (at ${paths.join(', ')}); write Infinity, or declare the path float64 in the dtype sidecar`, where);
+      }
     }
     if (survey.bigInteger) {
       const token = findUnsafeInteger(text);
@@ -236,7 +251,7 @@ export function parseMessages(bytes: Uint8Array, options: ParseMessagesOptions):
   const limits = resolveLimits(options);
   const { source } = options;
   const survey = new Survey(limits);
-  const raws = options.format === 'jsonl' ? readJsonLines(bytes, source, limits, survey) : readMsgpack(bytes, source, limits, survey);
+  const raws = options.format === 'jsonl' ? readJsonLines(bytes, source, limits, survey, options.dtypes ?? {}) : readMsgpack(bytes, source, limits, survey);
   if (raws.length === 0) throw new MessageFileError(source, 'holds no messages');
   const dtypes = resolveDtypes(survey.stats, options.dtypes ?? {});
   const messages = raws.map((raw) => {

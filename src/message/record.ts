@@ -30,7 +30,10 @@ function invalidValue(value: unknown, path: string, boxed: boolean, depth: numbe
   if (depth > MAX_MESSAGE_DEPTH) return { path, reason: `nested deeper than ${MAX_MESSAGE_DEPTH}` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const bad = invalidValue(value[i], `${path}/${i}`, boxed, depth + 1);
+      const item: unknown = value[i];
+      // Numbers and strings are nearly every item of a boxed list: no path is built for them (a step holds millions).
+      if (typeof item === 'number' || typeof item === 'string' || typeof item === 'boolean' || item === null) continue;
+      const bad = invalidValue(item, `${path}/${i}`, boxed, depth + 1);
       if (bad !== null) return bad;
     }
     return null;

@@ -124,8 +124,8 @@ function stallVsSeqLenSpec(results: SweepResultsFile): TopLevelSpec {
   };
 }
 
-// Both layers sort their bands by the same field, or Vega-Lite cannot union their domains.
-const BY_STALL = { field: 'stallMs', op: 'median', order: 'ascending' } as const;
+// Both layers sort their bands by the same field, and by min: a union of domains takes only count, min or max.
+const BY_STALL = { field: 'stallMs', op: 'min', order: 'ascending' } as const;
 
 /** Vega-Lite spec for a captured sequence: the stall per codec, a bar per strategy, with the 95% interval. */
 function stallByCodecSpec(results: SweepResultsFile): TopLevelSpec {

@@ -8,6 +8,7 @@ import { codecSection, CODEC_SCHEMA_VERSION, type CodecResultsFile } from './cod
 import { ipcSection, IPC_SCHEMA_VERSION, type IpcResultsFile } from './ipc-section.js';
 import { hasSection, replaceSection } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
+import { gateSection, GATE_SCHEMA_VERSION, type GateResultsFile } from './gate-section.js';
 import { seedSection } from './seed-section.js';
 import { formatStallReport } from './stall-report.js';
 import { pickleSection, storySection, sweepTableSection, transportSection } from './sweep-section.js';
@@ -53,6 +54,7 @@ function blankReadme(): string {
     section('codecs', 'Encode and decode in one process'),
     section('ipc', 'Broadcast to real rank processes'),
     section('repro', 'Run to run'),
+    section('gate', 'The gate\'s error rates'),
     section('transports', 'Transports side by side'),
     section('transports-spin', 'Transports side by side, ranks spinning'),
     '![stall per step vs seq_len](charts/stall-vs-seqlen.svg)\n',
@@ -72,6 +74,7 @@ export async function buildReadme(readmePath: string, resultsDir: string, compan
   const ipc = optional<IpcResultsFile>('ipc.json', IPC_SCHEMA_VERSION, 'broadcast');
   const example = optional<StallExampleFile>('stall-example.json', STALL_EXAMPLE_SCHEMA_VERSION, 'stall');
   const baseline = optional<BaselinePointer>('baseline.json', BASELINE_SCHEMA_VERSION, 'baseline');
+  const gate = optional<GateResultsFile>('gate.json', GATE_SCHEMA_VERSION, 'gate');
   const earlier =
     baseline === null ? null : checkSweep(readResultsFile<SweepResultsFile>(join(resultsDir, baseline.json), SWEEP_SCHEMA_VERSION, 'sweep'), join(resultsDir, baseline.json));
   const sweepIn = (folder: string): ReturnType<typeof readLatestSweep> | null =>
@@ -90,6 +93,7 @@ export async function buildReadme(readmePath: string, resultsDir: string, compan
     ['ipc', ipc === null ? null : ipcSection(ipc, join(resultsDir, 'ipc.json')), 'ipc.json'],
     ['transports', transports === null ? null : transportSection(transports.results, transports.path), join('transports', 'latest.json')],
     ['transports-spin', spinning === null ? null : transportSection(spinning.results, spinning.path), join('transports-spin', 'latest.json')],
+    ['gate', gate === null ? null : gateSection(gate, join(resultsDir, 'gate.json')), 'gate.json'],
     ['repro', earlier === null || baseline === null ? null : reproSection(earlier, sweep, { a: join(resultsDir, baseline.json), b: sweepPath }), 'baseline.json'],
   ];
   // Sections may sit in the README or in any companion document that exists; each is written wherever its markers are.

@@ -16,7 +16,7 @@ const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%
 /** How two runs of the same sweep agree, counted every way the trust target and a sceptical reader need. */
 export interface ReproFigures {
   rows: number;
-  /** Not significantly different (Mann–Whitney, p ≥ alpha). */
+  /** Not significantly different (Mann–Whitney on block medians, Holm-corrected) or under the noise threshold. */
   same: number;
   /** Medians within ±10% of each other, whatever the test says. */
   within10: number;
@@ -59,7 +59,7 @@ export function reproSection(a: SweepResultsFile, b: SweepResultsFile, names: { 
   const off = c.rows
     .filter((r) => !held(r))
     .sort((x, y) => Math.abs(y.ratio - 1) - Math.abs(x.ratio - 1))
-    .map((r) => [r.codec, r.strategy, String(r.seqLen), `${formatMs(r.a.p50)} (n=${r.a.n})`, `${formatMs(r.b.p50)} (n=${r.b.n})`, pct(r.ratio - 1), r.p < 0.001 ? '<0.001' : r.p.toFixed(3)]);
+    .map((r) => [r.codec, r.strategy, String(r.seqLen), `${formatMs(r.a.p50)} (n=${r.a.n})`, `${formatMs(r.b.p50)} (n=${r.b.n})`, pct(r.ratio - 1), r.test === null ? 'untested' : r.pAdjusted < 0.001 ? '<0.001' : r.pAdjusted.toFixed(3)]);
   const commits = [a.context.gitCommit, b.context.gitCommit].map((x) => x?.slice(0, 10) ?? 'unknown');
   const direction =
     Math.max(f.higher, f.lower) >= 0.75 * f.rows
@@ -68,9 +68,9 @@ export function reproSection(a: SweepResultsFile, b: SweepResultsFile, names: { 
   return [
     `Two full sweeps back to back (\`${names.a}\`, commit ${commits[0]}, started ${a.context.date}; \`${names.b}\`, commit ${commits[1]}, started ${b.context.date}), compared with \`stallbench compare\`: ` +
       `of ${f.rows} rows measured at tp=2, **${share(f.held, f.rows)} are \`~\` or within ±10%** — ` +
-      `${share(f.same, f.rows)} not significantly different at p < ${c.alpha}, ${share(f.within10, f.rows)} within ±10% of the first run's median. ` +
+      `${share(f.same, f.rows)} \`~\` (not significant at ${c.alpha} after Holm's correction over the rows, or under ${c.noisePercent}%), ${share(f.within10, f.rows)} within ±10% of the first run's median. ` +
       `The median change is ${pct(f.medianSignedChange)} (median |change| ${(f.medianAbsChange * 100).toFixed(1)}%).${direction}`,
     '',
-    off.length === 0 ? 'Every row held.' : `The rows that did not hold, largest change first:\n\n${markdownTable(['codec', 'strategy', 'seq_len', 'first p50 ms', 'second p50 ms', 'change', 'p'], off)}`,
+    off.length === 0 ? 'Every row held.' : `The rows that did not hold, largest change first:\n\n${markdownTable(['codec', 'strategy', 'seq_len', 'first p50 ms', 'second p50 ms', 'change', 'p (Holm)'], off)}`,
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import type { StallRow } from '../run/row.js';
 import { seriesName } from './charts.js';
-import { compareRows } from './compare.js';
+import { testRows } from './compare.js';
 import { formatBytes, formatMs, markdownTable } from './format.js';
 import type { SweepResultsFile } from './sweep-results.js';
 import { withInterval } from './sweep-section.js';
@@ -28,9 +28,12 @@ function seedRow(r: StallRow): string[] {
 
 /** One comparison as a sentence fragment: the ratio of medians and the test that backs it. */
 function against(slow: StallRow, fast: StallRow): string {
-  const test = compareRows(slow, fast);
+  // Two configurations of one run, far apart: single steps may stand in where a row has few blocks.
+  const test = testRows(slow, fast, { steps: true });
+  if (test === null) return 'not tested';
+  const ratio = stallOf(fast) / stallOf(slow);
   const p = test.p < 0.001 ? 'p < 0.001' : `p = ${test.p.toFixed(3)}`;
-  const verdict = test.verdict === '~' ? 'not a significant difference' : test.verdict === 'faster' ? `${(1 / test.ratio).toFixed(1)}× less` : `${test.ratio.toFixed(1)}× more`;
+  const verdict = test.p >= 0.05 ? 'not a significant difference' : ratio < 1 ? `${(1 / ratio).toFixed(1)}× less` : `${ratio.toFixed(1)}× more`;
   return `${verdict} (Mann–Whitney on ${test.counts[0]} + ${test.counts[1]} ${test.unit}, ${p})`;
 }
 

@@ -1,7 +1,7 @@
 import { FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import { codecModulePath, isCodecModuleRef, openCodec } from '../codecs/module.js';
 import type { Codec } from '../codecs/types.js';
-import { DecodeError, StallbenchError } from '../errors.js';
+import { CodecCallError, StallbenchError } from '../errors.js';
 import { encodeWith, inFormOf, toColumnar } from '../kinds/form.js';
 import type { MessageKind, StepSource } from '../kinds/types.js';
 import { diffMessages } from '../message/equal.js';
@@ -60,8 +60,8 @@ export function gateSteps(kind: MessageKind, source: StepSource, strategy: Strat
  * puts them on the wire, are encoded, decoded and turned into arrays in this process and must equal what was encoded,
  * bit for bit — every step, until GATE_BYTES of wire payload or GATE_MAX_STEPS steps have been checked (and always the
  * first GATE_MIN_STEPS).
- * The ranks then verify every tenth measured step by fingerprint. A decoder that throws anything but a DecodeError
- * surfaces as a DecodeError carrying the codec's name.
+ * The ranks then verify every tenth measured step by fingerprint. An encode or decode that throws, even a DecodeError
+ * (the codec cannot read its own frames), surfaces as a CodecCallError naming the codec, the call and the step.
  */
 export function checkRoundTrip(kind: MessageKind, codec: Codec, source: StepSource, strategy: StrategyName): { checked: number; of: number } {
   const scheduler = kind.schedulerSide(strategy);
@@ -71,13 +71,17 @@ export function checkRoundTrip(kind: MessageKind, codec: Codec, source: StepSour
   const iterator = source.open();
   for (let next = iterator.next(); next.done !== true && checked < GATE_MAX_STEPS && (bytes < GATE_BYTES || checked < GATE_MIN_STEPS); next = iterator.next(), index++) {
     const wire = scheduler.wire(next.value, index === 0);
-    const frames = encodeWith(codec, inFormOf(kind, codec, wire), FRESH_ALLOCATOR);
+    let frames: ReturnType<typeof encodeWith>;
+    try {
+      frames = encodeWith(codec, inFormOf(kind, codec, wire), FRESH_ALLOCATOR);
+    } catch (error) {
+      throw new CodecCallError(codec.name, 'encode', index, error);
+    }
     let decoded: MessageRecord;
     try {
       decoded = toColumnar(kind, codec, codec.decode(frames));
     } catch (error) {
-      if (error instanceof DecodeError) throw error;
-      throw new DecodeError(codec.name, `decoding step ${index} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+      throw new CodecCallError(codec.name, 'decode', index, error);
     } finally {
       codec.release?.();
     }

@@ -32,7 +32,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   checkShmRingOptionsUse(options.shmRing, options.transports);
   const repeat = options.repeat ?? 1;
   const configs = configsOf(options, plan);
-  const total = configs.length * plan.blocks * repeat;
+  // Blocks that will run: a Python group that cannot start takes its blocks out, rather than counting them as done.
+  let total = configs.length * plan.blocks * repeat;
   const transports = [...new Set(configs.map((c) => c.transport))];
   const groups = [...new Set(configs.map((c) => c.transport))];
   const orderSeed = options.orderSeed ?? DEFAULT_ORDER_SEED;
@@ -64,7 +65,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
               pythonMissing = true;
               python = { unavailable: error.message };
               options.onPythonUnavailable?.(error.message);
-              done += group.filter((c) => c.runtime === runtime).length * plan.blocks;
+              total -= group.filter((c) => c.runtime === runtime).length * plan.blocks * (repeat - launch);
             }
           }
           group = group.filter((c) => sessions.has(c.runtime));

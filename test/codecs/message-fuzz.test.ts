@@ -4,16 +4,16 @@ import type { Frames } from '../../src/codecs/types.js';
 import { DecodeError } from '../../src/errors.js';
 import { createCodec, listCodecs } from '../../src/codecs/registry.js';
 import { messageKind } from '../../src/kinds/captured.js';
-import { encodeWith, inFormOf } from '../../src/kinds/form.js';
+import { encodeWith, inFormOf, toColumnar } from '../../src/kinds/form.js';
+import { MessageError } from '../../src/message/errors.js';
 import type { Codec } from '../../src/codecs/types.js';
 import { diffMessages } from '../../src/message/equal.js';
 import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
-import { fromBoxedMessage } from '../../src/message/boxed.js';
 import { findInvalid, messageDtypes } from '../../src/message/record.js';
 import { createPrng } from '../../src/kinds/prng.js';
 import { CORRUPTIONS, corrupt } from '../corrupt.js';
 import { messageArbitrary } from '../message/arbitraries.js';
-import type { BoxedMessageRecord, MessageRecord } from '../../src/message/types.js';
+import type { MessageRecord } from '../../src/message/types.js';
 
 const CASES = Number(process.env.STALLBENCH_FUZZ_CASES ?? 400);
 const codecs: Codec[] = [];
@@ -21,27 +21,20 @@ afterAll(() => codecs.forEach((c) => c.dispose?.()));
 
 type Outcome = 'decode-error' | 'intact' | 'other-message';
 
-/** Decodes corrupt frames: a DecodeError, the original message, or another well-formed message; anything else fails the test. */
+/**
+ * Decodes corrupt frames and converts them as a rank does (decode, then the kind's convert): a typed error, the
+ * original message, or another well-formed message; anything else (a crash, a foreign object) fails the test.
+ */
 function outcomeOf(codec: Codec, frames: Frames, original: MessageRecord): Outcome {
-  let decoded: MessageRecord | BoxedMessageRecord;
+  let columnar: MessageRecord;
   try {
-    decoded = codec.decode(frames);
+    columnar = toColumnar(messageKind(messageDtypes([original])), codec, codec.decode(frames));
   } catch (error) {
-    if (error instanceof DecodeError) return 'decode-error';
+    if (error instanceof DecodeError || error instanceof MessageError) return 'decode-error';
     throw error;
   }
-  // Whatever a decoder returns is a message of its form: never a foreign object, a stray typed array in boxed form, or a crash later.
-  expect(findInvalid(decoded, codec.form)).toBeNull();
-  const columnar = codec.form === 'boxed' ? safeFromBoxed(decoded as BoxedMessageRecord, original) : (decoded as MessageRecord);
-  return columnar !== null && diffMessages(original, columnar) === null ? 'intact' : 'other-message';
-}
-
-function safeFromBoxed(decoded: BoxedMessageRecord, original: MessageRecord): MessageRecord | null {
-  try {
-    return fromBoxedMessage(decoded, messageDtypes([original]));
-  } catch {
-    return null;
-  }
+  expect(findInvalid(columnar, 'columnar')).toBeNull();
+  return diffMessages(original, columnar) === null ? 'intact' : 'other-message';
 }
 
 const vllm = generateVllmStyleMessages({ batch: 6, seqLen: 40, steps: 8, seed: 3 }).messages;

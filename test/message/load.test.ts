@@ -133,6 +133,17 @@ describe('loadMessages refuses bad input with the file, the place and the reason
     expect(error.reason).toMatch(reason);
   });
 
+  it('a literal beyond float64, which would read as Infinity, unless its path is declared float', async () => {
+    const error = await refusal(file('{"x": 1}\n{"x": 1e400}\n'));
+    expect(error.line).toBe(2);
+    expect(error.reason).toMatch(/^1e400 is beyond float64 and would read as Infinity \(at \/x\)/);
+    expect((await refusal(file('{"a": [1, -2e999]}\n'))).reason).toMatch(/-2e999 .*at \/a/);
+    const declared = await loadMessages(file('{"a": [1, 1e400]}\n', 'f.jsonl', { '/a': 'float64' }));
+    expect(declared.messages[0]?.a).toEqual(Float64Array.of(1, Infinity));
+    // Python's own token for inf is an explicit float, and stays accepted.
+    expect((await loadMessages(file('{"x": Infinity}\n'))).messages[0]?.x).toBe(Infinity);
+  });
+
   it('accepts large numbers written as floats and big integers inside strings', async () => {
     const { messages } = await loadMessages(file('{"a": 1e300, "b": "9007199254740993", "c": [9007199254740992, 1.5]}\n'));
     expect(messages[0]?.a).toBe(1e300);

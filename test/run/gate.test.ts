@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCodecModule } from '../../src/codecs/module.js';
 import { createMsgpackCodec } from '../../src/codecs/msgpack.js';
 import type { Codec, ColumnarCodec } from '../../src/codecs/types.js';
-import { DecodeError } from '../../src/errors.js';
+import { CodecCallError, DecodeError } from '../../src/errors.js';
 import { CTX_META_KIND } from '../../src/kinds/ctx-meta/kind.js';
 import { capturedInput } from '../../src/kinds/captured.js';
 import type { MessageKind, StepSource } from '../../src/kinds/types.js';
@@ -37,11 +37,17 @@ describe('the correctness gate', () => {
     expect(error).toMatchObject({ codec: 'corrupting', step: 0, field: '/blockTables', index: 3 });
   });
 
-  it('turns anything else a decoder throws into a DecodeError carrying the codec name', () => {
+  it('turns whatever an encode or decode throws, a DecodeError too, into a CodecCallError naming the codec, call and step', () => {
     const honest = createMsgpackCodec();
     const throwing: ColumnarCodec = { ...honest, name: 'throws', decode: () => { throw new TypeError('boom'); } };
-    expect(() => checkRoundTrip(KIND, throwing as Codec, source, 'full')).toThrow(DecodeError);
-    expect(() => checkRoundTrip(KIND, throwing as Codec, source, 'full')).toThrow(/throws: decoding step 0 threw TypeError: boom/);
+    expect(() => checkRoundTrip(KIND, throwing as Codec, source, 'full')).toThrow(CodecCallError);
+    expect(() => checkRoundTrip(KIND, throwing as Codec, source, 'full')).toThrow(/^codec throws: decode threw on step 0 \(TypeError: boom\); nothing was measured$/);
+    const refusing: ColumnarCodec = { ...honest, name: 'refuses', decode: () => { throw new DecodeError('refuses', 'bad magic'); } };
+    expect(() => checkRoundTrip(KIND, refusing as Codec, source, 'full')).toThrow(/codec refuses: decode threw on step 0 \(DecodeError: refuses: bad magic\)/);
+    let calls = 0;
+    const late: ColumnarCodec = { ...honest, name: 'late', encode: (p, a) => { if (calls++ === 1) throw new Error('boom in encode'); return honest.encode(p, a); } };
+    const error = (() => { try { checkRoundTrip(KIND, late as Codec, source, 'full'); return null; } catch (e) { return e; } })();
+    expect(error).toMatchObject({ name: 'CodecCallError', codec: 'late', call: 'encode', step: 1, cliExitCode: 2 });
   });
 
   it('passes every message codec over a vLLM-style sequence, as captured and as deltas', async () => {
