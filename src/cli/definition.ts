@@ -22,7 +22,7 @@ const FLAGS: Readonly<Record<Suite, Readonly<Record<string, string>>>> = {
   sweep: {
     codecs: 'codecs', strategies: 'strategies', messages: 'messages', batch: 'batch', seqLens: 'seq-lens', blockSize: 'block-size',
     projectTp: 'tp', stepMs: 'step-ms', preset: 'preset', overlap: 'overlap', transports: 'transport', spinUs: 'spin-us',
-    finishRate: 'finish-rate', regime: 'regime', samples: 'samples', repeat: 'repeat', orderSeed: 'order-seed',
+    finishRate: 'finish-rate', regime: 'regime', samples: 'samples', blocks: 'blocks', repeat: 'repeat', orderSeed: 'order-seed',
     python: 'python', pythonCodecs: 'python-codecs', inProcess: 'no-ipc', sampling: 'quick', out: 'out',
   },
   codecs: { codecs: 'codecs', sizes: 'sizes', timeMs: 'time', sampling: 'quick', out: 'out' },

@@ -51,6 +51,8 @@ ${Object.entries(STEP_PRESETS)
                       (default: reused)
   --samples N         measured steps per configuration (default: ${SAMPLING_PRESETS.full.samples}; fewer when a configuration's
                       steps are too slow for the ${SAMPLING_PRESETS.full.budgetMs / 1000} s budget, never under ${SAMPLING_PRESETS.full.minSamples})
+  --blocks N          blocks the samples are taken in, spread over the run (default: ${SAMPLING_PRESETS.full.blocks}); compare tests
+                      block medians, so more blocks make a more sensitive gate
   --repeat N          independent launches with fresh rank processes; rows pool them and show the spread
   --order-seed N      seed of the shuffled order each round of blocks measures the configurations in (default: 1)
   --quick             fewer codecs and sizes, ${SAMPLING_PRESETS.quick.samples} steps each (under a minute)
@@ -86,6 +88,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       'finish-rate': { type: 'string' },
       regime: { type: 'string' },
       samples: { type: 'string' },
+      blocks: { type: 'string' },
       repeat: { type: 'string' },
       'order-seed': { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -109,7 +112,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const quick = values.quick;
   const base = quick ? SAMPLING_PRESETS.quick : SAMPLING_PRESETS.full;
   const samples = values.samples === undefined ? base.samples : positiveInt('samples', values.samples, 100_000);
-  const sampling = { ...base, samples, minSamples: Math.min(base.minSamples, samples) };
+  const blocks = values.blocks === undefined ? base.blocks : positiveInt('blocks', values.blocks, 1000);
+  if (blocks > samples) throw new OptionsError('blocks', `${blocks} blocks cannot hold ${samples} samples; give --samples ${blocks} or more`);
+  const sampling = { ...base, samples, blocks, minSamples: Math.max(blocks, Math.min(base.minSamples, samples)) };
   if (values.preset !== undefined && values['step-ms'] !== undefined) throw new OptionsError('preset', 'give --step-ms or --preset, not both');
   const preset = values.preset === undefined ? undefined : oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]);
   const stepMs = values['step-ms'] !== undefined ? positiveNumber('step-ms', values['step-ms']) : preset !== undefined ? STEP_PRESETS[preset].stepMs : undefined;
