@@ -73,7 +73,7 @@ try {
     ab.otherRows += others.length;
     ab.otherRowsFlagged += others.filter((r) => r.verdict === 'faster' || r.verdict === 'slower').length;
   }
-  const file = { schemaVersion: GATE_SCHEMA_VERSION, kind: 'gate', command: `node scripts/gate-error-rates.mjs --pairs ${pairs}${values['ab-only'] ? ' (A/B rerun with --ab-only)' : ''}`, context: collectRunContext(), failAbove, quick, full: full.outcome, ab };
+  const file = { schemaVersion: GATE_SCHEMA_VERSION, kind: 'gate', command: `node scripts/gate-error-rates.mjs --pairs ${pairs}${values['ab-only'] ? ' (A/B rerun with --ab-only)' : ''}`, context: collectRunContext(), failAbove, quick, full, ab };
   writeFileAtomic(values.out, `${JSON.stringify(file, null, 1)}\n`);
   console.log(`wrote ${values.out}`);
 } finally {
