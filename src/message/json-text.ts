@@ -27,8 +27,8 @@ function scanOutsideStrings(text: string, visit: Visit): void {
 
 const NUMBER_TOKEN = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
 
-/** The first integer token (no fraction, no exponent) beyond ±2^53 in JSON text, which JSON.parse would round silently; null when there is none. */
-export function findUnsafeInteger(text: string): string | null {
+/** The first number token outside strings that `matches` accepts (given the token and whether it has a fraction or exponent), or null. */
+function findNumberToken(text: string, matches: (token: string, integer: boolean) => boolean): string | null {
   let found: string | null = null;
   scanOutsideStrings(text, (i) => {
     const c = text.charCodeAt(i);
@@ -36,29 +36,24 @@ export function findUnsafeInteger(text: string): string | null {
     NUMBER_TOKEN.lastIndex = i;
     const match = NUMBER_TOKEN.exec(text);
     if (match === null) return i + 1;
-    const token = match[0];
-    if (match[1] === undefined && match[2] === undefined && token.replace('-', '').length >= 16) {
-      const value = BigInt(token);
-      if (value > TWO_53 || value < -TWO_53) found = token;
-    }
-    return i + token.length;
+    if (matches(match[0], match[1] === undefined && match[2] === undefined)) found = match[0];
+    return i + match[0].length;
   });
   return found;
 }
 
+/** The first integer token (no fraction, no exponent) beyond ±2^53 in JSON text, which JSON.parse would round silently; null when there is none. */
+export function findUnsafeInteger(text: string): string | null {
+  return findNumberToken(text, (token, integer) => {
+    if (!integer || token.replace('-', '').length < 16) return false;
+    const value = BigInt(token);
+    return value > TWO_53 || value < -TWO_53;
+  });
+}
+
 /** The first number literal in JSON text (outside strings) that overflows float64 to ±Infinity, like 1e400; null if none. */
 export function findOverflowingNumber(text: string): string | null {
-  let found: string | null = null;
-  scanOutsideStrings(text, (i) => {
-    const c = text.charCodeAt(i);
-    if (found !== null || !(c === 45 || (c >= 48 && c <= 57))) return i + 1;
-    NUMBER_TOKEN.lastIndex = i;
-    const match = NUMBER_TOKEN.exec(text);
-    if (match === null) return i + 1;
-    if (!Number.isFinite(Number(match[0]))) found = match[0];
-    return i + match[0].length;
-  });
-  return found;
+  return findNumberToken(text, (token) => !Number.isFinite(Number(token)));
 }
 
 /** Parses JSON text, accepting Python's NaN, Infinity and -Infinity tokens; throws SyntaxError on anything else that is not JSON. */
