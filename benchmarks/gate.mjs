@@ -1,5 +1,5 @@
-// The regression gate's suite: small enough to run on every change, with 200 steps a row in 20 blocks, so
-// `stallbench compare` has twenty block medians a row to test (ten, the sweep's default, miss a 20% change too often). `stallbench run benchmarks/gate.mjs --out results/gate-A`, change the code, run it again
+// The regression gate's suite: small enough to run on every change, with 400 steps a row in 40 blocks, so
+// `stallbench compare` has forty block medians a row to test (twenty caught a 20% change in 8 of 10 pairs and failed no A/A pair; forty catch 10 of 10 but failed 2 of 10 A/A pairs: docs/results/gate.json). `stallbench run benchmarks/gate.mjs --out results/gate-A`, change the code, run it again
 // into results/gate-B, then `stallbench compare results/gate-A results/gate-B --fail-above 10`.
 // scripts/gate-error-rates.mjs measures how often this gate cries wolf and how often it catches a real 20% slowdown.
 
@@ -13,8 +13,8 @@ export default {
   projectTp: [4],
   transports: ['ipc'],
   python: null,
-  samples: 200,
-  blocks: 20,
+  samples: 400,
+  blocks: 40,
   out: 'results/gate',
   quick: { sampling: 'quick', samples: 32, blocks: 8 },
 };
