@@ -56,17 +56,19 @@ export class ShmBusyError extends StallbenchError {
   }
 }
 
-/** A codec's own encode or decode threw while the gate checked it: the codec's fault (exit 2), named with its call and step. */
+/** The user's or a codec's own code threw while the gate checked it: the codec's fault (exit 2), named with its call and step. */
 export class CodecCallError extends StallbenchError {
   readonly cliExitCode = 2;
   override readonly name = 'CodecCallError';
   constructor(
     readonly codec: string,
-    readonly call: 'encode' | 'decode',
-    /** Step of the sequence (0-based) the call was given. */
-    readonly step: number,
+    /** encode and decode for every codec; a Python codec module also fails in load, create, prepare or to_columnar. */
+    readonly call: 'encode' | 'decode' | 'load' | 'create' | 'prepare' | 'to_columnar',
+    /** Step of the sequence (0-based) the call was given; null for load and create. */
+    readonly step: number | null,
     cause: unknown,
   ) {
-    super(`codec ${codec}: ${call} threw on step ${step} (${cause instanceof Error ? `${cause.name}: ${cause.message.split('\n')[0] ?? ''}` : String(cause)}); nothing was measured`, { cause });
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message.split('\n')[0] ?? ''}` : String(cause);
+    super(`codec ${codec}: ${call} ${step === null ? 'failed' : `threw on step ${step}`} (${reason}); nothing was measured`, { cause });
   }
 }

@@ -127,9 +127,9 @@ describe('stallbench command', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('stops a corrupting codec module before timing: CodecMismatchError in one line, exit 1', () => {
+  it('stops a corrupting codec module before timing: CodecMismatchError in one line, exit 2 (the module is the user\'s to fix)', () => {
     const r = run('stall', '--codec', fixture('corrupting.mjs'), '--seq-len', '64', '--batch', '4', '--quick');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/corrupting does not round-trip step 0: \/blockTables\[3\]/);
   });

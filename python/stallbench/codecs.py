@@ -12,6 +12,8 @@ import msgpack
 import numpy as np
 
 from .columns import INT32, dtype_of, offsets_of
+from .message_codecs import MESSAGE_CODECS, Empty, MsgpackInline
+from .modules import is_module_path, load_module_codec
 from .payload import ARRAY_FIELDS, boxed_form
 
 
@@ -112,9 +114,23 @@ class MsgpackNumpy(Columnar):
 CODECS = {c.name: c for c in (PickleBoxed, PickleOutOfBand, MsgpackNumpy)}
 
 
-def create_codec(name):
-    """A codec by name; ValueError naming the known ones otherwise."""
+def create_codec(name, kind):
+    """A codec by name (or a codec module's path) for a kind of message; ValueError naming the known ones otherwise."""
+    if is_module_path(name):
+        return load_module_codec(name)
+    if kind["kind"] == "empty":
+        if name != "empty":
+            raise ValueError(f"the empty message takes the empty codec, not '{name}'")
+        return Empty(None)
+    if kind["kind"] == "message":
+        factory = MESSAGE_CODECS.get(name)
+        if factory is None:
+            raise ValueError(f"unknown Python codec '{name}' for captured messages; known: {', '.join(MESSAGE_CODECS)}")
+        return factory(kind["dtypes"])
+    if name == "msgpack":
+        # The CtxMeta step is a message too: its arrays go inline, as for any other kind.
+        return MsgpackInline(None)
     factory = CODECS.get(name)
     if factory is None:
-        raise ValueError(f"unknown Python codec '{name}'; known: {', '.join(CODECS)}")
+        raise ValueError(f"unknown Python codec '{name}'; known: {', '.join([*CODECS, 'msgpack'])}")
     return factory()

@@ -8,6 +8,8 @@ import time
 import msgpack
 import zmq
 
+from .modules import UserCodeError
+
 # Exit codes the TypeScript side reads: a failure it can name without parsing a traceback.
 FAILED_EXIT = 3
 INJECTED_CRASH_EXIT = 86
@@ -66,10 +68,6 @@ def inject(fault, rank, step):
             time.sleep(1)
 
 
-def describe(error):
-    return f"{type(error).__name__}: {error}"
-
-
 def socket(context, kind, idle_ms):
     """A socket that never holds the process open at exit (linger 0) and gives up on a peer silent for idle_ms."""
     s = context.socket(kind)
@@ -96,13 +94,27 @@ def commands(source, token, idle_ms, sender):
 def configure(command, received_ns, make):
     """Builds what a configuration needs with make(config); returns it (None on failure) and the 'configured' answer."""
     config = command["config"]
+    user = None
     try:
-        if config.get("kind", {}).get("kind") != "ctx-meta":
-            raise ValueError("Python ranks carry CtxMeta steps only")
-        current, error = {"config": config, **make(config)}, None
+        if config.get("kind", {}).get("kind") not in ("ctx-meta", "message", "empty"):
+            raise ValueError(f"Python ranks carry no {config.get('kind', {}).get('kind')!r} messages")
+        current, error = {"config": config, "kind": config["kind"]["kind"], **make(config)}, None
     except Exception as e:  # noqa: BLE001 - said to stallbench, which names the rank
-        current, error = None, describe(e)
-    return current, {**answer_fields("configured", -1, received_ns, config["id"]), "error": error}
+        current, error, user = None, describe(e), user_code_of(e)
+    return current, {**answer_fields("configured", -1, received_ns, config["id"]), "error": error, "userCode": user}
+
+
+def user_code_of(error):
+    """What stallbench needs to name a failure of the user's codec module: the module and the call; None otherwise."""
+    if isinstance(error, UserCodeError):
+        return {"codec": error.codec, "call": error.call}
+    return None
+
+
+def describe(error):
+    if isinstance(error, UserCodeError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 def is_step_of(command, current):

@@ -6,7 +6,9 @@ import zmq
 
 from .codecs import create_codec
 from .columns import fingerprint_of
-from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket
+from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
+from .fingerprint import message_fingerprint
+from .message import MessageRankSide
 from .strategies import RankSide
 
 
@@ -23,9 +25,17 @@ def run_step(current, command, frames, received_ns):
     view = side.apply(wire)
     ready_ns = now_ns()
     check = command.get("check")
-    verified = fingerprint_of(view) == check if isinstance(check, str) and check != "" else None
+    verified = current["fingerprint"](view) == check if isinstance(check, str) and check != "" else None
     return {"receivedNs": received_ns, "decodedNs": decoded_ns, "convertedNs": converted_ns, "readyNs": ready_ns,
             "verified": verified}
+
+
+def rank_configuration(config):
+    """The codec, the strategy's rank side and the fingerprint for a configuration's kind of message."""
+    codec = create_codec(config["codec"], config["kind"])
+    if config["kind"]["kind"] == "ctx-meta":
+        return {"codec": codec, "side": RankSide(config["strategy"]), "fingerprint": fingerprint_of}
+    return {"codec": codec, "side": MessageRankSide(config["strategy"]), "fingerprint": message_fingerprint}
 
 
 def serve(start):
@@ -51,7 +61,7 @@ def serve(start):
             if kind == "ping":
                 answer(answer_fields("ping", command["step"], received_ns))
             elif kind == "configure":
-                current, reply = configure(command, received_ns, lambda c: {"codec": create_codec(c["codec"]), "side": RankSide(c["strategy"])})
+                current, reply = configure(command, received_ns, rank_configuration)
                 answer(reply)
             elif is_step_of(command, current):
                 step = command["step"]
@@ -61,7 +71,7 @@ def serve(start):
                 try:
                     fields.update(run_step(current, command, frames, received_ns))
                 except Exception as e:  # noqa: BLE001
-                    fields["error"] = describe(e)
+                    fields["error"], fields["userCode"] = describe(e), user_code_of(e)
                 del frames
                 now = minor_faults()
                 fields["pageFaults"] = now - faults

@@ -9,31 +9,61 @@ import zmq
 
 from .codecs import buffer_of, create_codec
 from .columns import byte_length, from_buffers
-from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket
+from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
+from .fingerprint import message_byte_length
+from .message import column_of, first_difference, unflatten
 from .payload import ARRAY_FIELDS
 from .strategies import SchedulerSide
 
 RANK = 0
 
 
+def wire_of(current, command, frames):
+    """The step's wire message: CtxMeta arrives as raw columns and takes the strategy here; any other kind arrives as
+    the flattened wire message the TypeScript side's strategy made (untimed either way)."""
+    if current["kind"] == "ctx-meta":
+        if len(frames) != 1 + len(ARRAY_FIELDS):
+            raise ValueError(f"a step arrives as {1 + len(ARRAY_FIELDS)} frames, got {len(frames)}")
+        payload = from_buffers(command["stepId"], command["blockSize"], command["reqIds"], [buffer_of(f) for f in frames[1:]])
+        return current["side"].wire(payload, command["restart"]), byte_length
+    header = command["message"]
+    if len(frames) != 2 + len(header["dtypes"]):
+        raise ValueError(f"a message step arrives as {2 + len(header['dtypes'])} frames, got {len(frames)}")
+    columns = [column_of(code, buffer_of(f)) for code, f in zip(header["dtypes"], frames[2:])]
+    return unflatten(header, buffer_of(frames[1]), columns), message_byte_length
+
+
+def round_trip(codec, wire, out, step):
+    """The gate's own check, before anything is timed: this process decodes what it sent and names the first difference."""
+    back = codec.to_columnar(codec.decode([memoryview(f) for f in out]))
+    difference = first_difference(wire, back)
+    return None if difference is None else f"{codec.name} does not round-trip step {step}: {difference}"
+
+
 def run_step(current, command, frames, publish):
     """Strategy and the engine's own form first (untimed), then encode and publish between clock stamps."""
-    if len(frames) != 1 + len(ARRAY_FIELDS):
-        raise ValueError(f"a step arrives as {1 + len(ARRAY_FIELDS)} frames, got {len(frames)}")
-    codec, config = current["codec"], current["config"]
-    payload = from_buffers(command["stepId"], command["blockSize"], command["reqIds"], [buffer_of(f) for f in frames[1:]])
-    wire = current["side"].wire(payload, command["restart"])
+    codec = current["codec"]
+    wire, size_of = wire_of(current, command, frames)
     held = codec.prepare(wire)
-    header = pack({"kind": "step", "token": command["token"], "config": config["id"], "step": command["step"],
+    header = pack({"kind": "step", "token": command["token"], "config": current["config"]["id"], "step": command["step"],
                    "restart": command["restart"], "check": command["check"]})
     faults = minor_faults()
     start_ns = now_ns()
     out = codec.encode(held)
     encoded_ns = now_ns()
+    # The gate's steps are checked here before the ranks see them, so a codec that loses data is named by path.
+    mismatch = round_trip(codec, wire, out, command["step"]) if command.get("roundTrip") is True else None
+    if mismatch is not None:
+        return {"error": mismatch, "mismatch": mismatch}
     publish([header, *out])
     sent_ns = now_ns()
     return {"startNs": start_ns, "encodedNs": encoded_ns, "sentNs": sent_ns, "pageFaults": minor_faults() - faults,
-            "frames": len(out), "wireBytes": sum(memoryview(f).nbytes for f in out), "payloadBytes": byte_length(wire)}
+            "frames": len(out), "wireBytes": sum(memoryview(f).nbytes for f in out), "payloadBytes": size_of(wire)}
+
+
+def scheduler_side(config):
+    """CtxMeta's strategy runs here; any other kind's ran on the TypeScript side, which hands over its wire message."""
+    return SchedulerSide(config["strategy"]) if config["kind"]["kind"] == "ctx-meta" else None
 
 
 def serve(start):
@@ -64,7 +94,7 @@ def serve(start):
                 publish([frames[0].bytes])
                 answer({**answer_fields("ping", command["step"], received_ns), "startNs": start_ns})
             elif kind == "configure":
-                current, reply = configure(command, received_ns, lambda c: {"codec": create_codec(c["codec"]), "side": SchedulerSide(c["strategy"])})
+                current, reply = configure(command, received_ns, lambda c: {"codec": create_codec(c["codec"], c["kind"]), "side": scheduler_side(c)})
                 # The ranks configure only what the scheduler could.
                 if current is not None:
                     publish([frames[0].bytes])
@@ -76,7 +106,7 @@ def serve(start):
                 try:
                     fields.update(run_step(current, command, frames, publish))
                 except Exception as e:  # noqa: BLE001
-                    fields["error"] = describe(e)
+                    fields["error"], fields["userCode"] = describe(e), user_code_of(e)
                 answer(fields)
     finally:
         # A moment for the last frames (stop) to leave before the sockets go.

@@ -1,6 +1,12 @@
+import { CodecCallError } from '../errors.js';
 import { RankFailedError } from './errors.js';
 import { unpackControl, type Ack } from './protocol.js';
 import type { RankTimes } from './records.js';
+
+/** What a Python codec module raised, as its process described it ("ValueError: …"). */
+class UserCodeFailure extends Error {
+  override readonly name = 'Python';
+}
 
 /** Longest wait for the first answer of a rank process: starting one (and loading its modules) on a busy machine is not a hang. */
 export const START_TIMEOUT_MS = 60_000;
@@ -25,6 +31,8 @@ export interface AnswerOptions {
   timeoutMs: number;
   /** Races each wait against the session's interruption and its ranks' failure. */
   race<T>(promise: Promise<T>): Promise<T>;
+  /** The session's own reading of a failed answer (a Python scheduler's round-trip mismatch), before the generic one. */
+  failureOf?: (ack: Ack, step: number) => Error | null;
 }
 
 /** A collector over `options.receive`: an answer carrying an error, or a failed check, throws RankFailedError naming its rank. */
@@ -49,6 +57,10 @@ export function answerCollector(options: AnswerOptions): AnswerCollector {
         }
         if (ack.kind !== kind || ack.step !== step || ack.config !== config || !options.ranks.includes(ack.rank)) continue;
         const work = kind === 'configured' ? 'configure' : ack.rank === 0 ? 'encode' : 'decode';
+        const failure = options.failureOf?.(ack, step) ?? null;
+        if (failure !== null) throw failure;
+        // The user's own code failed: theirs to fix (exit 2), named by module, call and step, not by rank.
+        if (ack.error !== null && ack.userCode != null) throw new CodecCallError(ack.userCode.codec, ack.userCode.call, kind === 'configured' ? null : step, new UserCodeFailure(ack.error));
         if (ack.error !== null) throw new RankFailedError(ack.rank, step, `${work} failed: ${ack.error}`);
         if (ack.verified === false) throw new RankFailedError(ack.rank, step, 'decoded payload differs from the one sent');
         got.set(ack.rank, ack);

@@ -1,3 +1,4 @@
+import type { CodecCallError } from '../errors.js';
 import { Packr, Unpackr } from 'msgpackr';
 import type { KindSpec } from '../kinds/types.js';
 import type { StrategyName } from '../kinds/strategy.js';
@@ -57,6 +58,8 @@ export interface Ack {
   /** Fingerprint check: true, false, or null when the step was not verified. */
   verified: boolean | null;
   error: string | null;
+  /** Python ranks: the user's codec module and the call of it that failed (the error then says how). */
+  userCode?: { codec: string; call: CodecCallError['call'] } | null;
 }
 
 const packr = new Packr({ useRecords: false });

@@ -78,6 +78,8 @@ export interface MeasureRun {
   verifyEvery?: number;
   /** Test hook: make a rank crash or hang, or resend a stale shm descriptor. */
   fault?: FaultInjection;
+  /** Python sessions, for the correctness gate: the scheduler also decodes what it sent and names the first difference. */
+  roundTrip?: boolean;
 }
 
 /** What one configuration measured. */

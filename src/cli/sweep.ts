@@ -18,7 +18,7 @@ import { checkStrategy, type StrategyName } from '../kinds/strategy.js';
 import { DEFAULT_ORDER_SEED } from '../sweep/order.js';
 import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
-import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
+import { checkPythonCodec, SEED_PYTHON_CODECS } from '../python/codecs.js';
 import { LIMITS, list, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
 import { formatDuration, progressPrinter } from './progress.js';
 import { abortOnSignals } from './interrupt.js';
@@ -66,7 +66,8 @@ ${Object.entries(STEP_PRESETS)
   --python PATH       interpreter for the Python rows — the seed's own system: a Python scheduler and Python
                       ranks (numpy, pyzmq and msgpack needed; /usr/bin/python3 is tried after PATH) — and
                       for the in-process pickle reference table (default: python3)
-  --python-codecs a,b Python codecs (default: ${PYTHON_CODEC_NAMES.join(',')}; empty for none)
+  --python-codecs a,b Python codecs or ./codec.py modules (default: ${SEED_PYTHON_CODECS.join(',')}; with --messages
+                      also msgpack; empty for none)
   --no-python         leave the Python rows and the pickle reference out
   --help              this text`;
 
@@ -142,7 +143,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     repeat: positiveInt('repeat', values.repeat ?? '1', 100),
     orderSeed: positiveInt('order-seed', values['order-seed'] ?? String(DEFAULT_ORDER_SEED), 0xffffffff),
     python: values['no-python'] ? null : values.python,
-    pythonCodecs: values['python-codecs'] === undefined ? PYTHON_CODEC_NAMES : values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec),
+    ...(values['python-codecs'] === undefined ? {} : { pythonCodecs: values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec) }),
     trace: values.trace !== undefined,
   };
   // Every output is checked before anything runs: a bad --out must not cost the user a sweep.

@@ -4,13 +4,13 @@ import { sessionGuard } from '../broadcast/guard.js';
 import { nowNs, packControl, type Ack, type Command, type RankConfiguration } from '../broadcast/protocol.js';
 import type { Ranks } from '../broadcast/ranks.js';
 import { configurationSlot } from '../broadcast/hold.js';
-import { cursorOf, fixedPlan, samplingDriver, type StepCursor } from '../broadcast/sampling.js';
+import { cursorOf, fixedPlan, samplingDriver } from '../broadcast/sampling.js';
 import { activeRunOf, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { OptionsError } from '../errors.js';
 import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
-import type { MessageKind, StepSource } from '../kinds/types.js';
+import type { KindSpec, MessageKind, StepSource } from '../kinds/types.js';
 import type { MessageRecord } from '../message/types.js';
-import { gateSteps } from '../run/gate.js';
+import { CodecMismatchError, gateSteps, locateDifference } from '../run/gate.js';
 import { requireInt } from '../options.js';
 import { messageFingerprint } from '../message/fingerprint.js';
 import { ARRAY_FIELDS, type CtxMeta } from '../kinds/ctx-meta/types.js';
@@ -18,7 +18,9 @@ import { stepView } from '../kinds/ctx-meta/strategies.js';
 import { checkStrategy } from '../kinds/strategy.js';
 import { openIpcFeed, type IpcFeed } from '../transport/ipc.js';
 import { createRunDir } from '../transport/run-dir.js';
-import { checkPythonCodec, PYTHON_CODECS } from './codecs.js';
+import { checkPythonCodec, checkPythonCodecFor, isPythonCodecModule, pythonCodecForm, pythonCodecLabel, pythonCodecRef } from './codecs.js';
+import { columnCode, flattenMessage } from '../codecs/envelope.js';
+import { bytesOf } from '../codecs/frames.js';
 import { spawnPythonRanks } from './processes.js';
 import { findPython } from './probe.js';
 
@@ -46,12 +48,30 @@ export interface PythonSession extends RankSession {
 /** What the scheduler adds to its answers as rank 0: its own clock stamps and what it put on the wire (its hello: its interpreter). */
 interface SchedulerAck extends Ack, Pick<StepRecord, 'startNs' | 'encodedNs' | 'sentNs' | 'frames' | 'wireBytes' | 'payloadBytes'> {
   python?: PythonSession['python'];
+  /** With roundTrip, when the scheduler's own decode of what it encoded differs from it: "<codec> does not round-trip step N: <path>: a vs b". */
+  mismatch?: string;
 }
 
 /** A step handed to the scheduler: the command its ranks will see, plus the step's scalars (its arrays follow as frames). */
 type StepHandoff = Extract<Command, { kind: 'step' }> & Pick<CtxMeta, 'stepId' | 'blockSize' | 'reqIds'>;
 
 const ms = (ns: number): number => ns / 1e6;
+
+/** How errors name each kind of message. */
+const KIND_NAMES: Record<KindSpec['kind'], string> = { 'ctx-meta': 'CtxMeta steps', message: 'captured messages', empty: 'the empty message' };
+
+/**
+ * A message of any kind as the Python scheduler rebuilds it (python/stallbench/message.py unflatten): the envelope's
+ * structure in the control frame, its numbers as one float64 frame and each array as its own raw frame, so every bit
+ * (-0, NaN, each dtype) arrives as it was.
+ */
+function messageHandoff(message: MessageRecord): { header: Record<string, unknown>; frames: Uint8Array[] } {
+  const flat = flattenMessage(message);
+  return {
+    header: { kinds: flat.kinds, counts: Array.from(flat.counts), keys: flat.keys, strings: flat.strings, dtypes: flat.columns.map(columnCode) },
+    frames: [bytesOf(flat.numbers), ...flat.columns.map(bytesOf)],
+  };
+}
 
 /** The step's arrays as raw little-endian frames, in ARRAY_FIELDS order: no copy, no conversion. */
 function arrayFrames(payload: CtxMeta): Uint8Array[] {
@@ -79,12 +99,21 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
     feed?.close();
     dir.remove();
   });
+  // The codec each configuration runs, as the user named it, for errors.
+  const codecs = new Map<number, string>();
   const answers = answerCollector({
     receive: (wait) => (feed === null ? Promise.reject(new Error('feed closed')) : feed.receive(wait)),
     token,
     ranks: Array.from({ length: tp }, (_, i) => i),
     timeoutMs,
     race: guard.race,
+    failureOf: (ack) => {
+      const mismatch = (ack as SchedulerAck).mismatch;
+      if (typeof mismatch !== 'string') return null;
+      const difference = mismatch.replace(/^.*? does not round-trip step \d+: /, '');
+      const { field, index } = locateDifference(difference);
+      return new CodecMismatchError(codecs.get(ack.config) ?? 'python', ack.step, field, index, difference, isPythonCodecModule(codecs.get(ack.config) ?? ''));
+    },
   });
   const send = <T extends { token: string }>(command: T, frames: readonly Uint8Array[] = []): Promise<void> => {
     if (feed === null) throw new Error('feed closed');
@@ -122,17 +151,23 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
   const slot = configurationSlot();
 
   const start = async (run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun> => {
-    const codec = checkPythonCodec(run.codec);
+    const kind = run.kind ?? (CTX_META_KIND as unknown as MessageKind);
+    const codec = kind.spec.kind === 'empty' ? run.codec : checkPythonCodec(run.codec);
+    checkPythonCodecFor(codec, kind.spec);
     const strategy = checkStrategy(run.strategy);
-    if (run.kind !== undefined && run.kind.spec.kind !== 'ctx-meta') throw new OptionsError('kind', 'Python ranks carry CtxMeta steps only');
+    if (!kind.strategies.includes(strategy)) throw new OptionsError('strategy', `'${strategy}' does not apply to ${KIND_NAMES[kind.spec.kind]}; use ${kind.strategies.join(' or ')}`);
     if (run.fault?.kind === 'stale-descriptor') throw new OptionsError('fault', "'stale-descriptor' is a fault of the shm codec, which Python ranks do not run");
     const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
-    const cursor = cursorOf(run.source as unknown as StepSource<CtxMeta>);
+    const cursor = cursorOf(run.source as unknown as StepSource<MessageRecord>);
+    // CtxMeta takes its strategy on the Python scheduler, as the seed's engine does; any other kind's wire message is
+    // made here, untimed, and handed over whole.
+    const side = kind.spec.kind === 'ctx-meta' ? null : kind.schedulerSide(strategy);
     const rejectedAtStart = answers.rejected;
     let stepIndex = 0;
     const hold = slot.hold(async () => {
       const id = ++configId;
-      const config: RankConfiguration = { id, kind: CTX_META_KIND.spec, codec, strategy, readers: tp - 1, fault: run.fault ?? null };
+      const config: RankConfiguration = { id, kind: kind.spec, codec: pythonCodecRef(codec), strategy, readers: tp - 1, fault: run.fault ?? null };
+      codecs.set(id, codec);
       await send({ kind: 'configure', token, config });
       await answers.collect('configured', id, -1);
       // The processes start this configuration with no strategy state: the next step starts a sequence.
@@ -140,15 +175,22 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
       return id;
     });
 
-    const runStep = async ({ payload, restart }: { payload: CtxMeta; restart: boolean }): Promise<StepRecord> => {
+    const runStep = async ({ payload, restart }: { payload: MessageRecord; restart: boolean }): Promise<StepRecord> => {
       const config = hold.current;
       if (config === null) throw new Error('run is not active');
       const step = stepIndex++;
       live.setStep(step);
       // The check is the test's work, before anything is timed; the scheduler's clock starts after the handoff.
-      const check = verifyEvery > 0 && step % verifyEvery === 0 ? messageFingerprint(stepView(payload)) : '';
-      const handoff: StepHandoff = { kind: 'step', token, config, step, restart, check, stepId: payload.stepId, blockSize: payload.blockSize, reqIds: payload.reqIds };
-      await send(handoff, arrayFrames(payload));
+      const verify = verifyEvery > 0 && step % verifyEvery === 0;
+      const base = { kind: 'step' as const, token, config, step, restart, ...(run.roundTrip === true ? { roundTrip: true } : {}) };
+      if (side === null) {
+        const ctx = payload as unknown as CtxMeta;
+        const handoff: StepHandoff = { ...base, check: verify ? messageFingerprint(stepView(ctx)) : '', stepId: ctx.stepId, blockSize: ctx.blockSize, reqIds: ctx.reqIds };
+        await send(handoff, arrayFrames(ctx));
+      } else {
+        const handoff = messageHandoff(side.wire(payload, restart));
+        await send({ ...base, check: verify ? messageFingerprint(kind.view(payload)) : '', message: handoff.header }, handoff.frames);
+      }
       const acks = await answers.collect('step', config, step);
       const own = acks.get(0) as SchedulerAck;
       return {
@@ -165,14 +207,14 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
       };
     };
     return activeRunOf({
-      codec,
+      codec: pythonCodecLabel(codec),
       strategy,
-      form: PYTHON_CODECS[codec],
+      form: pythonCodecForm(codec),
       // pickle and msgpack allocate their own output: nothing here writes into reused memory.
       regime: 'fresh',
       shmBackend: null,
       hold,
-      cursor: cursor as unknown as StepCursor<MessageRecord>,
+      cursor,
       driver: samplingDriver(cursor, runStep, stallOf),
       rejected: () => answers.rejected - rejectedAtStart,
       guard,
@@ -195,9 +237,9 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
 export async function checkPythonRoundTrip(
   session: RankSession,
   run: Omit<MeasureRun, 'plan' | 'verifyEvery'>,
-  steps = gateSteps(CTX_META_KIND as unknown as MessageKind, run.source, run.strategy),
+  steps = gateSteps(run.kind ?? (CTX_META_KIND as unknown as MessageKind), run.source, run.strategy),
 ): Promise<{ checked: number }> {
-  const measured = await session.measure({ ...run, verifyEvery: 1, plan: fixedPlan(Math.max(1, Math.min(steps, run.source.length - 1)), 0) });
+  const measured = await session.measure({ ...run, verifyEvery: 1, roundTrip: true, plan: fixedPlan(Math.max(1, Math.min(steps, run.source.length - 1)), 0) });
   // The step that starts the sequence is run and checked too, though not sampled.
   return { checked: measured.steps.length + 1 };
 }

@@ -8,7 +8,7 @@ import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 export interface Baseline {
   /** Small-message round trip rank 0 → every rank → rank 0; null in process. */
   roundTrip: SampleSummary | null;
-  /** The empty message's stall on the same transport; null in process and on Python ranks. */
+  /** The empty message's stall on the same transport and runtime; null in process. */
   emptyStep: SampleSummary | null;
   /** The empty message's transfer p50, ms; null where emptyStep is. */
   emptyTransfer: number | null;
@@ -21,12 +21,12 @@ export const IN_PROCESS_BASELINE: Baseline = { roundTrip: null, emptyStep: null,
 
 /** The harness's own cost on a session's transport: `pings` round trips and the empty message's steps under `plan`. */
 export async function measureBaseline(session: RankSession, plan: SamplingPlan, pings = 50): Promise<Baseline> {
-  // The Python processes run the codecs they know; their floor is left unmeasured rather than borrowed from Node's.
-  const empty = session.runtime === 'node' ? (await measureEmptyStep(session, plan)).steps : null;
+  // Python ranks measure their own floor: the empty message through the Python scheduler and ranks.
+  const empty = (await measureEmptyStep(session, plan)).steps;
   return {
     roundTrip: pings > 0 ? summarizeSamples(await session.pingRoundTrips(pings)) : null,
-    emptyStep: empty === null ? null : summarizeSamples(empty.map(stallOf)),
-    emptyTransfer: empty === null ? null : summarizeSamples(empty.map((s) => criticalPath(s).transfer)).p50,
+    emptyStep: summarizeSamples(empty.map(stallOf)),
+    emptyTransfer: summarizeSamples(empty.map((s) => criticalPath(s).transfer)).p50,
     waitPolicy: session.waitPolicy,
     oversubscribed: session.oversubscribed,
   };

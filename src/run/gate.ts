@@ -11,7 +11,7 @@ import type { StrategyName } from '../kinds/strategy.js';
 
 /** A codec decoded a step to something other than what was encoded: it is never timed. */
 export class CodecMismatchError extends StallbenchError {
-  readonly cliExitCode = 1;
+  readonly cliExitCode: 1 | 2;
   override readonly name = 'CodecMismatchError';
   constructor(
     readonly codec: string,
@@ -22,8 +22,11 @@ export class CodecMismatchError extends StallbenchError {
     /** The index inside that field, or null for a scalar or a length. */
     readonly index: number | null,
     readonly difference: string,
+    /** The codec is the user's module: theirs to fix (exit 2), where a built-in's mismatch is a failed run (exit 1). */
+    fromModule = false,
   ) {
     super(`${codec} does not round-trip step ${step}: ${difference}`);
+    this.cliExitCode = fromModule ? 2 : 1;
   }
 }
 
@@ -61,9 +64,10 @@ export function gateSteps(kind: MessageKind, source: StepSource, strategy: Strat
  * bit for bit — every step, until GATE_BYTES of wire payload or GATE_MAX_STEPS steps have been checked (and always the
  * first GATE_MIN_STEPS).
  * The ranks then verify every tenth measured step by fingerprint. An encode or decode that throws, even a DecodeError
- * (the codec cannot read its own frames), surfaces as a CodecCallError naming the codec, the call and the step.
+ * (the codec cannot read its own frames), surfaces as a CodecCallError naming the codec, the call and the step; a
+ * mismatch is a CodecMismatchError, the user's to fix (exit 2) when `fromModule`.
  */
-export function checkRoundTrip(kind: MessageKind, codec: Codec, source: StepSource, strategy: StrategyName): { checked: number; of: number } {
+export function checkRoundTrip(kind: MessageKind, codec: Codec, source: StepSource, strategy: StrategyName, fromModule = false): { checked: number; of: number } {
   const scheduler = kind.schedulerSide(strategy);
   let bytes = 0;
   let checked = 0;
@@ -88,7 +92,7 @@ export function checkRoundTrip(kind: MessageKind, codec: Codec, source: StepSour
     const difference = diffMessages(wire, decoded);
     if (difference !== null) {
       const { field, index: at } = locateDifference(difference);
-      throw new CodecMismatchError(codec.name, index, field, at, difference);
+      throw new CodecMismatchError(codec.name, index, field, at, difference, fromModule);
     }
     bytes += messageByteLength(wire);
     checked++;
@@ -112,7 +116,7 @@ export interface GatedCodec {
 export async function gateCodec(ref: string | Codec, kind: MessageKind, source: StepSource, strategy: StrategyName): Promise<GatedCodec> {
   const codec = typeof ref === 'string' ? await openCodec(ref, kind.schemaCodecs === undefined ? {} : { schemaCodecs: kind.schemaCodecs }) : ref;
   try {
-    checkRoundTrip(kind, codec, source, strategy);
+    checkRoundTrip(kind, codec, source, strategy, typeof ref === 'string' && isCodecModuleRef(ref));
     return { name: codec.name, form: codec.form, ...(typeof ref === 'string' && isCodecModuleRef(ref) ? { module: codecModulePath(ref) } : {}) };
   } finally {
     if (typeof ref === 'string') codec.dispose?.();

@@ -7,7 +7,7 @@ import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
 import { generatedSource } from '../kinds/ctx-meta/source.js';
 import type { StrategyName } from '../kinds/strategy.js';
 import type { MessageKind, StepSource } from '../kinds/types.js';
-import { checkPythonCodec, PYTHON_CODEC_NAMES } from '../python/codecs.js';
+import { checkPythonCodec, PYTHON_CODEC_NAMES, SEED_PYTHON_CODECS } from '../python/codecs.js';
 import type { MeasuredTransport } from '../run/report.js';
 import type { StepRecord } from '../broadcast/records.js';
 import type { ActiveRun } from '../broadcast/session.js';
@@ -48,15 +48,20 @@ export interface Config {
 
 /** Every codec × strategy over the captured sequence, or every seqLen × codec × strategy of generated steps. */
 export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
+  // The Python scheduler and ranks speak ipc only; without a Python (--no-python) or ipc there are no Python rows.
+  const python = options.python === null || !options.transports.includes('ipc') ? [] : (options.pythonCodecs ?? (options.messages !== undefined ? PYTHON_CODEC_NAMES : SEED_PYTHON_CODECS)).map(checkPythonCodec);
   const messages = options.messages;
   if (messages !== undefined) {
     const { kind, source } = capturedInput(messages);
     for (const strategy of options.strategies) {
       if (!kind.strategies.includes(strategy)) throw new OptionsError('strategies', `'${strategy}' does not apply to captured messages; use ${kind.strategies.join(' or ')}`);
     }
-    return options.transports.flatMap((transport) =>
-      options.codecs.flatMap((codec) => options.strategies.map((strategy) => ({ codec, strategy, seqLen: 0, kind, source, transport, runtime: 'node' as const, launches: [] }))),
-    );
+    const row = (codec: string, strategy: StrategyName, transport: MeasuredTransport, runtime: Runtime): Config => ({ codec, strategy, seqLen: 0, kind, source, transport, runtime, launches: [] });
+    return [
+      ...options.transports.flatMap((transport) => options.codecs.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, transport, 'node')))),
+      // The same captured steps through the Python scheduler and ranks: the engine's runtime, gated like Node's.
+      ...python.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, 'ipc', 'python'))),
+    ];
   }
   const kind = CTX_META_KIND as unknown as MessageKind;
   const sources = new Map(options.seqLens.map((seqLen) => [seqLen, sweepSource(options, seqLen, plan)]));
@@ -67,8 +72,7 @@ export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
       ),
     ),
   );
-  // The seed's own system: a Python scheduler and Python ranks over ZeroMQ ipc://, on generated CtxMeta steps; they speak ipc only.
-  const python = options.python === null || !options.transports.includes('ipc') ? [] : (options.pythonCodecs ?? PYTHON_CODEC_NAMES).map(checkPythonCodec);
+  // The seed's own system: a Python scheduler and Python ranks over ZeroMQ ipc://, on generated CtxMeta steps.
   return [
     ...node,
     ...options.seqLens.flatMap((seqLen) =>

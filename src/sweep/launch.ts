@@ -17,7 +17,7 @@ export async function startLaunch(config: Config, sessions: Sessions | null, opt
     // Nothing is timed for a codec that loses data: every step must come back bit for bit first.
     if (config.runtime === 'python' && sessions !== null) {
       // Python codecs live in Python: their steps go through the session's processes, each verified on every rank.
-      await checkPythonRoundTrip(sessions.two, { codec: config.codec, strategy: config.strategy, source: config.source, regime: 'fresh' });
+      await checkPythonRoundTrip(sessions.two, { codec: config.codec, kind: config.kind, strategy: config.strategy, source: config.source, regime: 'fresh' });
     } else {
       await gateCodec(config.codec, config.kind, config.source, config.strategy);
     }

@@ -1,5 +1,6 @@
 import { stallOf, type Measurement } from '../broadcast/session.js';
 import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
+import { isPythonCodecModule, pythonCodecRef } from '../python/codecs.js';
 import { measuredReport, type CopyFloors } from '../run/report.js';
 import { overBlocks, projectionsOf, spreadOf, type StallRow } from '../run/row.js';
 import { summarizeSamples } from '../stats/summary.js';
@@ -32,7 +33,7 @@ export async function rowOf(
   return {
     runtime: config.runtime,
     codec: first.run.codec,
-    codecModule: isCodecModuleRef(config.codec) ? codecModulePath(config.codec) : undefined,
+    codecModule: isCodecModuleRef(config.codec) ? codecModulePath(config.codec) : config.runtime === 'python' && isPythonCodecModule(config.codec) ? pythonCodecRef(config.codec) : undefined,
     strategy: config.strategy,
     transport: config.transport,
     batch: options.messages !== undefined ? config.source.batch : options.batch,

@@ -4,6 +4,7 @@ import { fixedPlan } from '../../src/broadcast/sampling.js';
 import type { StepRecord } from '../../src/broadcast/session.js';
 import { OptionsError } from '../../src/errors.js';
 import { messageKind } from '../../src/kinds/captured.js';
+import { EMPTY_KIND } from '../../src/kinds/empty.js';
 import { generateStepSequence } from '../../src/kinds/ctx-meta/sequence.js';
 import { messageByteLength } from '../../src/message/size.js';
 import { arraySource } from '../../src/kinds/ctx-meta/source.js';
@@ -77,7 +78,7 @@ describe.skipIf(found.info === null)('a Python session: the Python scheduler and
       // scheduler put on the wire exactly what the TypeScript one would have.
       const bytes = wireBytes(strategy, sequence);
       expect(m.steps.map((s) => s.payloadBytes)).toEqual(m.steps.map((s) => bytes[s.step]));
-      expect(new Set(m.steps.map((s) => s.frames))).toEqual(new Set([codec === 'pickle' ? 1 : 10]));
+      expect(new Set(m.steps.map((s) => s.frames))).toEqual(new Set([codec === 'pickle' || codec === 'msgpack' ? 1 : 10]));
     });
   });
 
@@ -111,8 +112,10 @@ describe.skipIf(found.info === null)('a Python session: the Python scheduler and
 
   it('refuses what Python ranks cannot run before any step, without taking the session down', async () => {
     const source = arraySource(sequence);
-    await expect(session.start({ codec: 'msgpack', strategy: 'full', source })).rejects.toThrow(OptionsError);
-    await expect(session.start({ codec: 'pickle', strategy: 'full', source, kind: messageKind({}) })).rejects.toThrow(/CtxMeta steps only/);
+    await expect(session.start({ codec: 'cbor', strategy: 'full', source })).rejects.toThrow(OptionsError);
+    await expect(session.start({ codec: 'pickle', strategy: 'full', source, kind: EMPTY_KIND })).rejects.toThrow(/'pickle' does not carry the empty message/);
+    await expect(session.start({ codec: './no/such/codec.py', strategy: 'full', source })).rejects.toThrow(/no Python codec module at/);
+    await expect(session.start({ codec: 'pickle', strategy: 'no-slots', source, kind: messageKind({}) })).rejects.toThrow(/'no-slots' does not apply to captured messages; use full or delta/);
     await expect(session.start({ codec: 'pickle', strategy: 'full', source, fault: { kind: 'stale-descriptor', rank: 1, step: 1 } })).rejects.toThrow(OptionsError);
     const m = await session.measure({ codec: 'pickle', strategy: 'full', source, plan: fixedPlan(2, 0) });
     expect(m.steps).toHaveLength(2);

@@ -9,9 +9,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import numpy as np  # noqa: E402
 
 from stallbench.codecs import CODECS, create_codec  # noqa: E402
+from stallbench.fingerprint import message_fingerprint  # noqa: E402
+from stallbench.message import first_difference  # noqa: E402
+from stallbench.message_codecs import MESSAGE_CODECS  # noqa: E402
 from stallbench.columns import INT32, FLOAT32, fingerprint_of, slots_of  # noqa: E402
 from stallbench.payload import ARRAY_FIELDS  # noqa: E402
 from stallbench.strategies import DeltaState, RankSide, SchedulerSide, STRATEGIES, step_view  # noqa: E402
+
+CTX_META = {"kind": "ctx-meta"}
 
 # The same payload in test/python/python.test.ts, where TypeScript's messageFingerprint() gives this digest.
 KNOWN_DIGEST = "04509111be2654ccef24701015975aff0df17568c8e34345467f43841f6b7c98"
@@ -130,8 +135,8 @@ class Strategies(unittest.TestCase):
 class Codecs(unittest.TestCase):
     def test_every_codec_round_trips_every_strategy_bit_for_bit(self):
         steps = sequence(6, 5, 4, seed=4)
-        for name in CODECS:
-            codec = create_codec(name)
+        for name in [*CODECS, "msgpack"]:
+            codec = create_codec(name, CTX_META)
             for strategy in STRATEGIES:
                 side = SchedulerSide(strategy)
                 for i, step in enumerate(steps):
@@ -144,13 +149,86 @@ class Codecs(unittest.TestCase):
     def test_out_of_band_arrays_travel_as_their_own_frames(self):
         step = sequence(1, 3, 4, seed=5)[0]
         wire = SchedulerSide("full").wire(step, True)
-        frames = create_codec("pickle-oob").encode(create_codec("pickle-oob").prepare(wire))
+        frames = create_codec("pickle-oob", CTX_META).encode(create_codec("pickle-oob", CTX_META).prepare(wire))
         self.assertEqual(len(frames), 1 + len(ARRAY_FIELDS))
         self.assertEqual(memoryview(frames[-1]).nbytes, wire["slotMapping"].nbytes)
 
     def test_an_unknown_codec_names_the_known_ones(self):
-        with self.assertRaisesRegex(ValueError, "pickle, pickle-oob, msgpack-numpy"):
-            create_codec("nope")
+        with self.assertRaisesRegex(ValueError, "pickle, pickle-oob, msgpack-numpy, msgpack"):
+            create_codec("nope", CTX_META)
+        with self.assertRaisesRegex(ValueError, "for captured messages; known: pickle, pickle-oob, msgpack, msgpack-numpy"):
+            create_codec("nope", {"kind": "message", "dtypes": {}})
+
+
+# A captured-style message: nested records, a list of records, declared arrays, -0.0, NaN, bools, None, unicode keys.
+DTYPES = {"/reqs/*/ids": "int32", "/reqs/*/blocks": "uint16", "/probs": "float32", "/seen": "int32"}
+
+
+def message(step):
+    return {
+        "step_id": step, "flags": {"ok": True, "none": None, "négatif": -0.0, "nan": float("nan")},
+        "reqs": [{"id": f"r{i}", "ids": np.arange(i + step, dtype=np.int32), "blocks": np.array([i, step], dtype=np.uint16)}
+                 for i in range(3)],
+        "probs": np.array([0.5, -0.0, step], dtype=np.float32),
+        "seen": np.arange(4 + step, dtype=np.int32),
+        "*": [1, 2.5, "x"],
+    }
+
+
+class Messages(unittest.TestCase):
+    def test_every_message_codec_and_a_module_round_trip_full_and_delta_steps_bit_for_bit(self):
+        from stallbench.message import MessageRankSide
+        kind = {"kind": "message", "dtypes": DTYPES}
+        module = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "python", "frames_codec.py")
+        for name in [*MESSAGE_CODECS, module]:
+            codec = create_codec(name, kind)
+            for strategy in ("full", "delta"):
+                side = MessageRankSide(strategy)
+                previous = None
+                for step in range(4):
+                    full = message(step)
+                    wire = full if strategy == "full" else python_delta(previous, full, step)
+                    previous = full
+                    frames = [bytes(f) for f in codec.encode(codec.prepare(wire))]
+                    back = codec.to_columnar(codec.decode(frames))
+                    self.assertIsNone(first_difference(wire, back), f"{name} {strategy} step {step}")
+                    view = side.apply(back)
+                    self.assertEqual(message_fingerprint(view), message_fingerprint(full), f"{name} {strategy} step {step}")
+
+    def test_the_first_difference_names_the_path_and_index(self):
+        a, b = message(1), message(1)
+        b["reqs"][2]["ids"] = b["reqs"][2]["ids"].copy()
+        b["reqs"][2]["ids"][1] += 1
+        self.assertEqual(first_difference(a, b), "/reqs/2/ids[1]: 1 vs 2")
+        b = message(1)
+        b["flags"]["négatif"] = 0.0
+        self.assertEqual(first_difference(a, b), "/flags/négatif: -0.0 vs 0.0")
+        b = message(1)
+        b["probs"] = b["probs"].copy()
+        b["probs"][1] = 0.0
+        self.assertEqual(first_difference(a, b), "/probs[1]: -0.0 vs 0.0")
+        self.assertIsNone(first_difference(message(2), message(2)))
+
+    def test_a_codec_module_that_fails_says_which_call(self):
+        from stallbench.modules import UserCodeError
+        here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "python")
+        for file, call in (("broken_import.py", "load"), ("no_factory.py", "create")):
+            with self.assertRaises(UserCodeError) as caught:
+                create_codec(os.path.join(here, file), {"kind": "message", "dtypes": {}})
+            self.assertEqual(caught.exception.call, call)
+        codec = create_codec(os.path.join(here, "throws_codec.py"), {"kind": "message", "dtypes": {}})
+        codec.encode({"a": 1})
+        with self.assertRaises(UserCodeError) as caught:
+            codec.encode({"a": 1})
+        self.assertEqual((caught.exception.call, str(caught.exception)), ("encode", "ValueError: boom in encode"))
+
+
+def python_delta(previous, full, step):
+    """A keyframe then the changes of a message: seen grows (append), step_id and probs change (set), reqs are set whole."""
+    if previous is None:
+        return {"step": step, "full": full}
+    return {"step": step, "changes": {"set": {"step_id": full["step_id"], "reqs": full["reqs"], "probs": full["probs"]},
+                                      "append": {"seen": full["seen"][len(previous["seen"]):]}}}
 
 
 if __name__ == "__main__":
