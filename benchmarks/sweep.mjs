@@ -16,7 +16,8 @@ export default {
   finishRate: 0,
   regime: 'reused',
   python: 'python3',
-  pythonCodecs: ['pickle', 'pickle-oob', 'msgpack-numpy'],
+  // pythonCodecs: the seed's pickle, pickle-oob, msgpack-numpy when left out (captured messages: msgpack too;
+  // a replay: pickle, pickle-oob); a path to a .py codec module measures your own.
   out: 'results',
   // What `--quick` changes: fewer codecs and sizes, the quick sampling plan (under a minute).
   quick: {

@@ -39,6 +39,11 @@ Paths seen in several steps are merged by widening (int8 + uint8 -> int16, int32
 int16 + float32 -> float32, int32 + float32 -> float64, ...), so one path has one dtype in every step.
 Plain Python lists of numbers get no declared dtype: the loader infers int32 or float64 across steps.
 
+Replay: Capture(path, replay=True) also writes each step's object exactly as the engine holds it, pickled
+(protocol 5, out-of-band buffers kept), to <path>.replay, so `stallbench --messages <path> --replay` times the
+engine's own classes and reducers on the Python ranks. Unpickling a replay file runs the engine's code, as any
+pickle does: replay only files you made.
+
 Bounded: writing stops, with one warning on stderr, before a line would take the file past max_bytes or
 after max_steps lines. write() never raises into the engine: an unsupported value becomes a placeholder
 and any other failure (a full disk) stops the capture with one warning. write() returns whether it wrote.
@@ -48,11 +53,25 @@ import dataclasses
 import enum
 import json
 import os
+import pickle
+import struct
 import sys
 
 __all__ = ["Capture"]
 
 TWO_53 = 2 ** 53
+REPLAY_SUFFIX = ".replay"
+REPLAY_MAGIC = b"stallbench-replay 1\n"
+
+
+def replay_record(obj):
+    """One step of a replay file: the object pickled as the engine would (protocol 5, out-of-band buffers kept apart).
+    Layout: u64 pickle length, u32 buffer count, each buffer's u64 length, then the pickle, then the buffers."""
+    buffers = []
+    main = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+    raws = [b.raw() for b in buffers]
+    head = struct.pack("<QI", len(main), len(raws)) + b"".join(struct.pack("<Q", r.nbytes) for r in raws)
+    return b"".join([head, main, *(bytes(r) for r in raws)])
 INT_RANGES = [  # narrowest first
     ("int8", -(2 ** 7), 2 ** 7 - 1),
     ("uint8", 0, 2 ** 8 - 1),
@@ -131,94 +150,28 @@ def numpy_dtype(dtype, values, path, capture):
     return None, values
 
 
-class Capture:
-    """Appends one JSON line per step to `path`, and the dtypes it saw to `path`.dtypes.json; bounded, and never raises into the engine."""
+class Converter:
+    """The conversion of an engine's object into a stallbench message (the table above), with its warnings."""
 
-    def __init__(self, path, max_bytes=1 << 30, max_steps=1_000_000, max_depth=64, append=False):
-        self.path = str(path)
-        self.sidecar = self.path + ".dtypes.json"
-        self.max_bytes = int(max_bytes)
-        self.max_steps = int(max_steps)
+    def __init__(self, max_depth=64):
         self.max_depth = int(max_depth)
-        self.dtypes = {}
-        self.steps = 0
-        self.bytes = 0
-        self.stopped = False
         self._warned = set()
-        if append and os.path.exists(self.path):
-            self.bytes = os.path.getsize(self.path)
-            with open(self.path, "rb") as existing:
-                self.steps = sum(1 for line in existing if line.strip())
-            if os.path.exists(self.sidecar):
-                with open(self.sidecar, encoding="utf-8") as f:
-                    self.dtypes = dict(json.load(f))
-        self._file = open(self.path, "ab" if append else "wb")
 
-    # -- public --------------------------------------------------------------
-
-    def write(self, obj):
-        """Records one step's message; returns True when a line was written."""
-        if self.stopped:
-            return False
-        try:
-            if self.steps >= self.max_steps:
-                return self._stop("max_steps %d reached" % self.max_steps)
-            seen = {}
-            value = self._convert(obj, "", 0, seen)
-            if not isinstance(value, dict):
-                value = {"value": value}
-                seen = {"/value" + path: dtype for path, dtype in seen.items()}
-            line = (json.dumps(value, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
-            if self.bytes + len(line) > self.max_bytes:
-                return self._stop("max_bytes %d reached" % self.max_bytes)
-            self._file.write(line)
-            self._file.flush()
-            self.bytes += len(line)
-            self.steps += 1
-            self._merge(seen)
-            return True
-        except Exception as error:  # the engine must keep running whatever the capture meets
-            return self._stop("%s: %s" % (type(error).__name__, error))
-
-    def close(self):
-        """Closes the file; later writes do nothing."""
-        self.stopped = True
-        try:
-            self._file.close()
-        except Exception:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    # -- internals -----------------------------------------------------------
+    def message(self, obj, seen=None):
+        """The step's message: a record, with `seen` filled with the dtype of every numeric path it met."""
+        seen = {} if seen is None else seen
+        value = self._convert(obj, "", 0, seen)
+        if isinstance(value, dict):
+            return value
+        wrapped = {"/value" + path: dtype for path, dtype in seen.items()}
+        seen.clear()
+        seen.update(wrapped)
+        return {"value": value}
 
     def warn_once(self, key, message):
         if key not in self._warned:
             self._warned.add(key)
             sys.stderr.write("capture: %s\n" % message)
-
-    def _stop(self, reason):
-        self.warn_once("stop", "stopped after %d steps: %s" % (self.steps, reason))
-        self.stopped = True
-        return False
-
-    def _merge(self, seen):
-        changed = False
-        for path, dtype in seen.items():
-            merged = widen(self.dtypes[path], dtype) if path in self.dtypes else dtype
-            if self.dtypes.get(path) != merged:
-                self.dtypes[path] = merged
-                changed = True
-        if changed:
-            tmp = self.sidecar + ".tmp"
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(self.dtypes, f, indent=1, sort_keys=True)
-            os.replace(tmp, self.sidecar)
 
     def _numbers(self, values, dtype, path, seen):
         if dtype is not None:
@@ -306,3 +259,99 @@ class Capture:
         if arr.ndim <= 1:
             return data
         return {"shape": [int(n) for n in arr.shape], "data": data}
+
+
+class Capture(Converter):
+    """Appends one JSON line per step to `path`, and the dtypes it saw to `path`.dtypes.json; bounded, and never raises into the engine."""
+
+    def __init__(self, path, max_bytes=1 << 30, max_steps=1_000_000, max_depth=64, append=False, replay=False):
+        self.path = str(path)
+        self.replay_path = self.path + REPLAY_SUFFIX if replay else None
+        self.sidecar = self.path + ".dtypes.json"
+        self.max_bytes = int(max_bytes)
+        self.max_steps = int(max_steps)
+        Converter.__init__(self, max_depth)
+        self.dtypes = {}
+        self.steps = 0
+        self.bytes = 0
+        self.stopped = False
+        if append and os.path.exists(self.path):
+            self.bytes = os.path.getsize(self.path)
+            with open(self.path, "rb") as existing:
+                self.steps = sum(1 for line in existing if line.strip())
+            if os.path.exists(self.sidecar):
+                with open(self.sidecar, encoding="utf-8") as f:
+                    self.dtypes = dict(json.load(f))
+        self._file = open(self.path, "ab" if append else "wb")
+        self._replay = None
+        if self.replay_path is not None:
+            fresh = not (append and os.path.exists(self.replay_path))
+            self._replay = open(self.replay_path, "wb" if fresh else "ab")
+            if fresh:
+                self._replay.write(REPLAY_MAGIC)
+            else:
+                self.bytes += os.path.getsize(self.replay_path)
+
+    # -- public --------------------------------------------------------------
+
+    def write(self, obj):
+        """Records one step's message; returns True when a line was written."""
+        if self.stopped:
+            return False
+        try:
+            if self.steps >= self.max_steps:
+                return self._stop("max_steps %d reached" % self.max_steps)
+            seen = {}
+            value = self.message(obj, seen)
+            line = (json.dumps(value, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
+            record = replay_record(obj) if self._replay is not None else b""
+            if self.bytes + len(line) + len(record) > self.max_bytes:
+                return self._stop("max_bytes %d reached" % self.max_bytes)
+            self._file.write(line)
+            self._file.flush()
+            if self._replay is not None:
+                self._replay.write(record)
+                self._replay.flush()
+            self.bytes += len(line) + len(record)
+            self.steps += 1
+            self._merge(seen)
+            return True
+        except Exception as error:  # the engine must keep running whatever the capture meets
+            return self._stop("%s: %s" % (type(error).__name__, error))
+
+    def close(self):
+        """Closes the file; later writes do nothing."""
+        self.stopped = True
+        for f in (self._file, self._replay):
+            try:
+                if f is not None:
+                    f.close()
+            except Exception:
+                pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    # -- internals -----------------------------------------------------------
+
+    def _stop(self, reason):
+        self.warn_once("stop", "stopped after %d steps: %s" % (self.steps, reason))
+        self.stopped = True
+        return False
+
+    def _merge(self, seen):
+        changed = False
+        for path, dtype in seen.items():
+            merged = widen(self.dtypes[path], dtype) if path in self.dtypes else dtype
+            if self.dtypes.get(path) != merged:
+                self.dtypes[path] = merged
+                changed = True
+        if changed:
+            tmp = self.sidecar + ".tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(self.dtypes, f, indent=1, sort_keys=True)
+            os.replace(tmp, self.sidecar)

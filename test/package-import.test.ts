@@ -33,6 +33,13 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("the README's examples", () => {
+  it('Python codec module: the example is the fixture the tests use, less its docstring', () => {
+    const module = blocksUnder('### Your Python engine').find((b) => b.lang === 'python')?.body ?? '';
+    const fixture = readFileSync(join(root, 'test/fixtures/python/frames_codec.py'), 'utf8');
+    expect(fixture.slice(fixture.indexOf('"""', 3) + 4).replace(/^\n+/, '')).toBe(module);
+    expect(module).toMatch(/^def create\(\):$/m);
+  });
+
   it('quick start: names the npm scripts the package has', () => {
     const [block] = blocksUnder('## Quick start');
     const scripts = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);

@@ -9,6 +9,7 @@ from .columns import fingerprint_of
 from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
 from .fingerprint import message_fingerprint
 from .message import MessageRankSide
+from .replay import as_message, create_replay_codec
 from .strategies import RankSide
 
 
@@ -32,6 +33,12 @@ def run_step(current, command, frames, received_ns):
 
 def rank_configuration(config):
     """The codec, the strategy's rank side and the fingerprint for a configuration's kind of message."""
+    replay = config["kind"].get("replay")
+    if replay is not None:
+        # The engine's object is what its worker launches from; it is verified as its JSON line, after the clock.
+        dtypes = config["kind"]["dtypes"]
+        return {"codec": create_replay_codec(config["codec"]), "side": MessageRankSide("full"),
+                "fingerprint": lambda view: message_fingerprint(as_message(view, dtypes))}
     codec = create_codec(config["codec"], config["kind"])
     if config["kind"]["kind"] == "ctx-meta":
         return {"codec": codec, "side": RankSide(config["strategy"]), "fingerprint": fingerprint_of}

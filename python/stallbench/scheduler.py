@@ -12,6 +12,8 @@ from .columns import byte_length, from_buffers
 from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
 from .fingerprint import message_byte_length
 from .message import column_of, first_difference, unflatten
+from .modules import UserCodeError
+from .replay import create_replay_codec, read_replay, replay_mismatch
 from .payload import ARRAY_FIELDS
 from .strategies import SchedulerSide
 
@@ -19,22 +21,41 @@ RANK = 0
 
 
 def wire_of(current, command, frames):
-    """The step's wire message: CtxMeta arrives as raw columns and takes the strategy here; any other kind arrives as
-    the flattened wire message the TypeScript side's strategy made (untimed either way)."""
+    """The step's wire message and its content bytes: CtxMeta arrives as raw columns and takes the strategy here; any
+    other kind arrives as the flattened wire message the TypeScript side's strategy made (untimed either way)."""
     if current["kind"] == "ctx-meta":
         if len(frames) != 1 + len(ARRAY_FIELDS):
             raise ValueError(f"a step arrives as {1 + len(ARRAY_FIELDS)} frames, got {len(frames)}")
         payload = from_buffers(command["stepId"], command["blockSize"], command["reqIds"], [buffer_of(f) for f in frames[1:]])
-        return current["side"].wire(payload, command["restart"]), byte_length
+        wire = current["side"].wire(payload, command["restart"])
+        return wire, byte_length(wire)
     header = command["message"]
     if len(frames) != 2 + len(header["dtypes"]):
         raise ValueError(f"a message step arrives as {2 + len(header['dtypes'])} frames, got {len(frames)}")
     columns = [column_of(code, buffer_of(f)) for code, f in zip(header["dtypes"], frames[2:])]
-    return unflatten(header, buffer_of(frames[1]), columns), message_byte_length
+    wire = unflatten(header, buffer_of(frames[1]), columns)
+    return wire, message_byte_length(wire)
 
 
-def round_trip(codec, wire, out, step):
-    """The gate's own check, before anything is timed: this process decodes what it sent and names the first difference."""
+def replayed(current, index):
+    objects = current["replay"]
+    if index >= len(objects):
+        raise UserCodeError(current["config"]["kind"]["replay"], "load", f"holds {len(objects)} steps, and the messages file has more")
+    return objects[index]
+
+
+def round_trip(current, command, wire, out):
+    """The gate's own check, before anything is timed: this process decodes what it sent and names the first difference.
+    A replayed object must also agree with its JSON line (the wire message handed over), under capture.py's conversion."""
+    codec, step = current["codec"], command["step"]
+    if current.get("replay") is not None:
+        dtypes = current["config"]["kind"]["dtypes"]
+        obj = replayed(current, command["replayIndex"])
+        mismatch = replay_mismatch(obj, wire, dtypes, command["replayIndex"])
+        if mismatch is not None:
+            return mismatch
+        difference = replay_mismatch(codec.decode([memoryview(f) for f in out]), wire, dtypes, command["replayIndex"])
+        return None if difference is None else f"{codec.name} does not round-trip step {step}: {difference.split(': ', 1)[1]}"
     back = codec.to_columnar(codec.decode([memoryview(f) for f in out]))
     difference = first_difference(wire, back)
     return None if difference is None else f"{codec.name} does not round-trip step {step}: {difference}"
@@ -43,8 +64,9 @@ def round_trip(codec, wire, out, step):
 def run_step(current, command, frames, publish):
     """Strategy and the engine's own form first (untimed), then encode and publish between clock stamps."""
     codec = current["codec"]
-    wire, size_of = wire_of(current, command, frames)
-    held = codec.prepare(wire)
+    wire, payload_bytes = wire_of(current, command, frames)
+    # A replay sends the engine's own object for the step; its JSON line (the wire message) is what it is checked against.
+    held = codec.prepare(wire if current.get("replay") is None else replayed(current, command["replayIndex"]))
     header = pack({"kind": "step", "token": command["token"], "config": current["config"]["id"], "step": command["step"],
                    "restart": command["restart"], "check": command["check"]})
     faults = minor_faults()
@@ -52,18 +74,23 @@ def run_step(current, command, frames, publish):
     out = codec.encode(held)
     encoded_ns = now_ns()
     # The gate's steps are checked here before the ranks see them, so a codec that loses data is named by path.
-    mismatch = round_trip(codec, wire, out, command["step"]) if command.get("roundTrip") is True else None
+    mismatch = round_trip(current, command, wire, out) if command.get("roundTrip") is True else None
     if mismatch is not None:
         return {"error": mismatch, "mismatch": mismatch}
     publish([header, *out])
     sent_ns = now_ns()
     return {"startNs": start_ns, "encodedNs": encoded_ns, "sentNs": sent_ns, "pageFaults": minor_faults() - faults,
-            "frames": len(out), "wireBytes": sum(memoryview(f).nbytes for f in out), "payloadBytes": size_of(wire)}
+            "frames": len(out), "wireBytes": sum(memoryview(f).nbytes for f in out), "payloadBytes": payload_bytes}
 
 
-def scheduler_side(config):
-    """CtxMeta's strategy runs here; any other kind's ran on the TypeScript side, which hands over its wire message."""
-    return SchedulerSide(config["strategy"]) if config["kind"]["kind"] == "ctx-meta" else None
+def scheduler_configuration(config):
+    """The codec and strategy of a configuration: CtxMeta's strategy runs here, any other kind's ran on the TypeScript
+    side, which hands over its wire message; a replay also loads the engine's objects (once per file)."""
+    replay = config["kind"].get("replay")
+    if replay is not None:
+        return {"codec": create_replay_codec(config["codec"]), "side": None, "replay": read_replay(replay)}
+    side = SchedulerSide(config["strategy"]) if config["kind"]["kind"] == "ctx-meta" else None
+    return {"codec": create_codec(config["codec"], config["kind"]), "side": side}
 
 
 def serve(start):
@@ -94,7 +121,7 @@ def serve(start):
                 publish([frames[0].bytes])
                 answer({**answer_fields("ping", command["step"], received_ns), "startNs": start_ns})
             elif kind == "configure":
-                current, reply = configure(command, received_ns, lambda c: {"codec": create_codec(c["codec"], c["kind"]), "side": scheduler_side(c)})
+                current, reply = configure(command, received_ns, scheduler_configuration)
                 # The ranks configure only what the scheduler could.
                 if current is not None:
                     publish([frames[0].bytes])

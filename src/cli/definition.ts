@@ -23,7 +23,7 @@ const FLAGS: Readonly<Record<Suite, Readonly<Record<string, string>>>> = {
     codecs: 'codecs', strategies: 'strategies', messages: 'messages', batch: 'batch', seqLens: 'seq-lens', blockSize: 'block-size',
     projectTp: 'tp', stepMs: 'step-ms', preset: 'preset', overlap: 'overlap', transports: 'transport', spinUs: 'spin-us',
     finishRate: 'finish-rate', regime: 'regime', samples: 'samples', blocks: 'blocks', repeat: 'repeat', orderSeed: 'order-seed',
-    python: 'python', pythonCodecs: 'python-codecs', inProcess: 'no-ipc', sampling: 'quick', out: 'out',
+    python: 'python', pythonCodecs: 'python-codecs', pythonPath: 'python-path', replay: 'replay', inProcess: 'no-ipc', sampling: 'quick', out: 'out',
   },
   codecs: { codecs: 'codecs', sizes: 'sizes', timeMs: 'time', sampling: 'quick', out: 'out' },
   ipc: { codecs: 'codecs', sizes: 'sizes', tp: 'tp', steps: 'steps', regime: 'regime', transport: 'transport', spinUs: 'spin-us', sampling: 'quick', out: 'out' },

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SAMPLING_PRESETS } from '../broadcast/sampling.js';
 import { checkCodecRef, isCodecModuleRef, loadCodecModule } from '../codecs/module.js';
@@ -68,6 +69,10 @@ ${Object.entries(STEP_PRESETS)
                       for the in-process pickle reference table (default: python3)
   --python-codecs a,b Python codecs or ./codec.py modules (default: ${SEED_PYTHON_CODECS.join(',')}; with --messages
                       also msgpack; empty for none)
+  --replay            with --messages FILE: the Python rows pickle the engine's own objects from FILE.replay
+                      (written by Capture(path, replay=True)), full, with pickle and pickle-oob; unpickling
+                      runs the engine's code, as pickle does
+  --python-path DIRS  folders (comma-separated) the Python processes import from, e.g. the engine's classes
   --no-python         leave the Python rows and the pickle reference out
   --help              this text`;
 
@@ -101,6 +106,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
       python: { type: 'string', default: 'python3' },
       'no-python': { type: 'boolean', default: false },
       'python-codecs': { type: 'string' },
+      replay: { type: 'boolean', default: false },
+      'python-path': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -143,6 +150,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     repeat: positiveInt('repeat', values.repeat ?? '1', 100),
     orderSeed: positiveInt('order-seed', values['order-seed'] ?? String(DEFAULT_ORDER_SEED), 0xffffffff),
     python: values['no-python'] ? null : values.python,
+    ...replayOptions(values.replay, values.messages, values['python-path']),
     ...(values['python-codecs'] === undefined ? {} : { pythonCodecs: values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec) }),
     trace: values.trace !== undefined,
   };
@@ -211,6 +219,23 @@ export async function sweepCommand(args: string[]): Promise<number> {
     return 130;
   }
   return 0;
+}
+
+/** --replay and --python-path, checked: a replay needs a messages file with its `.replay` beside it, and folders that exist. */
+function replayOptions(replay: boolean, messages: string | undefined, pythonPath: string | undefined): Pick<StoredSweepOptions, 'replay' | 'pythonPath'> {
+  const out: Pick<StoredSweepOptions, 'replay' | 'pythonPath'> = {};
+  if (pythonPath !== undefined) {
+    out.pythonPath = list(pythonPath, [], (dir) => {
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OptionsError('python-path', `${dir} is not a folder`);
+      return resolve(dir);
+    });
+  }
+  if (!replay) return out;
+  if (messages === undefined || !existsSync(messages)) throw new OptionsError('replay', '--replay needs --messages FILE, a captured file');
+  const file = resolve(`${messages}.replay`);
+  if (!existsSync(file)) throw new OptionsError('replay', `no replay file at ${file}: Capture(path, replay=True) writes it beside the JSON Lines`);
+  out.replay = file;
+  return out;
 }
 
 /** The first line of a text, cut at `max` characters: a notice fits a terminal line or two. */

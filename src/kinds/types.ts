@@ -2,8 +2,11 @@ import type { Codec } from '../codecs/types.js';
 import type { BoxedMessageRecord, DtypeMap, MessageRecord } from '../message/types.js';
 import type { StrategyName } from './strategy.js';
 
-/** What a rank needs to know about the messages it will receive: plain data, sent with every configuration. */
-export type KindSpec = { kind: 'ctx-meta' } | { kind: 'message'; dtypes: DtypeMap } | { kind: 'empty' };
+/**
+ * What a rank needs to know about the messages it will receive: plain data, sent with every configuration. A captured
+ * sequence's `replay` is the file of the engine's own pickled objects that Python ranks replay in its place.
+ */
+export type KindSpec = { kind: 'ctx-meta' } | { kind: 'message'; dtypes: DtypeMap; replay?: string } | { kind: 'empty' };
 
 /**
  * A restartable source of consecutive steps: every `open()` starts again at step 0 and yields the same steps, so a

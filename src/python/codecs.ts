@@ -24,6 +24,9 @@ export const PYTHON_CODEC_NAMES = Object.keys(PYTHON_CODECS) as PythonCodecName[
 /** The Python codecs a sweep of generated CtxMeta steps runs unless told: the seed's three (msgpack is asked for). */
 export const SEED_PYTHON_CODECS: readonly PythonCodecName[] = ['pickle', 'pickle-oob', 'msgpack-numpy'];
 
+/** The Python codecs a replay runs: the engine's objects are pickled, as the engine pickles them. */
+export const REPLAY_CODECS: readonly string[] = ['pickle', 'pickle-oob'];
+
 /** True when `name` is a built-in Python codec. */
 export function isPythonCodec(name: string): name is PythonCodecName {
   return Object.hasOwn(PYTHON_CODECS, name);

@@ -1,4 +1,18 @@
 import { StallbenchError } from '../errors.js';
+
+/** A replayed object does not agree with its JSON line under capture.py's conversion: the capture's to fix (exit 2). */
+export class ReplayMismatchError extends StallbenchError {
+  readonly cliExitCode = 2;
+  override readonly name = 'ReplayMismatchError';
+  constructor(
+    readonly replay: string,
+    /** "replay step N does not agree with its JSON line: <path>: a vs b", as the Python scheduler found it. */
+    reason: string,
+  ) {
+    super(`${replay}: ${reason}`);
+  }
+}
+
 /** stallbench's Python side cannot run: no interpreter, one too old, or one that lacks numpy, pyzmq or msgpack. */
 export class PythonUnavailableError extends StallbenchError {
   readonly cliExitCode = 1;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RankFailedError } from '../broadcast/errors.js';
 import { superviseRanks, type RankFailure, type Ranks } from '../broadcast/ranks.js';
@@ -36,10 +37,14 @@ export function pythonFailure(python: string): RankFailure {
  * Starts the Python scheduler (rank 0) and ranks. Each holds its stdin open to this process and exits at EOF, so a
  * Python process never outlives its parent, even one killed by SIGKILL; stop() closes the pipes first.
  */
-export function spawnPythonRanks(python: string, starts: readonly PythonStart[]): Ranks & { spawned: Promise<void> } {
+export function spawnPythonRanks(python: string, starts: readonly PythonStart[], pythonPath: readonly string[] = []): Ranks & { spawned: Promise<void> } {
+  // The folders asked for come first, before any PYTHONPATH the user already has.
+  const importPath = [...pythonPath, ...(process.env.PYTHONPATH ?? '').split(delimiter).filter((dir) => dir !== '')].join(delimiter);
+  const env = importPath === '' ? process.env : { ...process.env, PYTHONPATH: importPath };
   const started = starts.map((start) => {
     const child: ChildProcess = spawn(python, [PYTHON_ENTRY, start.rank === 0 ? 'scheduler' : 'rank', JSON.stringify(start)], {
       stdio: ['pipe', 'ignore', 'pipe'],
+      env,
     });
     // A process that is gone closes its end of the pipe; its exit says why, so EPIPE here is not the story.
     child.stdin?.on('error', () => undefined);

@@ -18,9 +18,10 @@ import { stepView } from '../kinds/ctx-meta/strategies.js';
 import { checkStrategy } from '../kinds/strategy.js';
 import { openIpcFeed, type IpcFeed } from '../transport/ipc.js';
 import { createRunDir } from '../transport/run-dir.js';
-import { checkPythonCodec, checkPythonCodecFor, isPythonCodecModule, pythonCodecForm, pythonCodecLabel, pythonCodecRef } from './codecs.js';
+import { REPLAY_CODECS, checkPythonCodec, checkPythonCodecFor, isPythonCodecModule, pythonCodecForm, pythonCodecLabel, pythonCodecRef } from './codecs.js';
 import { columnCode, flattenMessage } from '../codecs/envelope.js';
 import { bytesOf } from '../codecs/frames.js';
+import { ReplayMismatchError } from './errors.js';
 import { spawnPythonRanks } from './processes.js';
 import { findPython } from './probe.js';
 
@@ -30,6 +31,8 @@ export interface PythonSessionOptions {
   tp?: number;
   /** Interpreter with numpy, pyzmq and msgpack. @default the first of DEFAULT_PYTHONS that passes probePython */
   python?: string;
+  /** Folders the Python processes import from, before PYTHONPATH (where a replay's engine classes live). */
+  pythonPath?: readonly string[];
   /** Longest wait for any answer, in ms. @default 5000 */
   timeoutMs?: number;
   /** Stops the session and cleans up; without it, SIGINT and SIGTERM are handled (cleanup, then the signal's usual exit). */
@@ -73,6 +76,14 @@ function messageHandoff(message: MessageRecord): { header: Record<string, unknow
   };
 }
 
+/** Each message of a source and its place in the sequence (a captured source yields the same objects every time). */
+function sequenceIndex(source: StepSource<MessageRecord>): Map<MessageRecord, number> {
+  const index = new Map<MessageRecord, number>();
+  const iterator = source.open();
+  for (let next = iterator.next(), i = 0; next.done !== true; next = iterator.next(), i++) if (!index.has(next.value)) index.set(next.value, i);
+  return index;
+}
+
 /** The step's arrays as raw little-endian frames, in ARRAY_FIELDS order: no copy, no conversion. */
 function arrayFrames(payload: CtxMeta): Uint8Array[] {
   return ARRAY_FIELDS.map((field) => {
@@ -101,6 +112,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
   });
   // The codec each configuration runs, as the user named it, for errors.
   const codecs = new Map<number, string>();
+  const replays = new Map<number, string>();
   const answers = answerCollector({
     receive: (wait) => (feed === null ? Promise.reject(new Error('feed closed')) : feed.receive(wait)),
     token,
@@ -110,6 +122,8 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
     failureOf: (ack) => {
       const mismatch = (ack as SchedulerAck).mismatch;
       if (typeof mismatch !== 'string') return null;
+      const replay = replays.get(ack.config);
+      if (replay !== undefined && mismatch.startsWith('replay step ')) return new ReplayMismatchError(replay, mismatch);
       const difference = mismatch.replace(/^.*? does not round-trip step \d+: /, '');
       const { field, index } = locateDifference(difference);
       return new CodecMismatchError(codecs.get(ack.config) ?? 'python', ack.step, field, index, difference, isPythonCodecModule(codecs.get(ack.config) ?? ''));
@@ -126,7 +140,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
     feed = await openIpcFeed(dir, timeoutMs);
     const address = feed.address;
     const idleTimeoutMs = Math.max(60_000, 4 * timeoutMs);
-    const spawned = spawnPythonRanks(python, Array.from({ length: tp }, (_, rank) => ({ rank, token, ...address, idleTimeoutMs })));
+    const spawned = spawnPythonRanks(python, Array.from({ length: tp }, (_, rank) => ({ rank, token, ...address, idleTimeoutMs })), options.pythonPath);
     ranks = spawned;
     guard.watch(spawned.failed);
     await guard.race(spawned.spawned);
@@ -162,12 +176,19 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
     // CtxMeta takes its strategy on the Python scheduler, as the seed's engine does; any other kind's wire message is
     // made here, untimed, and handed over whole.
     const side = kind.spec.kind === 'ctx-meta' ? null : kind.schedulerSide(strategy);
+    // A replay sends the engine's own object for each step: the scheduler finds it by the message's place in the sequence.
+    const replay = kind.spec.kind === 'message' ? kind.spec.replay : undefined;
+    if (replay !== undefined && (strategy !== 'full' || !REPLAY_CODECS.includes(codec))) {
+      throw new OptionsError('replay', `a replay runs ${REPLAY_CODECS.join(' and ')} with strategy full (the engine's objects have no delta), not ${codec} ${strategy}`);
+    }
+    const replayIndex = replay === undefined ? null : sequenceIndex(run.source);
     const rejectedAtStart = answers.rejected;
     let stepIndex = 0;
     const hold = slot.hold(async () => {
       const id = ++configId;
       const config: RankConfiguration = { id, kind: kind.spec, codec: pythonCodecRef(codec), strategy, readers: tp - 1, fault: run.fault ?? null };
       codecs.set(id, codec);
+      if (replay !== undefined) replays.set(id, replay);
       await send({ kind: 'configure', token, config });
       await answers.collect('configured', id, -1);
       // The processes start this configuration with no strategy state: the next step starts a sequence.
@@ -189,7 +210,9 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
         await send(handoff, arrayFrames(ctx));
       } else {
         const handoff = messageHandoff(side.wire(payload, restart));
-        await send({ ...base, check: verify ? messageFingerprint(kind.view(payload)) : '', message: handoff.header }, handoff.frames);
+        const index = replayIndex?.get(payload);
+        if (replayIndex !== null && index === undefined) throw new Error('a replayed step is not a message of the sequence');
+        await send({ ...base, check: verify ? messageFingerprint(kind.view(payload)) : '', message: handoff.header, ...(index === undefined ? {} : { replayIndex: index }) }, handoff.frames);
       }
       const acks = await answers.collect('step', config, step);
       const own = acks.get(0) as SchedulerAck;

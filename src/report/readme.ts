@@ -9,6 +9,7 @@ import { ipcSection, IPC_SCHEMA_VERSION, type IpcResultsFile } from './ipc-secti
 import { hasSection, replaceSection } from './readme-sections.js';
 import { readResultsFile } from './results-file.js';
 import { gateSection, GATE_SCHEMA_VERSION, type GateResultsFile } from './gate-section.js';
+import { pythonEngineSection } from './python-engine-section.js';
 import { seedSection } from './seed-section.js';
 import { formatStallReport } from './stall-report.js';
 import { pickleSection, storySection, sweepTableSection, transportSection } from './sweep-section.js';
@@ -81,6 +82,8 @@ export async function buildReadme(readmePath: string, resultsDir: string, compan
     existsSync(join(resultsDir, folder, 'latest.json')) ? readLatestSweep(join(resultsDir, folder, 'latest.json')) : null;
   const transports = sweepIn('transports');
   const spinning = sweepIn('transports-spin');
+  const enginePlain = sweepIn(join('engine', 'plain'));
+  const engineReplay = sweepIn(join('engine', 'replay'));
   const charts = await renderCharts(sweep);
   const sections: [string, string | null, string][] = [
     ['decision', decisionSection(sweep), ''],
@@ -93,6 +96,7 @@ export async function buildReadme(readmePath: string, resultsDir: string, compan
     ['ipc', ipc === null ? null : ipcSection(ipc, join(resultsDir, 'ipc.json')), 'ipc.json'],
     ['transports', transports === null ? null : transportSection(transports.results, transports.path), join('transports', 'latest.json')],
     ['transports-spin', spinning === null ? null : transportSection(spinning.results, spinning.path), join('transports-spin', 'latest.json')],
+    ['python-engine', enginePlain === null ? null : pythonEngineSection(enginePlain, engineReplay), join('engine', 'plain', 'latest.json')],
     ['gate', gate === null ? null : gateSection(gate, join(resultsDir, 'gate.json')), 'gate.json'],
     ['repro', earlier === null || baseline === null ? null : reproSection(earlier, sweep, { a: join(resultsDir, baseline.json), b: sweepPath }), 'baseline.json'],
   ];

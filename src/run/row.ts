@@ -37,6 +37,8 @@ export interface StallRow {
   codec: string;
   /** The codec module's path, for codecs from outside the registry. */
   codecModule?: string;
+  /** Python rows of a replay: the file of the engine's own objects they pickled, in place of the messages' plain form. */
+  replay?: string;
   /** 'generated' CtxMeta steps, or the captured sequence's source. */
   sequence: string;
   strategy: StrategyName;

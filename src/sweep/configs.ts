@@ -7,7 +7,7 @@ import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
 import { generatedSource } from '../kinds/ctx-meta/source.js';
 import type { StrategyName } from '../kinds/strategy.js';
 import type { MessageKind, StepSource } from '../kinds/types.js';
-import { checkPythonCodec, PYTHON_CODEC_NAMES, SEED_PYTHON_CODECS } from '../python/codecs.js';
+import { checkPythonCodec, PYTHON_CODEC_NAMES, REPLAY_CODECS, SEED_PYTHON_CODECS } from '../python/codecs.js';
 import type { MeasuredTransport } from '../run/report.js';
 import type { StepRecord } from '../broadcast/records.js';
 import type { ActiveRun } from '../broadcast/session.js';
@@ -49,7 +49,8 @@ export interface Config {
 /** Every codec × strategy over the captured sequence, or every seqLen × codec × strategy of generated steps. */
 export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
   // The Python scheduler and ranks speak ipc only; without a Python (--no-python) or ipc there are no Python rows.
-  const python = options.python === null || !options.transports.includes('ipc') ? [] : (options.pythonCodecs ?? (options.messages !== undefined ? PYTHON_CODEC_NAMES : SEED_PYTHON_CODECS)).map(checkPythonCodec);
+  const defaultPython = options.replay !== undefined ? REPLAY_CODECS : options.messages !== undefined ? PYTHON_CODEC_NAMES : SEED_PYTHON_CODECS;
+  const python = options.python === null || !options.transports.includes('ipc') ? [] : (options.pythonCodecs ?? defaultPython).map(checkPythonCodec);
   const messages = options.messages;
   if (messages !== undefined) {
     const { kind, source } = capturedInput(messages);
@@ -60,7 +61,7 @@ export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
     return [
       ...options.transports.flatMap((transport) => options.codecs.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, transport, 'node')))),
       // The same captured steps through the Python scheduler and ranks: the engine's runtime, gated like Node's.
-      ...python.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, 'ipc', 'python'))),
+      ...(options.replay === undefined ? python.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, 'ipc', 'python'))) : replayRows(python, kind, source, options.replay)),
     ];
   }
   const kind = CTX_META_KIND as unknown as MessageKind;
@@ -81,6 +82,15 @@ export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
       ),
     ),
   ];
+}
+
+/** The Python rows of a replay: the engine's own objects, pickled in full (they have no delta), by pickle and pickle-oob. */
+function replayRows(codecs: readonly string[], kind: MessageKind, source: StepSource, replay: string): Config[] {
+  const spec = kind.spec;
+  if (spec.kind !== 'message') throw new OptionsError('replay', 'a replay needs captured messages (--messages FILE)');
+  for (const codec of codecs) if (!REPLAY_CODECS.includes(codec)) throw new OptionsError('python-codecs', `a replay runs ${REPLAY_CODECS.join(' and ')}, not ${codec}: the engine's objects are pickled as the engine pickles them`);
+  const replayed: MessageKind = { ...kind, spec: { ...spec, replay } };
+  return codecs.map((codec) => ({ codec, strategy: 'full', seqLen: 0, kind: replayed, source, transport: 'ipc', runtime: 'python', launches: [] }));
 }
 
 /** "64x4096" for generated steps, the file name for a captured sequence. */

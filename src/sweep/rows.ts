@@ -33,6 +33,7 @@ export async function rowOf(
   return {
     runtime: config.runtime,
     codec: first.run.codec,
+    ...(config.kind.spec.kind === 'message' && config.kind.spec.replay !== undefined ? { replay: config.kind.spec.replay } : {}),
     codecModule: isCodecModuleRef(config.codec) ? codecModulePath(config.codec) : config.runtime === 'python' && isPythonCodecModule(config.codec) ? pythonCodecRef(config.codec) : undefined,
     strategy: config.strategy,
     transport: config.transport,

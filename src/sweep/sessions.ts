@@ -49,7 +49,7 @@ export async function openSessions(options: SweepOptions, transport: TransportNa
   };
   const interpreter = runtime === 'python' ? await findPython(options.python === null || options.python === 'auto' ? undefined : [options.python, ...DEFAULT_PYTHONS]) : null;
   const open = (tp: number): Promise<RankSession> =>
-    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, signal: options.signal }) : openRankSession({ tp, transport, shmRing: options.shmRing, signal: options.signal });
+    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, pythonPath: options.pythonPath, signal: options.signal }) : openRankSession({ tp, transport, shmRing: options.shmRing, signal: options.signal });
   try {
     const two = await open(2);
     opened.push(two);

@@ -42,8 +42,15 @@ export interface SweepOptions {
    * pickle reference; null leaves both out. With 'auto' the first interpreter that has numpy, pyzmq and msgpack is used.
    */
   python: string | null;
-  /** Codecs of the Python rows. @default all: pickle, pickle-oob, msgpack-numpy; [] for none */
+  /** Codecs of the Python rows, built-in or `.py` codec modules. @default pickle, pickle-oob, msgpack-numpy (with messages, msgpack too); [] for none */
   pythonCodecs?: readonly string[];
+  /**
+   * With messages: the file of the engine's own objects (Capture(path, replay=True) writes `<path>.replay`) that the
+   * Python rows pickle in place of the messages' plain form, `full` only, with pickle and pickle-oob.
+   */
+  replay?: string;
+  /** Folders the Python processes import from (PYTHONPATH), where a replay's engine classes live. */
+  pythonPath?: readonly string[];
   /** Seed of the order each round measures its configurations in (recorded, so a run's order can be replayed). @default 1 */
   orderSeed?: number;
   /** Called once when the Python reference cannot run; the sweep carries on without it. */

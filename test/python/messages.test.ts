@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,6 +141,43 @@ describe.skipIf(found.info === null)('stallbench --messages FILE, from the comma
     expect(pythonRows.every((row) => row.report.floors.emptyStep !== null && row.report.floors.emptyStep.p50 > 0)).toBe(true);
     expect(pythonRows.find((row) => row.codec === 'frames_codec')?.codecModule).toBe(module('frames_codec.py'));
     expect(results.rows.filter((row) => row.runtime === 'node').map((row) => row.strategy).sort()).toEqual(['delta', 'full']);
+  });
+
+  it('--replay pickles the engine stand-in\'s own dataclasses on the Python ranks, every step verified as its JSON line', () => {
+    const captured = join(folder, 'replayed.jsonl');
+    const made = spawnSync(python(), [module('engine_standin.py'), captured, '--steps', '50', '--replay'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const out = join(folder, 'replay');
+    const r = run('--messages', captured, '--replay', '--python-path', module(''), '--quick', '--codecs', 'msgpack', '--python', python(), '--python-codecs', 'pickle,pickle-oob', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const rows = readSweep(out).results.rows.filter((row) => row.runtime === 'python');
+    expect(rows.map((row) => `${row.codec} ${row.strategy} ${row.replay ?? '-'}`)).toEqual([`pickle full ${captured}.replay`, `pickle-oob full ${captured}.replay`]);
+    // Without the engine's classes on the path, unpickling fails: one line saying what to give, exit 2.
+    const lost = run('--messages', captured, '--replay', '--quick', '--codecs', 'msgpack', '--python', python(), '--python-codecs', 'pickle', '--out', join(folder, 'never'));
+    expect(lost.status).toBe(2);
+    expect(lost.stderr.trim().split('\n').at(-1)).toMatch(/^stallbench: codec .*replayed\.jsonl\.replay: load failed \(Python: step 0: ModuleNotFoundError: No module named 'engine_standin' \(--python-path DIR says where the engine's classes import from\)\); nothing was measured$/);
+  });
+
+  it('--replay names the step and path where a replayed object and its JSON line disagree, exit 2', () => {
+    const captured = join(folder, 'edited.jsonl');
+    expect(spawnSync(python(), [module('engine_standin.py'), captured, '--steps', '20', '--replay'], { encoding: 'utf8' }).status).toBe(0);
+    // The JSON line of step 0 edited after capture: its first total no longer matches the object.
+    const lines = readFileSync(captured, 'utf8').split('\n');
+    lines[0] = (lines[0] ?? '').replace(/"total_num_scheduled_tokens":(\d+)/, (_, n: string) => `"total_num_scheduled_tokens":${Number(n) + 1}`);
+    writeFileSync(captured, lines.join('\n'));
+    const r = run('--messages', captured, '--replay', '--python-path', module(''), '--quick', '--codecs', 'msgpack', '--python', python(), '--python-codecs', 'pickle', '--out', join(folder, 'never'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^stallbench: .*edited\.jsonl\.replay: replay step 0 does not agree with its JSON line: \/total_num_scheduled_tokens: \d+ vs \d+$/);
+  });
+
+  it('refuses a replay with no replay file, or with a codec that cannot carry the engine\'s objects, before anything runs', () => {
+    const plain = run('--messages', messages, '--replay', '--quick', '--out', join(folder, 'never'));
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toMatch(/no replay file at .*standin\.jsonl\.replay: Capture\(path, replay=True\) writes it/);
+    const captured = join(folder, 'replayed.jsonl');
+    const msgpack = run('--messages', captured, '--replay', '--quick', '--python', python(), '--python-codecs', 'msgpack', '--out', join(folder, 'never'));
+    expect(msgpack.status).toBe(2);
+    expect(msgpack.stderr).toMatch(/a replay runs pickle and pickle-oob, not msgpack/);
   });
 
   it('stops a corrupting Python codec module before timing: one line naming the step and the path, exit 2', () => {

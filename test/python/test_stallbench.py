@@ -223,6 +223,47 @@ class Messages(unittest.TestCase):
         self.assertEqual((caught.exception.call, str(caught.exception)), ("encode", "ValueError: boom in encode"))
 
 
+class Replay(unittest.TestCase):
+    def test_a_capture_with_replay_reads_back_the_engine_objects_and_their_json_lines_agree(self):
+        import json
+        import tempfile
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "python"))
+        import engine_standin
+        from capture import Capture
+        from stallbench.replay import as_message, read_replay, replay_mismatch
+        from stallbench.message import from_plain
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "steps.jsonl")
+            with Capture(path, replay=True) as capture:
+                outputs = list(engine_standin.steps(8, seed=2))
+                for output in outputs:
+                    self.assertTrue(capture.write(output))
+            # The buffers of an array travel out of band, and come back as the engine held them.
+            objects = read_replay(path + ".replay")
+            self.assertEqual(objects, outputs)
+            self.assertIsInstance(objects[0], engine_standin.SchedulerOutput)
+            with open(path, encoding="utf-8") as f:
+                lines = [json.loads(line) for line in f]
+            for step, (obj, line) in enumerate(zip(objects, lines)):
+                self.assertIsNone(replay_mismatch(obj, from_plain(line, {}), {}, step))
+            lines[3]["total_num_scheduled_tokens"] += 1
+            self.assertRegex(replay_mismatch(objects[3], from_plain(lines[3], {}), {}, 3) or "",
+                             r"^replay step 3 does not agree with its JSON line: /total_num_scheduled_tokens: \d+ vs \d+$")
+            self.assertEqual(as_message(np.arange(3, dtype=np.int16), {"/value": "int16"})["value"].dtype, np.int16)
+
+    def test_a_replay_file_cut_short_says_which_step(self):
+        import tempfile
+        from capture import REPLAY_MAGIC, replay_record
+        from stallbench.modules import UserCodeError
+        from stallbench.replay import read_replay
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "cut.replay")
+            with open(path, "wb") as f:
+                f.write(REPLAY_MAGIC + replay_record({"a": 1}) + replay_record({"b": np.arange(100)})[:-10])
+            with self.assertRaisesRegex(UserCodeError, "step 1: ValueError: cut short"):
+                read_replay(path)
+
+
 def python_delta(previous, full, step):
     """A keyframe then the changes of a message: seen grows (append), step_id and probs change (set), reqs are set whole."""
     if previous is None:
