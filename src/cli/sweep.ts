@@ -163,7 +163,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const context = collectRunContext();
   console.log(
     `stallbench sweep on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}: ` +
-      `${options.codecs.length} codecs × ${options.strategies.length} strategies × ${options.seqLens.length} sizes${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
+      `${options.codecs.length} codecs × ${options.strategies.length} strategies × ${messages === undefined ? `${options.seqLens.length} sizes` : `${messages.messages.length} captured steps`}${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
   );
   const outcome = await runSweep({
     ...options,

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { StallRow } from '../run/row.js';
 import { seriesName } from './charts.js';
 import { formatMs, markdownTable } from './format.js';
@@ -19,11 +20,21 @@ const fastest = (rows: readonly StallRow[]): StallRow | undefined => [...rows].s
 /** The seed's system (Python pickle, full slots) at one size, when the Python rows ran. */
 const seedAt = (rows: readonly StallRow[]): StallRow | undefined => rows.find((r) => r.runtime === 'python' && r.codec === 'pickle' && r.strategy === 'full');
 
+/** A ratio as the decision prints it: whole numbers from 10×, one decimal below (1.2×, not 1×). */
+const times = (ratio: number): string => `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}×`;
+
+/** Where a size's rows sit, in words: "seq_len 4096", or a captured sequence's file name (it has no seq_len). */
+export function sizeLabel(results: SweepResultsFile, seqLen: number): string {
+  const sequence = results.rows[0]?.sequence ?? 'generated';
+  return sequence === 'generated' ? `seq_len ${seqLen}` : basename(sequence);
+}
+
 /** The decision's rows: at the smallest and largest seq_len, the seed's system and the fastest row of each strategy. */
 export function decisionTable(results: SweepResultsFile): { header: string[]; rows: string[][] } {
   const sizes = [...new Set(results.rows.map((r) => r.seqLen))].sort((a, b) => a - b);
   const picked = [sizes[0], sizes[sizes.length - 1]].filter((n, i, all): n is number => n !== undefined && all.indexOf(n) === i);
   const tp = results.options.projectTp[0];
+  const captured = (results.rows[0]?.sequence ?? 'generated') !== 'generated';
   const rows: string[][] = [];
   for (const seqLen of picked) {
     const here = results.rows.filter((r) => r.seqLen === seqLen);
@@ -31,11 +42,11 @@ export function decisionTable(results: SweepResultsFile): { header: string[]; ro
     const best = [...new Set(here.map((r) => r.strategy))].map((strategy) => fastest(here.filter((r) => r.strategy === strategy)));
     for (const [what, row] of [['seed', seed] as const, ...best.map((row) => [`best ${row?.strategy ?? ''}`, row] as const)]) {
       if (row === undefined) continue;
-      const ratio = seed === undefined || row === seed ? '' : `${(stallOf(seed) / stallOf(row)).toFixed(0)}×`;
-      rows.push([String(seqLen), what, seriesName(row), `${withInterval(row.stallOverBlocks)} n=${row.report.stall.n}${row.report.atFloor ? ' =' : ''}`, idle(row), ratio]);
+      const ratio = seed === undefined || row === seed ? '' : times(stallOf(seed) / stallOf(row));
+      rows.push([captured ? sizeLabel(results, seqLen) : String(seqLen), what, seriesName(row), `${withInterval(row.stallOverBlocks)} n=${row.report.stall.n}${row.report.atFloor ? ' =' : ''}`, idle(row), ratio]);
     }
   }
-  return { header: ['seq_len', 'what', 'codec', 'stall ms p50 [95% CI]', `tp${tp ?? ''} idle`, 'vs seed'], rows };
+  return { header: [captured ? 'messages' : 'seq_len', 'what', 'codec', 'stall ms p50 [95% CI]', `tp${tp ?? ''} idle`, 'vs seed'], rows };
 }
 
 /**
@@ -47,7 +58,8 @@ export function whatToChange(results: SweepResultsFile): string {
   const here = results.rows.filter((r) => r.seqLen === largest);
   const from = seedAt(here) ?? fastest(here.filter((r) => r.strategy === 'full'));
   const to = fastest(here);
-  if (from === undefined || to === undefined) return `At seq_len ${largest}: nothing to compare.`;
+  const at = sizeLabel(results, largest);
+  if (from === undefined || to === undefined) return `At ${at}: nothing to compare.`;
   const name = (r: StallRow): string => `${seriesName(r)} ${r.strategy}`;
   const tp = results.options.projectTp[0];
   const idleText = idle(from) === '-' ? '' : `; tp${tp ?? ''} idle ${idle(from)} → ${idle(to)}`;
@@ -55,8 +67,8 @@ export function whatToChange(results: SweepResultsFile): string {
   const [lo, hi] = to.stallOverBlocks.ci95;
   const ties = [...here].sort((a, b) => stallOf(a) - stallOf(b)).filter((r) => r !== to && r.stallOverBlocks.ci95[0] <= hi && r.stallOverBlocks.ci95[1] >= lo);
   const tied = ties.length === 0 ? '' : `; ${ties.length} other row${ties.length === 1 ? '' : 's'} (${ties.slice(0, 3).map(name).join(', ')}${ties.length > 3 ? ', …' : ''}) overlap its 95% interval and are as good at this n`;
-  if (from === to) return `At seq_len ${largest}: ${name(to)} is already the fastest measured, ${formatMs(stallOf(to))} ms per step${floor}${tied}.`;
-  return `At seq_len ${largest}: change ${name(from)} (${formatMs(stallOf(from))} ms per step) to ${name(to)} (${formatMs(stallOf(to))} ms), ${(stallOf(from) / stallOf(to)).toFixed(0)}× less stall${idleText}${floor}${tied}.`;
+  if (from === to) return `At ${at}: ${name(to)} is already the fastest measured, ${formatMs(stallOf(to))} ms per step${floor}${tied}.`;
+  return `At ${at}: change ${name(from)} (${formatMs(stallOf(from))} ms per step) to ${name(to)} (${formatMs(stallOf(to))} ms), ${times(stallOf(from) / stallOf(to))} less stall${idleText}${floor}${tied}.`;
 }
 
 /** The decision at a glance, as the README's section: the table, what to change, and what each column means. */

@@ -1,6 +1,6 @@
 import { fitTable } from './terminal-table.js';
 import { seriesName } from './charts.js';
-import { decisionTable, whatToChange } from './decision-section.js';
+import { decisionTable, sizeLabel, whatToChange } from './decision-section.js';
 import type { SweepResultsFile } from './sweep-results.js';
 import { bandText, withInterval } from './sweep-section.js';
 
@@ -31,7 +31,7 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
     first.text,
     whatToChange(results),
     '',
-    `Every row at seq_len ${largest} (= at the harness floor; band: every rank as fast as this one – the slowest of tp−1):`,
+    `Every row at ${sizeLabel(results, largest)} (= at the harness floor; band: every rank as fast as this one – the slowest of tp−1):`,
     all.text + dropped,
   ].join('\n');
 }
