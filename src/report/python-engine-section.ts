@@ -13,7 +13,7 @@ function engineRow(r: StallRow): string[] {
   return [
     seriesName(r),
     r.strategy,
-    r.replay === undefined ? 'plain data' : "engine's objects",
+    r.runtime !== 'python' ? '(Node)' : r.replay === undefined ? 'plain data' : "engine's objects",
     formatBytes(r.report.wireBytes),
     String(r.report.stall.n),
     `${withInterval(r.stallOverBlocks)}${r.report.atFloor ? ' =' : ''}`,
@@ -54,6 +54,6 @@ export function pythonEngineSection(plain: { results: SweepResultsFile; path: st
     `${provenance(plain.results.context, plain.path)}${replay === null ? '' : ` Replay: \`${replay.path}\`.`} Every row at tp=2 over \`ipc://\`; \`floor\`: the empty message's stall on the same runtime (\`=\`: within 2× of it).`,
     '',
     ...(sentences.length > 0 ? [sentences.join(' '), ''] : []),
-    markdownTable(['codec', 'strategy', 'pickled', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode', 'convert', 'derive'], ordered.map(engineRow)),
+    markdownTable(['codec', 'strategy', 'Python holds', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode', 'convert', 'derive'], ordered.map(engineRow)),
   ].join('\n');
 }
