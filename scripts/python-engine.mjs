@@ -2,7 +2,7 @@
 // The README's "Measure your Python engine" figures, from a command: the engine stand-in
 // (test/fixtures/python/engine_standin.py, dataclasses shaped like vLLM's SchedulerOutput) captures its steps with
 // python/capture.py, replay included; then one sweep runs them as plain Python data through every Python codec and a
-// codec module (and Node's msgpack beside them), and one replays the stand-in's own objects through pickle and pickle-oob.
+// codec module, every Node codec beside them, and one replays the stand-in's own objects through pickle and pickle-oob.
 // Usage: node scripts/python-engine.mjs [--out docs/results/engine] [--python /usr/bin/python3] [--quick]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -16,5 +16,5 @@ mkdirSync(values.out, { recursive: true });
 const sh = (command, args) => execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 sh(values.python, [standin, capture, '--steps', '200', '--running', '64', '--prompt-max', '2048', '--replay']);
 const common = ['dist/cli.js', '--messages', capture, '--python', values.python, ...(values.quick ? ['--quick'] : ['--samples', '400', '--blocks', '20'])];
-sh(process.execPath, [...common, '--codecs', 'msgpack', '--python-codecs', `pickle,pickle-oob,msgpack,msgpack-numpy,${join('test/fixtures/python', 'frames_codec.py')}`, '--out', join(values.out, 'plain')]);
+sh(process.execPath, [...common, '--python-codecs', `pickle,pickle-oob,msgpack,msgpack-numpy,${join('test/fixtures/python', 'frames_codec.py')}`, '--out', join(values.out, 'plain')]);
 sh(process.execPath, [...common, '--codecs', 'msgpack', '--strategies', 'full', '--replay', '--python-path', 'test/fixtures/python', '--python-codecs', 'pickle,pickle-oob', '--out', join(values.out, 'replay')]);

@@ -43,7 +43,9 @@ function replayAgainstPlain(codec: string, plain: StallRow | undefined, replay: 
  */
 export function pythonEngineSection(plain: { results: SweepResultsFile; path: string }, replay: { results: SweepResultsFile; path: string } | null): string {
   const rows = [...plain.results.rows.filter((r) => r.runtime === 'python'), ...(replay?.results.rows.filter((r) => r.runtime === 'python') ?? [])];
-  const node = plain.results.rows.filter((r) => r.runtime === 'node');
+  // Node's fastest row of each strategy stands beside the Python rows: the whole sweep of Node codecs is in the results file.
+  const nodeRows = plain.results.rows.filter((r) => r.runtime === 'node');
+  const node = [...new Set(nodeRows.map((r) => r.strategy))].flatMap((strategy) => nodeRows.filter((r) => r.strategy === strategy).sort((a, b) => a.stallOverBlocks.p50 - b.stallOverBlocks.p50).slice(0, 1));
   const ordered = [...rows, ...node].sort((a, b) => a.stallOverBlocks.p50 - b.stallOverBlocks.p50);
   const sentences = ['pickle', 'pickle-oob'].flatMap((codec) => {
     const find = (set: readonly StallRow[]): StallRow | undefined => set.find((r) => r.runtime === 'python' && r.codec === codec && r.strategy === 'full');
@@ -51,7 +53,7 @@ export function pythonEngineSection(plain: { results: SweepResultsFile; path: st
     return line === null ? [] : [line];
   });
   return [
-    `${provenance(plain.results.context, plain.path)}${replay === null ? '' : ` Replay: \`${replay.path}\`.`} Every row at tp=2 over \`ipc://\`; \`floor\`: the empty message's stall on the same runtime (\`=\`: within 2× of it).`,
+    `${provenance(plain.results.context, plain.path)}${replay === null ? '' : ` Replay: \`${replay.path}\`.`} Every row at tp=2 over \`ipc://\`; \`floor\`: the empty message's stall on the same runtime (\`=\`: within 2× of it); of the Node codecs, the fastest of each strategy.`,
     '',
     ...(sentences.length > 0 ? [sentences.join(' '), ''] : []),
     markdownTable(['codec', 'strategy', 'Python holds', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode', 'convert', 'derive'], ordered.map(engineRow)),
