@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RankFailedError } from '../../src/broadcast/errors.js';
 import { INJECTED_CRASH_EXIT_CODE, type FaultInjection } from '../../src/broadcast/faults.js';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
+import { capturedInput } from '../../src/kinds/captured.js';
 import { generatedSource } from '../../src/kinds/ctx-meta/source.js';
+import { generateVllmStyleMessages } from '../../src/kinds/vllm-style.js';
 import { PythonUnavailableError } from '../../src/python/errors.js';
 import { openPythonSession, type PythonSessionOptions } from '../../src/python/session.js';
 import { leftovers } from '../broadcast/leftovers.js';
@@ -13,15 +15,17 @@ import { found, interpreterWithout, python, removeInterpreters } from './interpr
 
 afterAll(removeInterpreters);
 
+const vllm = generateVllmStyleMessages({ batch: 4, seqLen: 32, steps: 30, seed: 5 });
 const source = generatedSource({ batch: 3, seqLen: 40, steps: 30, blockSize: 4, seed: 2, finishRate: 0 });
 
-/** Opens a session and measures one run with `fault`; returns what failed and what was left behind. */
-async function failing(options: PythonSessionOptions, fault?: FaultInjection) {
+/** Opens a session and measures one run with `fault` (over CtxMeta steps, or a captured sequence); returns what failed and what was left behind. */
+async function failing(options: PythonSessionOptions, fault?: FaultInjection, captured = false) {
   let info = { pids: [] as number[], runDir: '' };
   const error = await (async () => {
     const session = await openPythonSession({ ...options, onStart: (i) => void (info = i) });
     try {
-      await session.measure({ codec: 'pickle', strategy: 'delta', source, plan: fixedPlan(10, 0), ...(fault !== undefined ? { fault } : {}) });
+      const run = captured ? { ...capturedInput(vllm), codec: 'msgpack' } : { source, codec: 'pickle' };
+      await session.measure({ ...run, strategy: 'delta', plan: fixedPlan(10, 0), ...(fault !== undefined ? { fault } : {}) });
     } finally {
       await session.close();
     }
@@ -42,6 +46,13 @@ describe.skipIf(found.info === null)('a Python rank that fails', () => {
     expect(error).toBeInstanceOf(RankFailedError);
     expect(error).toMatchObject({ rank, step: 4, ...exit });
     expect(info.pids).toHaveLength(2);
+    expect(left).toEqual([]);
+  });
+
+  it.each(['crash', 'hang'] as const)('%s of a rank on captured messages: a RankFailedError naming it, and nothing left behind', async (kind) => {
+    const { error, left } = await failing({ python: python(), timeoutMs: 1000 }, { kind, rank: 1, step: 5 }, true);
+    expect(error).toBeInstanceOf(RankFailedError);
+    expect(error).toMatchObject({ rank: 1, step: 5 });
     expect(left).toEqual([]);
   });
 
