@@ -5,7 +5,7 @@
 // codec module, every Node codec beside them, and one replays the stand-in's own objects through pickle and pickle-oob.
 // Usage: node scripts/python-engine.mjs [--out docs/results/engine] [--python /usr/bin/python3] [--quick]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -13,6 +13,8 @@ const { values } = parseArgs({ options: { out: { type: 'string', default: 'docs/
 const standin = 'test/fixtures/python/engine_standin.py';
 const capture = join(values.out, 'standin.jsonl');
 mkdirSync(values.out, { recursive: true });
+// Each run replaces the last: the report reads latest.json, and older sweeps would only linger.
+for (const folder of ['plain', 'replay']) rmSync(join(values.out, folder), { recursive: true, force: true });
 const sh = (command, args) => execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 sh(values.python, [standin, capture, '--steps', '200', '--running', '64', '--prompt-max', '2048', '--replay']);
 const common = ['dist/cli.js', '--messages', capture, '--python', values.python, ...(values.quick ? ['--quick'] : ['--samples', '400', '--blocks', '20'])];
