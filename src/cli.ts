@@ -9,6 +9,7 @@ import { ipcCommand, IPC_HELP } from './cli/ipc.js';
 import { reportCommand, REPORT_HELP } from './cli/report.js';
 import { stallCommand, STALL_HELP } from './cli/stall.js';
 import { sweepCommand, SWEEP_HELP } from './cli/sweep.js';
+import { checkCommand, CHECK_HELP } from './cli/check.js';
 import { StallbenchError } from './errors.js';
 
 const SUITES: Record<Suite, (args: string[]) => Promise<number>> = { sweep: sweepCommand, codecs: codecsCommand, ipc: ipcCommand };
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<numbe
   codecs: { run: packaged('codecs'), help: CODECS_HELP },
   ipc: { run: packaged('ipc'), help: IPC_HELP },
   stall: { run: stallCommand, help: STALL_HELP },
+  check: { run: checkCommand, help: CHECK_HELP },
 };
 
 const OVERVIEW = `usage: stallbench [command] [options]    (stallbench COMMAND --help for each)
@@ -52,6 +54,7 @@ const OVERVIEW = `usage: stallbench [command] [options]    (stallbench COMMAND -
   codecs    encode/decode of every codec in this process, in each allocation regime
   ipc       full payloads broadcast to real rank processes, against the floor
   stall     measureStall for one codec and strategy
+  check     what the machine is doing and how it is set, as a run sees it before it starts
 
 ${SWEEP_HELP}`;
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .columns import INT32, dtype_of, offsets_of
 from .message_codecs import MESSAGE_CODECS, Empty, MsgpackInline
-from .modules import is_module_path, load_module_codec
+from .modules import UserCodeError, is_module_path, load_module_codec
 from .payload import ARRAY_FIELDS, boxed_form
 
 
@@ -117,7 +117,11 @@ CODECS = {c.name: c for c in (PickleBoxed, PickleOutOfBand, MsgpackNumpy)}
 def create_codec(name, kind):
     """A codec by name (or a codec module's path) for a kind of message; ValueError naming the known ones otherwise."""
     if is_module_path(name):
-        return load_module_codec(name)
+        codec = load_module_codec(name)
+        # Rows are named by the codec's own name: one that takes a built-in's would pass for it.
+        if codec.name in CODECS or codec.name in MESSAGE_CODECS:
+            raise UserCodeError(name, "create", f"its codec is named '{codec.name}', which is a built-in's; give it a name of its own")
+        return codec
     if kind["kind"] == "empty":
         if name != "empty":
             raise ValueError(f"the empty message takes the empty codec, not '{name}'")

@@ -101,7 +101,9 @@ def configure(command, received_ns, make):
         current, error = {"config": config, "kind": config["kind"]["kind"], **make(config)}, None
     except Exception as e:  # noqa: BLE001 - said to stallbench, which names the rank
         current, error, user = None, describe(e), user_code_of(e)
-    return current, {**answer_fields("configured", -1, received_ns, config["id"]), "error": error, "userCode": user}
+    name = None if current is None else getattr(current["codec"], "name", None)
+    return current, {**answer_fields("configured", -1, received_ns, config["id"]), "error": error, "userCode": user,
+                     "codecName": name if isinstance(name, str) else None}
 
 
 def user_code_of(error):

@@ -11,7 +11,8 @@ import os
 
 
 class UserCodeError(Exception):
-    """The user's codec module failed in one of its calls (load, create, prepare, encode, decode, to_columnar)."""
+    """The user's code failed: a codec module in one of its calls (load, create, prepare, encode, decode, to_columnar),
+    or a replay file (replay)."""
 
     def __init__(self, codec, call, error):
         self.codec, self.call = codec, call

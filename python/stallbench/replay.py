@@ -19,16 +19,16 @@ _loaded = {}
 
 
 def read_replay(path):
-    """Every step's object, in order; a replay file that is cut short or cannot be unpickled is a UserCodeError (load)."""
+    """Every step's object, in order; a replay file that is cut short or cannot be unpickled is a UserCodeError (replay)."""
     if path in _loaded:
         return _loaded[path]
     try:
         with open(path, "rb") as f:
             data = memoryview(f.read())
     except OSError as e:
-        raise UserCodeError(path, "load", e) from None
+        raise UserCodeError(path, "replay", e) from None
     if bytes(data[:len(REPLAY_MAGIC)]) != REPLAY_MAGIC:
-        raise UserCodeError(path, "load", "not a stallbench replay file (Capture(..., replay=True) writes one)")
+        raise UserCodeError(path, "replay", "not a stallbench replay file (Capture(..., replay=True) writes one)")
     objects, at = [], len(REPLAY_MAGIC)
     while at < len(data):
         step = len(objects)
@@ -48,8 +48,8 @@ def read_replay(path):
                 at += length
             objects.append(pickle.loads(main, buffers=buffers))
         except Exception as e:  # noqa: BLE001 - the engine's classes missing, or a damaged file
-            hint = " (--python-path DIR says where the engine's classes import from)" if isinstance(e, ImportError) else ""
-            raise UserCodeError(path, "load", f"step {step}: {type(e).__name__}: {e}{hint}") from None
+            hint = "; --python-path DIR says where the engine's classes import from" if isinstance(e, ImportError) else ""
+            raise UserCodeError(path, "replay", f"step {step} does not unpickle: {type(e).__name__}: {e}{hint}") from None
     _loaded[path] = objects
     return objects
 

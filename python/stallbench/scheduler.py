@@ -40,7 +40,7 @@ def wire_of(current, command, frames):
 def replayed(current, index):
     objects = current["replay"]
     if index >= len(objects):
-        raise UserCodeError(current["config"]["kind"]["replay"], "load", f"holds {len(objects)} steps, and the messages file has more")
+        raise UserCodeError(current["config"]["kind"]["replay"], "replay", f"holds {len(objects)} steps, and the messages file has more")
     return objects[index]
 
 

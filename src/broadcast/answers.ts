@@ -60,7 +60,8 @@ export function answerCollector(options: AnswerOptions): AnswerCollector {
         const failure = options.failureOf?.(ack, step) ?? null;
         if (failure !== null) throw failure;
         // The user's own code failed: theirs to fix (exit 2), named by module, call and step, not by rank.
-        if (ack.error !== null && ack.userCode != null) throw new CodecCallError(ack.userCode.codec, ack.userCode.call, kind === 'configured' ? null : step, new UserCodeFailure(ack.error));
+        const user = ack.userCode;
+        if (ack.error !== null && user != null && user.call !== 'replay') throw new CodecCallError(user.codec, user.call, kind === 'configured' ? null : step, new UserCodeFailure(ack.error));
         if (ack.error !== null) throw new RankFailedError(ack.rank, step, `${work} failed: ${ack.error}`);
         if (ack.verified === false) throw new RankFailedError(ack.rank, step, 'decoded payload differs from the one sent');
         got.set(ack.rank, ack);

@@ -59,7 +59,7 @@ export interface Ack {
   verified: boolean | null;
   error: string | null;
   /** Python ranks: the user's codec module and the call of it that failed (the error then says how). */
-  userCode?: { codec: string; call: CodecCallError['call'] } | null;
+  userCode?: { codec: string; call: CodecCallError['call'] | 'replay' } | null;
 }
 
 const packr = new Packr({ useRecords: false });

@@ -323,7 +323,10 @@ export interface ActiveRunParts extends Pick<ActiveRun, 'codec' | 'strategy' | '
 export function activeRunOf(parts: ActiveRunParts): ActiveRun {
   const { hold, cursor, driver, guard } = parts;
   return {
-    codec: parts.codec,
+    // Read when asked: a Python codec module's own name is known only once a process has built it.
+    get codec() {
+      return parts.codec;
+    },
     strategy: parts.strategy,
     form: parts.form,
     regime: parts.regime,

@@ -17,6 +17,7 @@ import { SWEEP_SCHEMA_VERSION, writeSweepResults, type StoredSweepOptions, type 
 import { terminalSummary } from '../report/terminal-summary.js';
 import { checkStrategy, type StrategyName } from '../kinds/strategy.js';
 import { DEFAULT_ORDER_SEED } from '../sweep/order.js';
+import { pythonCodecsOf } from '../sweep/configs.js';
 import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, SEED_PYTHON_CODECS } from '../python/codecs.js';
@@ -24,6 +25,7 @@ import { LIMITS, list, oneOf, positiveInt, positiveNumber, probability, shmRingO
 import { formatDuration, progressPrinter } from './progress.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
+import { checkSystem, formatSystemCheck } from '../harness/system-check.js';
 
 
 /** Help text of the sweep, the default command. */
@@ -149,7 +151,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     sampling,
     repeat: positiveInt('repeat', values.repeat ?? '1', 100),
     orderSeed: positiveInt('order-seed', values['order-seed'] ?? String(DEFAULT_ORDER_SEED), 0xffffffff),
-    python: values['no-python'] ? null : values.python,
+    python: values['no-python'] ? null : pythonOption(values.python),
     ...replayOptions(values.replay, values.messages, values['python-path']),
     ...(values['python-codecs'] === undefined ? {} : { pythonCodecs: values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec) }),
     trace: values.trace !== undefined,
@@ -161,10 +163,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const signals = abortOnSignals(controller);
   const started = Date.now();
   const context = collectRunContext();
+  const python = pythonCodecsOf({ ...options, ...(messages === undefined ? {} : { messages }) }).length;
   console.log(
     `stallbench sweep on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}: ` +
-      `${options.codecs.length} codecs × ${options.strategies.length} strategies × ${messages === undefined ? `${options.seqLens.length} sizes` : `${messages.messages.length} captured steps`}${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
+      `${options.codecs.length} codecs${python > 0 ? ` (+ ${python} Python)` : ''} × ${options.strategies.length} strategies × ${messages === undefined ? `${options.seqLens.length} sizes` : `${messages.messages.length} captured steps`}${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
   );
+  // Python rows run a scheduler process beside the rank and this one; Node rows, this one and the rank.
+  const system = await checkSystem({ processes: options.python === null ? 2 : 3 });
+  console.log(formatSystemCheck(system));
   const outcome = await runSweep({
     ...options,
     messages,
@@ -184,6 +190,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       peakRssNote: `scheduler process; each rank is a separate process of its own (${availableParallelism()} cores here)`,
       python: outcome.python,
       ...(outcome.pythonRanks === null ? {} : { pythonRanks: outcome.pythonRanks }),
+      system,
     },
     options,
     complete: outcome.complete && !signals.interrupted(),
@@ -219,6 +226,12 @@ export async function sweepCommand(args: string[]): Promise<number> {
     return 130;
   }
   return 0;
+}
+
+/** --python, checked: a path that names no file is a typo, not a reason to measure some other interpreter. */
+function pythonOption(python: string): string {
+  if (python.includes('/') && !existsSync(python)) throw new OptionsError('python', `no interpreter at ${python}`);
+  return python;
 }
 
 /** --replay and --python-path, checked: a replay needs a messages file with its `.replay` beside it, and folders that exist. */

@@ -1,5 +1,18 @@
 import { StallbenchError } from '../errors.js';
 
+/** A replay file that cannot be read or unpickled (its engine's classes missing, a file cut short): the user's to fix (exit 2). */
+export class ReplayFileError extends StallbenchError {
+  readonly cliExitCode = 2;
+  override readonly name = 'ReplayFileError';
+  constructor(
+    readonly replay: string,
+    /** What the Python scheduler found, e.g. "step 0 does not unpickle: ModuleNotFoundError: …". */
+    reason: string,
+  ) {
+    super(`replay file ${replay}: ${reason}`);
+  }
+}
+
 /** A replayed object does not agree with its JSON line under capture.py's conversion: the capture's to fix (exit 2). */
 export class ReplayMismatchError extends StallbenchError {
   readonly cliExitCode = 2;

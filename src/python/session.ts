@@ -21,7 +21,7 @@ import { createRunDir } from '../transport/run-dir.js';
 import { REPLAY_CODECS, checkPythonCodec, checkPythonCodecFor, isPythonCodecModule, pythonCodecForm, pythonCodecLabel, pythonCodecRef } from './codecs.js';
 import { columnCode, flattenMessage } from '../codecs/envelope.js';
 import { bytesOf } from '../codecs/frames.js';
-import { ReplayMismatchError } from './errors.js';
+import { ReplayFileError, ReplayMismatchError } from './errors.js';
 import { spawnPythonRanks } from './processes.js';
 import { findPython } from './probe.js';
 
@@ -51,6 +51,8 @@ export interface PythonSession extends RankSession {
 /** What the scheduler adds to its answers as rank 0: its own clock stamps and what it put on the wire (its hello: its interpreter). */
 interface SchedulerAck extends Ack, Pick<StepRecord, 'startNs' | 'encodedNs' | 'sentNs' | 'frames' | 'wireBytes' | 'payloadBytes'> {
   python?: PythonSession['python'];
+  /** Its answer to a configuration: the name the codec gives itself (a codec module's create() decides it). */
+  codecName?: string | null;
   /** With roundTrip, when the scheduler's own decode of what it encoded differs from it: "<codec> does not round-trip step N: <path>: a vs b". */
   mismatch?: string;
 }
@@ -113,6 +115,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
   // The codec each configuration runs, as the user named it, for errors.
   const codecs = new Map<number, string>();
   const replays = new Map<number, string>();
+  const moduleNames = new Map<string, string>();
   const answers = answerCollector({
     receive: (wait) => (feed === null ? Promise.reject(new Error('feed closed')) : feed.receive(wait)),
     token,
@@ -120,6 +123,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
     timeoutMs,
     race: guard.race,
     failureOf: (ack) => {
+      if (ack.error !== null && ack.userCode?.call === 'replay') return new ReplayFileError(ack.userCode.codec, ack.error);
       const mismatch = (ack as SchedulerAck).mismatch;
       if (typeof mismatch !== 'string') return null;
       const replay = replays.get(ack.config);
@@ -190,7 +194,9 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
       codecs.set(id, codec);
       if (replay !== undefined) replays.set(id, replay);
       await send({ kind: 'configure', token, config });
-      await answers.collect('configured', id, -1);
+      const configured = await answers.collect('configured', id, -1);
+      const name = (configured.get(0) as SchedulerAck | undefined)?.codecName;
+      if (isPythonCodecModule(codec) && typeof name === 'string' && name !== '') moduleNames.set(codec, name);
       // The processes start this configuration with no strategy state: the next step starts a sequence.
       cursor.restartHere();
       return id;
@@ -230,7 +236,10 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
       };
     };
     return activeRunOf({
-      codec: pythonCodecLabel(codec),
+      // A codec module is named by the name its create() gives, once the processes have built it; by its file until then.
+      get codec() {
+        return moduleNames.get(codec) ?? pythonCodecLabel(codec);
+      },
       strategy,
       form: pythonCodecForm(codec),
       // pickle and msgpack allocate their own output: nothing here writes into reused memory.

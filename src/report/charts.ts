@@ -34,9 +34,10 @@ function provenance(results: SweepResultsFile): string {
   return `${c.cpuModel}, ${c.cores} cores, Node ${c.node}, ${c.date.slice(0, 10)}${results.complete ? '' : ' (interrupted run)'}`;
 }
 
-/** A row's name in charts and tables: the codec, marked when the seed's Python processes ran it. */
-export function seriesName(row: { codec: string; runtime: string }): string {
-  return row.runtime === 'python' ? `${row.codec} (python)` : row.codec;
+/** A row's name in charts and tables: the codec, marked when the seed's Python processes ran it (and when they replayed the engine's objects). */
+export function seriesName(row: { codec: string; runtime: string; replay?: string }): string {
+  if (row.runtime !== 'python') return row.codec;
+  return row.replay === undefined ? `${row.codec} (python)` : `${row.codec} (python, replay)`;
 }
 
 /** The codecs of a sweep in a fixed order, each with its own colour. */

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { SamplingPlan } from '../broadcast/sampling.js';
 import type { RunContext } from '../harness/context.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
+import type { SystemCheck } from '../harness/system-check.js';
 import type { PythonInfo } from '../python/probe.js';
 import type { StallRow } from '../run/row.js';
 import type { SweepOptions, Timeline } from '../sweep/types.js';
@@ -37,6 +38,8 @@ export interface SweepResultsFile {
     python: { version: string; executable: string } | { unavailable: string };
     /** The interpreter behind the Python rows, with numpy's, pyzmq's, libzmq's and msgpack's versions; absent when none ran. */
     pythonRanks?: PythonInfo;
+    /** How the machine was set and how busy it was when the sweep started, with the warnings printed then. */
+    system?: SystemCheck;
   };
   options: StoredSweepOptions;
   /** False when the run was interrupted: rows hold what was measured until then. */

@@ -31,7 +31,7 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
     first.text,
     whatToChange(results),
     '',
-    `Every row at ${sizeLabel(results, largest)} (= at the harness floor; band: every rank as fast as this one – the slowest of tp−1):`,
+    `Every row at ${sizeLabel(results, largest)} (= at the harness floor; band: every rank as fast as this one – the slowest of tp−1; *: measured with more processes than cores):`,
     all.text + dropped,
   ].join('\n');
 }

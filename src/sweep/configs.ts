@@ -46,11 +46,17 @@ export interface Config {
   launches: LaunchState[];
 }
 
+/** The Python rows' codecs: as asked, or the default for the input; none without a Python (--no-python) or ipc, which they speak only. */
+export function pythonCodecsOf(options: Pick<SweepOptions, 'python' | 'transports' | 'pythonCodecs' | 'replay'> & { messages?: unknown }): string[] {
+  if (options.python === null || !options.transports.includes('ipc')) return [];
+  const defaults = options.replay !== undefined ? REPLAY_CODECS : options.messages !== undefined ? PYTHON_CODEC_NAMES : SEED_PYTHON_CODECS;
+  return (options.pythonCodecs ?? defaults).map(checkPythonCodec);
+}
+
 /** Every codec × strategy over the captured sequence, or every seqLen × codec × strategy of generated steps. */
 export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
   // The Python scheduler and ranks speak ipc only; without a Python (--no-python) or ipc there are no Python rows.
-  const defaultPython = options.replay !== undefined ? REPLAY_CODECS : options.messages !== undefined ? PYTHON_CODEC_NAMES : SEED_PYTHON_CODECS;
-  const python = options.python === null || !options.transports.includes('ipc') ? [] : (options.pythonCodecs ?? defaultPython).map(checkPythonCodec);
+  const python = pythonCodecsOf(options);
   const messages = options.messages;
   if (messages !== undefined) {
     const { kind, source } = capturedInput(messages);

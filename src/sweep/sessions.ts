@@ -47,7 +47,9 @@ export async function openSessions(options: SweepOptions, transport: TransportNa
   const close = async (): Promise<void> => {
     for (const s of opened) await s.close();
   };
-  const interpreter = runtime === 'python' ? await findPython(options.python === null || options.python === 'auto' ? undefined : [options.python, ...DEFAULT_PYTHONS]) : null;
+  // The default ('python3') may fall back to /usr/bin/python3; an interpreter named on purpose is used as given or not at all.
+  const candidates = options.python === null || options.python === 'auto' ? undefined : options.python === DEFAULT_PYTHONS[0] ? DEFAULT_PYTHONS : [options.python];
+  const interpreter = runtime === 'python' ? await findPython(candidates) : null;
   const open = (tp: number): Promise<RankSession> =>
     interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, pythonPath: options.pythonPath, signal: options.signal }) : openRankSession({ tp, transport, shmRing: options.shmRing, signal: options.signal });
   try {

@@ -136,10 +136,10 @@ describe.skipIf(found.info === null)('stallbench --messages FILE, from the comma
     const { results } = readSweep(out);
     const pythonRows = results.rows.filter((row) => row.runtime === 'python');
     expect(pythonRows.map((row) => `${row.codec} ${row.strategy}`).sort()).toEqual(
-      ['frames_codec', 'msgpack', 'msgpack-numpy', 'pickle', 'pickle-oob'].flatMap((codec) => [`${codec} delta`, `${codec} full`]).sort(),
+      ['frames', 'msgpack', 'msgpack-numpy', 'pickle', 'pickle-oob'].flatMap((codec) => [`${codec} delta`, `${codec} full`]).sort(),
     );
     expect(pythonRows.every((row) => row.report.floors.emptyStep !== null && row.report.floors.emptyStep.p50 > 0)).toBe(true);
-    expect(pythonRows.find((row) => row.codec === 'frames_codec')?.codecModule).toBe(module('frames_codec.py'));
+    expect(pythonRows.find((row) => row.codec === 'frames')?.codecModule).toBe(module('frames_codec.py'));
     expect(results.rows.filter((row) => row.runtime === 'node').map((row) => row.strategy).sort()).toEqual(['delta', 'full']);
   });
 
@@ -152,10 +152,11 @@ describe.skipIf(found.info === null)('stallbench --messages FILE, from the comma
     expect(r.status, r.stderr).toBe(0);
     const rows = readSweep(out).results.rows.filter((row) => row.runtime === 'python');
     expect(rows.map((row) => `${row.codec} ${row.strategy} ${row.replay ?? '-'}`)).toEqual([`pickle full ${captured}.replay`, `pickle-oob full ${captured}.replay`]);
+    expect(r.stdout).toMatch(/pickle \(python, replay\)\s+full/);
     // Without the engine's classes on the path, unpickling fails: one line saying what to give, exit 2.
     const lost = run('--messages', captured, '--replay', '--quick', '--codecs', 'msgpack', '--python', python(), '--python-codecs', 'pickle', '--out', join(folder, 'never'));
     expect(lost.status).toBe(2);
-    expect(lost.stderr.trim().split('\n').at(-1)).toMatch(/^stallbench: codec .*replayed\.jsonl\.replay: load failed \(Python: step 0: ModuleNotFoundError: No module named 'engine_standin' \(--python-path DIR says where the engine's classes import from\)\); nothing was measured$/);
+    expect(lost.stderr.trim().split('\n').at(-1)).toMatch(/^stallbench: replay file .*replayed\.jsonl\.replay: step 0 does not unpickle: ModuleNotFoundError: No module named 'engine_standin'; --python-path DIR says where the engine's classes import from$/);
   });
 
   it('--replay names the step and path where a replayed object and its JSON line disagree, exit 2', () => {
@@ -178,6 +179,10 @@ describe.skipIf(found.info === null)('stallbench --messages FILE, from the comma
     const msgpack = run('--messages', captured, '--replay', '--quick', '--python', python(), '--python-codecs', 'msgpack', '--out', join(folder, 'never'));
     expect(msgpack.status).toBe(2);
     expect(msgpack.stderr).toMatch(/a replay runs pickle and pickle-oob, not msgpack/);
+    // An interpreter named on purpose is used as given: a typo is refused, never swapped for another.
+    const typo = run('--messages', messages, '--quick', '--python', '/nonexistent/python3', '--out', join(folder, 'never'));
+    expect(typo.status).toBe(2);
+    expect(typo.stderr.trim()).toBe('stallbench: python: no interpreter at /nonexistent/python3');
   });
 
   it('stops a corrupting Python codec module before timing: one line naming the step and the path, exit 2', () => {

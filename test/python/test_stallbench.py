@@ -221,6 +221,13 @@ class Messages(unittest.TestCase):
         with self.assertRaises(UserCodeError) as caught:
             codec.encode({"a": 1})
         self.assertEqual((caught.exception.call, str(caught.exception)), ("encode", "ValueError: boom in encode"))
+        import tempfile
+        with tempfile.TemporaryDirectory() as folder:
+            impostor = os.path.join(folder, "impostor.py")
+            with open(impostor, "w") as f:
+                f.write("class C:\n    name = 'pickle'\n    def encode(self, m): return []\n    def decode(self, f): return {}\n\ndef create():\n    return C()\n")
+            with self.assertRaisesRegex(UserCodeError, "named 'pickle', which is a built-in's"):
+                create_codec(impostor, {"kind": "message", "dtypes": {}})
 
 
 class Replay(unittest.TestCase):
@@ -260,7 +267,7 @@ class Replay(unittest.TestCase):
             path = os.path.join(folder, "cut.replay")
             with open(path, "wb") as f:
                 f.write(REPLAY_MAGIC + replay_record({"a": 1}) + replay_record({"b": np.arange(100)})[:-10])
-            with self.assertRaisesRegex(UserCodeError, "step 1: ValueError: cut short"):
+            with self.assertRaisesRegex(UserCodeError, "step 1 does not unpickle: ValueError: cut short"):
                 read_replay(path)
 
 
