@@ -4,6 +4,7 @@ import { parseSizes } from '../bench/sizes.js';
 import { fixedPlan, SAMPLING_PRESETS } from '../broadcast/sampling.js';
 import { checkCodecRef } from '../codecs/module.js';
 import { collectRunContext } from '../harness/context.js';
+import { checkSystem, formatSystemCheck } from '../harness/system-check.js';
 import { writeFileAtomic } from '../harness/write-atomic.js';
 import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
 import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
@@ -63,6 +64,8 @@ export async function ipcCommand(args: string[]): Promise<number> {
   if (values.out !== undefined) checkWritable(values.out, 'file');
   const context = collectRunContext();
   console.log(`stallbench ipc on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}, ${context.date}`);
+  // This process is rank 0; the others are tp − 1 processes of their own.
+  console.log(formatSystemCheck(await checkSystem({ processes: tpOption('tp', values.tp ?? '2', LIMITS.ranks) })));
   const transport = oneOf('transport', values.transport ?? 'ipc', TRANSPORT_NAMES);
   const controller = new AbortController();
   abortOnSignals(controller);
