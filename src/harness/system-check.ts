@@ -106,7 +106,7 @@ export async function checkSystem(options: { processes?: number; sampleMs?: numb
 export function warningsOf(c: Omit<SystemCheck, 'warnings'>, processes: number): string[] {
   const out: string[] = [];
   if (processes > c.cores) out.push(`${processes} processes a row on ${c.cores} cores: ranks wait for a core, and tails show it (rows are marked *)`);
-  if (c.loadAverage[0] > c.cores / 2) out.push(`load average ${c.loadAverage[0].toFixed(2)} on ${c.cores} cores: the machine is busy`);
+  if (c.loadAverage[0] > c.cores / 2) out.push(`load average ${c.loadAverage[0].toFixed(2)} on ${c.cores} cores over the last minute: the machine has been busy`);
   if (c.othersBusyCores !== null && c.othersBusyCores > BUSY_WARN_CORES) out.push(`other processes kept ${c.othersBusyCores.toFixed(2)} cores busy over ${c.sampledMs} ms`);
   if (c.governor !== null && c.governor !== 'performance') out.push(`CPU governor '${c.governor}': the clock speed moves under the run ('performance' holds it)`);
   if (c.turbo === true) out.push('turbo is on: the clock speed depends on temperature and on how many cores are busy');
