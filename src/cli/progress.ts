@@ -4,28 +4,27 @@ export function formatDuration(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** Blocks measured before the rate is trusted for a time left. */
-const ETA_AFTER_BLOCKS = 5;
-
 /**
- * Seconds left from the rate of blocks since the first one (the start-up and every configuration's warm-up come before
- * it and would inflate a rate taken from the start), or null until ETA_AFTER_BLOCKS blocks have been measured.
+ * Seconds left from the work done since the first block began (start-up and the first warm-ups come before it and would
+ * inflate a rate taken from the start), each block weighed by the slots its steps carry; null until a block has finished.
  */
-export function secondsLeft(first: { atMs: number; done: number }, now: { atMs: number; done: number }, total: number): number | null {
-  const measured = now.done - first.done;
-  if (measured < ETA_AFTER_BLOCKS) return null;
-  return ((now.atMs - first.atMs) / 1000 / measured) * Math.max(0, total - now.done);
+export function secondsLeft(first: { atMs: number; work: number }, now: { atMs: number; work: number }, totalWork: number): number | null {
+  const measured = now.work - first.work;
+  if (measured <= 0) return null;
+  return ((now.atMs - first.atMs) / 1000 / measured) * Math.max(0, totalWork - now.work);
 }
 
-/** A progress printer on stderr: a bar with the time left on a TTY, one line per configuration otherwise. */
-export function progressPrinter(): (p: { done: number; total: number; label: string }) => void {
+/** A progress printer on stderr: a bar with the time left on a TTY, one line per block otherwise. */
+export function progressPrinter(): (p: { done: number; total: number; label: string; work?: { done: number; total: number } }) => void {
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
-  let first: { atMs: number; done: number } | null = null;
-  return ({ done, total, label }) => {
+  let first: { atMs: number; work: number } | null = null;
+  return ({ done, total, label, work }) => {
     const elapsed = (Date.now() - started) / 1000;
-    first ??= { atMs: Date.now(), done };
-    const left = secondsLeft(first, { atMs: Date.now(), done }, total);
+    // Without weights every block counts alike.
+    const units = work ?? { done, total };
+    first ??= { atMs: Date.now(), work: units.done };
+    const left = secondsLeft(first, { atMs: Date.now(), work: units.done }, units.total);
     const eta = left === null ? 'estimating' : `${formatDuration(left)} left`;
     if (!tty) {
       process.stderr.write(`[${done + 1}/${total}] ${label} (${formatDuration(elapsed)} elapsed)\n`);

@@ -9,7 +9,8 @@ import { samplingPlan } from '../run/options.js';
 import { timeCopyFloors, type CopyFloors } from '../run/report.js';
 import type { StallRow } from '../run/row.js';
 import { checkShmRingOptionsUse } from '../transport/shm-ring.js';
-import { configLabel, configsOf } from './configs.js';
+import { configLabel, configsOf, type Config } from './configs.js';
+import { blockWork, warmupFactor } from './work.js';
 import { measureBlock, startLaunch } from './launch.js';
 import { DEFAULT_ORDER_SEED, roundOrder } from './order.js';
 import { pickleReference } from './reference.js';
@@ -34,6 +35,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const configs = configsOf(options, plan);
   // Blocks that will run: a Python group that cannot start takes its blocks out, rather than counting them as done.
   let total = configs.length * plan.blocks * repeat;
+  // The ETA's prior: a block's work grows with the slots its steps carry, so a 32768 block is not counted like a 512 one.
+  // A launch's first block also warms the configuration up, which takes several blocks' worth of steps.
+  const first = warmupFactor(plan);
+  const workOf = (config: Config, block = 1): number => blockWork(config.seqLen * (options.messages === undefined ? options.batch : 0)) * (block === 0 ? first : 1);
+  const launchWork = (group: readonly Config[]): number => group.reduce((sum, c) => sum + workOf(c), 0) * (plan.blocks - 1 + first);
+  let totalWork = launchWork(configs) * repeat;
+  let doneWork = 0;
   const transports = [...new Set(configs.map((c) => c.transport))];
   const groups = [...new Set(configs.map((c) => c.transport))];
   const orderSeed = options.orderSeed ?? DEFAULT_ORDER_SEED;
@@ -66,6 +74,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
               python = { unavailable: error.message };
               options.onPythonUnavailable?.(error.message);
               total -= group.filter((c) => c.runtime === runtime).length * plan.blocks * (repeat - launch);
+              totalWork -= launchWork(group.filter((c) => c.runtime === runtime)) * (repeat - launch);
             }
           }
           group = group.filter((c) => sessions.has(c.runtime));
@@ -78,9 +87,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
               const state = config.launches[launch];
               if (state === undefined) continue;
               if (options.signal?.aborted === true) return await finish();
-              options.onProgress?.({ done, total, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
+              options.onProgress?.({ done, total, work: { done: doneWork, total: totalWork }, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
               await keepAlive.using(config.runtime, () => measureBlock(state, plan));
               done++;
+              doneWork += workOf(config, block);
             }
           }
         } finally {

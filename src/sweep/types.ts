@@ -58,8 +58,11 @@ export interface SweepOptions {
   /** Return a Chrome trace per configuration (every measured step on every rank) in the outcome's `traces`. @default false */
   trace?: boolean;
   signal?: AbortSignal;
-  /** Called before each configuration; `done` counts configurations finished, over all launches. */
-  onProgress?: (progress: { done: number; total: number; label: string }) => void;
+  /**
+   * Called before each block; `done` counts blocks finished, over all launches. `work` weighs each block by the slots
+   * its steps carry (blockWork), so a time left can be told from the first block on.
+   */
+  onProgress?: (progress: { done: number; total: number; label: string; work?: { done: number; total: number } }) => void;
 }
 
 /** A per-rank timeline of one step, in ms from the step's start: the picture of the bubble. */
