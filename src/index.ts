@@ -41,7 +41,7 @@ export { unlinkAllShmRegions } from './shm/region.js';
 // Measuring: the gate, measureStall, sessions, broadcasts, the sweep.
 export type { MeasureInput } from './run/input.js';
 export type { MeasureStallOptions } from './run/measure-stall.js';
-export type { StallRow, Projection, LaunchSummary } from './run/row.js';
+export type { StallRow, Projection, LaunchSummary, ProcessCpu } from './run/row.js';
 export type { MeasuredReport, MeasuredTransport, Floors, StallSamples } from './run/report.js';
 export type { BroadcastOptions, BroadcastResult } from './run/broadcast.js';
 export type { RankSession, SessionOptions, MeasureRun, Measurement, AllocationRegime, ActiveRun, Runtime } from './broadcast/session.js';

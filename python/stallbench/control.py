@@ -54,6 +54,12 @@ def answer_fields(kind, step, received_ns=0, config=0):
             "readyNs": 0, "pageFaults": 0, "verified": None, "error": None}
 
 
+def cpu_us():
+    """User + system CPU time this process has used, µs (every thread): sent with each ping, never per step."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return int((usage.ru_utime + usage.ru_stime) * 1e6)
+
+
 def inject(fault, rank, step):
     """Crashes, kills or hangs this process when the configuration's fault names this rank and step."""
     if fault is None or fault.get("rank") != rank or fault.get("step") != step:

@@ -6,7 +6,7 @@ import zmq
 
 from .codecs import create_codec
 from .columns import fingerprint_of
-from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
+from .control import answer_fields, commands, configure, cpu_us, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
 from .fingerprint import message_fingerprint
 from .message import MessageRankSide
 from .replay import as_message, create_replay_codec
@@ -66,7 +66,7 @@ def serve(start):
             if kind == "stop":
                 break
             if kind == "ping":
-                answer(answer_fields("ping", command["step"], received_ns))
+                answer({**answer_fields("ping", command["step"], received_ns), "cpuUs": cpu_us()})
             elif kind == "configure":
                 current, reply = configure(command, received_ns, rank_configuration)
                 answer(reply)

@@ -9,7 +9,7 @@ import zmq
 
 from .codecs import buffer_of, create_codec
 from .columns import byte_length, from_buffers
-from .control import answer_fields, commands, configure, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
+from .control import answer_fields, commands, configure, cpu_us, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
 from .fingerprint import message_byte_length
 from .message import column_of, first_difference, unflatten
 from .modules import UserCodeError
@@ -119,7 +119,7 @@ def serve(start):
             if kind == "ping":
                 start_ns = now_ns()
                 publish([frames[0].bytes])
-                answer({**answer_fields("ping", command["step"], received_ns), "startNs": start_ns})
+                answer({**answer_fields("ping", command["step"], received_ns), "startNs": start_ns, "cpuUs": cpu_us()})
             elif kind == "configure":
                 current, reply = configure(command, received_ns, scheduler_configuration)
                 # The ranks configure only what the scheduler could.

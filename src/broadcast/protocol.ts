@@ -58,6 +58,8 @@ export interface Ack {
   /** Fingerprint check: true, false, or null when the step was not verified. */
   verified: boolean | null;
   error: string | null;
+  /** Pings: the user + system CPU time the answering process has used so far, µs. */
+  cpuUs?: number;
   /** Python ranks: the user's codec module and the call of it that failed (the error then says how). */
   userCode?: { codec: string; call: CodecCallError['call'] | 'replay' } | null;
 }

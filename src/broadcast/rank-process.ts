@@ -10,6 +10,12 @@ import { turn } from '../transport/shm-ring-wait.js';
 import type { TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
 import { nowNs, packControl, unpackControl, type Ack, type RankConfiguration } from './protocol.js';
+
+/** User + system CPU time this process has used, µs. */
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
 import { readStepHeader, stepCheckOf, tokenBytesOf } from './step-header.js';
 
 /** What the scheduler hands a rank on its command line. */
@@ -74,7 +80,8 @@ async function main(start: RankStart): Promise<void> {
         if (command === null || command.token !== start.token) continue;
         if (command.kind === 'stop') break;
         if (command.kind === 'ping') {
-          await ack({ ...quiet, kind: 'ping', step: Number(command.step), receivedNs });
+          // The process's CPU time so far rides on every ping: sampled between blocks, it costs no step anything.
+          await ack({ ...quiet, kind: 'ping', step: Number(command.step), receivedNs, cpuUs: cpuMicros() });
           continue;
         }
         if (command.kind === 'configure') {

@@ -136,6 +136,11 @@ export interface RankSession {
   /** Small-message round trips rank 0 → every rank → rank 0, ms each: the transport's own latency. */
   pingRoundTrips(count: number): Promise<number[]>;
   /**
+   * The user + system CPU time each process has used so far, µs, by rank (rank 0: the scheduler — for Node ranks this
+   * orchestrating process, its harness work included), from one ping: taken between blocks, it costs no step anything.
+   */
+  cpuTimes(): Promise<Map<number, number>>;
+  /**
    * Starts a configuration without running anything: its warm-up and blocks run when asked, each configuring the
    * ranks first if another run held them, so a sweep can interleave blocks of many configurations.
    */
@@ -304,10 +309,19 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     runDir: dir.path,
     guard,
     pingRoundTrips,
+    cpuTimes: async () => {
+      await send({ kind: 'ping', token, step: CPU_PING_STEP });
+      const acks = await collect('ping', 0, CPU_PING_STEP);
+      const own = process.cpuUsage();
+      return new Map([[0, own.user + own.system], ...[...acks].map(([rank, ack]) => [rank, ack.cpuUs ?? Number.NaN] as [number, number])]);
+    },
     start,
     stop: () => send({ kind: 'stop', token }),
   });
 }
+
+/** The step number of the ping that asks for CPU times, apart from the round-trip pings' 0, 1, 2, … */
+export const CPU_PING_STEP = -2;
 
 /** The parts of an ActiveRun: what it runs, the ranks' configuration it holds, and the driver of its steps. */
 export interface ActiveRunParts extends Pick<ActiveRun, 'codec' | 'strategy' | 'form' | 'regime' | 'shmBackend'> {
@@ -348,6 +362,7 @@ export interface RankSessionParts extends Pick<RankSession, 'runtime' | 'tp' | '
   pingRoundTrips(count: number): Promise<number[]>;
   /** Sends the ranks the stop command. */
   stop(): Promise<void>;
+  cpuTimes(): Promise<Map<number, number>>;
 }
 
 /** Assembles a session: calls run under its guard, and close stops the ranks (killing any that linger) and removes what it made. */
@@ -365,6 +380,7 @@ export function rankSessionOf(parts: RankSessionParts): RankSession {
     pids: ranks.pids,
     runDir: parts.runDir,
     pingRoundTrips: (count) => guard.run(() => parts.pingRoundTrips(count)),
+    cpuTimes: () => guard.run(() => parts.cpuTimes()),
     start: parts.start,
     measure: async (run) => measureOnce(await parts.start(run), checkPlan(run.plan)),
     close: async () => {

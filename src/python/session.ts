@@ -5,7 +5,7 @@ import { nowNs, packControl, type Ack, type Command, type RankConfiguration } fr
 import type { Ranks } from '../broadcast/ranks.js';
 import { configurationSlot } from '../broadcast/hold.js';
 import { cursorOf, fixedPlan, samplingDriver } from '../broadcast/sampling.js';
-import { activeRunOf, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { activeRunOf, CPU_PING_STEP, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { OptionsError } from '../errors.js';
 import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
 import type { KindSpec, MessageKind, StepSource } from '../kinds/types.js';
@@ -165,6 +165,13 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
     return out;
   };
 
+  // Every Python process answers a ping with its CPU time, the scheduler as rank 0.
+  const cpuTimes = async (): Promise<Map<number, number>> => {
+    await send({ kind: 'ping', token, step: CPU_PING_STEP });
+    const acks = await answers.collect('ping', 0, CPU_PING_STEP);
+    return new Map([...acks].map(([rank, ack]) => [rank, ack.cpuUs ?? Number.NaN]));
+  };
+
   let configId = 0;
   const slot = configurationSlot();
 
@@ -254,7 +261,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
   };
 
   return {
-    ...rankSessionOf({ runtime: 'python', tp, transport: 'ipc', waitPolicy: null, ranks: live, runDir: dir.path, guard, pingRoundTrips, start, stop: () => send({ kind: 'stop', token }) }),
+    ...rankSessionOf({ runtime: 'python', tp, transport: 'ipc', waitPolicy: null, ranks: live, runDir: dir.path, guard, pingRoundTrips, cpuTimes, start, stop: () => send({ kind: 'stop', token }) }),
     runtime: 'python',
     python: info,
   };

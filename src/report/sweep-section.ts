@@ -168,6 +168,12 @@ export function pickleSection(results: SweepResultsFile, thresholdMs = 3): strin
 }
 
 /** Transports side by side: each row's stall beside its transport's empty-message floor, its parts and its derive. */
+/** A row's CPU per step as "1199, 809 (167)": the scheduler's, then each rank's with its work; '-' where not measured. */
+export function cpuText(r: StallRow): string {
+  if (r.cpu === undefined || r.cpu.length === 0) return '-';
+  return r.cpu.map((c) => (c.rank === 0 ? c.usPerStep.toFixed(0) : `${c.usPerStep.toFixed(0)} (${c.workUs.toFixed(0)})`)).join(', ');
+}
+
 export function transportSection(results: SweepResultsFile, source: string): string {
   const rows = [...results.rows]
     .sort((a, b) => a.seqLen - b.seqLen || a.codec.localeCompare(b.codec) || a.strategy.localeCompare(b.strategy) || a.transport.localeCompare(b.transport))
@@ -186,11 +192,12 @@ export function transportSection(results: SweepResultsFile, source: string): str
       `${(r.report.parts.derive.p50 * 1000).toFixed(1)} µs`,
       `${(r.report.stall.p50 / r.report.floors.memcpy.p50).toFixed(2)}x`,
       r.transport !== 'shm-ring' || r.report.floors.ringMemcpy === undefined ? '—' : `${(r.report.stall.p50 / r.report.floors.ringMemcpy.p50).toFixed(2)}x`,
+      cpuText(r),
     ]);
   const waits = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
   return [
-    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run.${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
+    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting.${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
     '',
-    markdownTable(['codec', 'strategy', 'seq_len', 'transport', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode+convert', 'derive', 'stall/memcpy', 'stall/ring copy'], rows),
+    markdownTable(['codec', 'strategy', 'seq_len', 'transport', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode+convert', 'derive', 'stall/memcpy', 'stall/ring copy', 'CPU µs/step: scheduler, rank (of it, work)'], rows),
   ].join('\n');
 }

@@ -27,6 +27,23 @@ export interface LaunchSummary {
 }
 
 /**
+ * One process's CPU time per step: user + system, sampled between blocks (each block's CPU over every step it ran, a
+ * ping's worth included), its median over blocks; split into the step's own work and everything else the process spent
+ * — receiving and answering, its transport's I/O threads, and waiting between steps (spinning, or nothing in the kernel).
+ */
+export interface ProcessCpu {
+  /** 0: the scheduler (for Node rows, the orchestrating process, harness work included); 1…: the ranks. */
+  rank: number;
+  usPerStep: number;
+  /** The step's own work, µs: the scheduler's encode, a rank's decode + convert + derive (medians of their stamps). */
+  workUs: number;
+  /** usPerStep − workUs, at least 0: receiving, answering, the transport's threads and waiting. */
+  otherUs: number;
+  /** Blocks the median is over. */
+  blocks: number;
+}
+
+/**
  * One codec × strategy × message × transport, measured: what every driver returns (measureStall, runBroadcast, the ipc
  * bench, each row of a sweep); tables, charts and comparisons are views of it.
  */
@@ -61,6 +78,8 @@ export interface StallRow {
   launches: LaunchSummary[];
   /** (max − min) / median of the launches' medians; 0 for one launch. */
   launchSpread: number;
+  /** CPU time per step on every process (sweep rows over real processes), by rank. */
+  cpu?: ProcessCpu[];
   /** The machine and runtime it came from, for a row that stands alone (a results file of rows records it once). */
   context?: RunContext;
   /** The measured steps themselves, where the caller asked to keep them (a trace). */

@@ -10,7 +10,7 @@ import type { MessageKind, StepSource } from '../kinds/types.js';
 import { checkPythonCodec, PYTHON_CODEC_NAMES, REPLAY_CODECS, SEED_PYTHON_CODECS } from '../python/codecs.js';
 import type { MeasuredTransport } from '../run/report.js';
 import type { StepRecord } from '../broadcast/records.js';
-import type { ActiveRun } from '../broadcast/session.js';
+import type { ActiveRun, RankSession } from '../broadcast/session.js';
 import type { WarmupOutcome } from '../broadcast/sampling.js';
 import type { Baseline } from '../run/baseline.js';
 import type { SweepOptions } from './types.js';
@@ -122,4 +122,8 @@ export interface LaunchState {
   baseline: Baseline;
   /** Frees what the launch made itself (an in-process codec and its shared memory). */
   dispose(): void;
+  /** The tp=2 session the launch runs on (null in process): asked for every process's CPU time around each block. */
+  session: RankSession | null;
+  /** CPU µs per step each process used over each block, by rank, in block order (every step the block ran counted). */
+  cpuBlocks: Map<number, number[]>;
 }

@@ -38,6 +38,8 @@ export async function startLaunch(config: Config, sessions: Sessions | null, opt
     measuredMs: 0,
     baseline,
     dispose: () => own?.dispose?.(),
+    session: own !== null ? null : (sessions as Sessions).two,
+    cpuBlocks: new Map(),
   };
 }
 
@@ -51,7 +53,17 @@ export async function measureBlock(state: LaunchState, plan: SamplingPlan): Prom
     state.run.rewind();
   }
   const rejectedBefore = state.run.rejectedFrames;
+  // CPU times around the block, by one ping each side: the block's own steps carry no extra work.
+  const cpuBefore = await state.session?.cpuTimes();
   const block = await state.run.block(ask);
+  const cpuAfter = await state.session?.cpuTimes();
+  if (cpuBefore !== undefined && cpuAfter !== undefined) {
+    const ran = block.steps.length + block.rewarmSteps + block.restarts;
+    for (const [rank, after] of cpuAfter) {
+      const used = (after - (cpuBefore.get(rank) ?? Number.NaN)) / Math.max(1, ran);
+      if (Number.isFinite(used)) state.cpuBlocks.set(rank, [...(state.cpuBlocks.get(rank) ?? []), used]);
+    }
+  }
   state.rejectedFrames += state.run.rejectedFrames - rejectedBefore;
   state.measuredMs += block.measuredMs;
   state.steps.push(...block.steps);

@@ -2,11 +2,25 @@ import { stallOf, type Measurement } from '../broadcast/session.js';
 import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
 import { isPythonCodecModule, pythonCodecRef } from '../python/codecs.js';
 import { measuredReport, type CopyFloors } from '../run/report.js';
-import { overBlocks, projectionsOf, spreadOf, type StallRow } from '../run/row.js';
+import { overBlocks, projectionsOf, spreadOf, type ProcessCpu, type StallRow } from '../run/row.js';
 import { summarizeSamples } from '../stats/summary.js';
 import type { Config } from './configs.js';
 import type { LaunchState } from './configs.js';
 import type { SweepOptions } from './types.js';
+
+/** Every process's CPU per step, pooled over the launches' blocks; nothing for a row measured in this process. */
+function cpuOf(launches: readonly LaunchState[], report: StallRow['report']): Pick<StallRow, 'cpu'> {
+  const byRank = new Map<number, number[]>();
+  for (const launch of launches) for (const [rank, used] of launch.cpuBlocks) byRank.set(rank, [...(byRank.get(rank) ?? []), ...used]);
+  if (byRank.size === 0) return {};
+  const parts = report.parts;
+  const cpu: ProcessCpu[] = [...byRank].sort(([a], [b]) => a - b).map(([rank, used]) => {
+    const usPerStep = summarizeSamples(used).p50;
+    const workUs = 1000 * (rank === 0 ? parts.encode.p50 : parts.decode.p50 + parts.convert.p50 + parts.derive.p50);
+    return { rank, usPerStep, workUs, otherUs: Math.max(0, usPerStep - workUs), blocks: used.length };
+  });
+  return { cpu };
+}
 
 /** Pools a configuration's launches into one row: samples concatenated, each launch's median kept for the spread. */
 export async function rowOf(
@@ -52,5 +66,6 @@ export async function rowOf(
     blockSpread: spreadOf(first.blockMedians),
     launches: launchMedians.map((s) => ({ p50: s.p50, ci95: s.ci95, n: s.n })),
     launchSpread: spreadOf(launchMedians.map((s) => s.p50)),
+    ...cpuOf(launches, report),
   };
 }

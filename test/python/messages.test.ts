@@ -139,6 +139,8 @@ describe.skipIf(found.info === null)('stallbench --messages FILE, from the comma
       ['frames', 'msgpack', 'msgpack-numpy', 'pickle', 'pickle-oob'].flatMap((codec) => [`${codec} delta`, `${codec} full`]).sort(),
     );
     expect(pythonRows.every((row) => row.report.floors.emptyStep !== null && row.report.floors.emptyStep.p50 > 0)).toBe(true);
+    // Every Python process's CPU per step: the scheduler (rank 0) and the rank.
+    expect(pythonRows.every((row) => row.cpu?.map((c) => c.rank).join(',') === '0,1' && row.cpu.every((c) => c.usPerStep > 0))).toBe(true);
     expect(pythonRows.find((row) => row.codec === 'frames')?.codecModule).toBe(module('frames_codec.py'));
     expect(results.rows.filter((row) => row.runtime === 'node').map((row) => row.strategy).sort()).toEqual(['delta', 'full']);
   });

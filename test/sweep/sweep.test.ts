@@ -96,6 +96,15 @@ describe('runSweep', () => {
       }
       expect(row.launches).toHaveLength(1);
       expect(row.launchSpread).toBe(0);
+      // CPU per step on the scheduler (this process) and the rank, one sample a block; the rank's work is part of it.
+      expect(row.cpu?.map((c) => [c.rank, c.blocks])).toEqual([
+        [0, 3],
+        [1, 3],
+      ]);
+      for (const c of row.cpu ?? []) {
+        expect(c.usPerStep).toBeGreaterThan(0);
+        expect(c.otherUs).toBeCloseTo(Math.max(0, c.usPerStep - c.workUs), 9);
+      }
     }
     expect(outcome.timelines.map((t) => t.label)).toEqual(['worst', 'best']);
     const worst = outcome.timelines[0];
