@@ -168,10 +168,10 @@ export function pickleSection(results: SweepResultsFile, thresholdMs = 3): strin
 }
 
 /** Transports side by side: each row's stall beside its transport's empty-message floor, its parts and its derive. */
-/** A row's CPU per step as "1199, 809 (167)": the scheduler's, then each rank's with its work; '-' where not measured. */
+/** A row's CPU as "680 / 0.62, 408 (86) / 0.37": µs per step and cores kept busy, the scheduler's then each rank's with its work; '-' where not measured. */
 export function cpuText(r: StallRow): string {
   if (r.cpu === undefined || r.cpu.length === 0) return '-';
-  return r.cpu.map((c) => (c.rank === 0 ? c.usPerStep.toFixed(0) : `${c.usPerStep.toFixed(0)} (${c.workUs.toFixed(0)})`)).join(', ');
+  return r.cpu.map((c) => `${c.usPerStep.toFixed(0)}${c.rank === 0 ? '' : ` (${c.workUs.toFixed(0)})`} / ${c.cores.toFixed(2)}`).join(', ');
 }
 
 export function transportSection(results: SweepResultsFile, source: string): string {
@@ -196,8 +196,8 @@ export function transportSection(results: SweepResultsFile, source: string): str
     ]);
   const waits = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
   return [
-    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting.${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
+    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting; after the slash, the cores the process kept busy over the blocks (CPU over wall time: 1.00 is a whole core, as a rank that spins through every gap keeps).${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
     '',
-    markdownTable(['codec', 'strategy', 'seq_len', 'transport', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode+convert', 'derive', 'stall/memcpy', 'stall/ring copy', 'CPU µs/step: scheduler, rank (of it, work)'], rows),
+    markdownTable(['codec', 'strategy', 'seq_len', 'transport', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode+convert', 'derive', 'stall/memcpy', 'stall/ring copy', 'CPU µs/step (work) / cores: scheduler, rank'], rows),
   ].join('\n');
 }

@@ -39,6 +39,8 @@ export interface ProcessCpu {
   workUs: number;
   /** usPerStep − workUs, at least 0: receiving, answering, the transport's threads and waiting. */
   otherUs: number;
+  /** The cores the process kept busy over the blocks (CPU over wall time, median): near 1 for a rank that spins. */
+  cores: number;
   /** Blocks the median is over. */
   blocks: number;
 }

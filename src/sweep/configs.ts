@@ -126,4 +126,6 @@ export interface LaunchState {
   session: RankSession | null;
   /** CPU µs per step each process used over each block, by rank, in block order (every step the block ran counted). */
   cpuBlocks: Map<number, number[]>;
+  /** The same CPU over the block's wall time, by rank: the cores the process kept busy (1: a core, spinning or working). */
+  coreBlocks: Map<number, number[]>;
 }

@@ -40,6 +40,7 @@ export async function startLaunch(config: Config, sessions: Sessions | null, opt
     dispose: () => own?.dispose?.(),
     session: own !== null ? null : (sessions as Sessions).two,
     cpuBlocks: new Map(),
+    coreBlocks: new Map(),
   };
 }
 
@@ -55,13 +56,17 @@ export async function measureBlock(state: LaunchState, plan: SamplingPlan): Prom
   const rejectedBefore = state.run.rejectedFrames;
   // CPU times around the block, by one ping each side: the block's own steps carry no extra work.
   const cpuBefore = await state.session?.cpuTimes();
+  const wallBefore = performance.now();
   const block = await state.run.block(ask);
   const cpuAfter = await state.session?.cpuTimes();
+  const wallUs = (performance.now() - wallBefore) * 1000;
   if (cpuBefore !== undefined && cpuAfter !== undefined) {
     const ran = block.steps.length + block.rewarmSteps + block.restarts;
     for (const [rank, after] of cpuAfter) {
-      const used = (after - (cpuBefore.get(rank) ?? Number.NaN)) / Math.max(1, ran);
-      if (Number.isFinite(used)) state.cpuBlocks.set(rank, [...(state.cpuBlocks.get(rank) ?? []), used]);
+      const usedUs = after - (cpuBefore.get(rank) ?? Number.NaN);
+      if (!Number.isFinite(usedUs)) continue;
+      state.cpuBlocks.set(rank, [...(state.cpuBlocks.get(rank) ?? []), usedUs / Math.max(1, ran)]);
+      state.coreBlocks.set(rank, [...(state.coreBlocks.get(rank) ?? []), usedUs / Math.max(1, wallUs)]);
     }
   }
   state.rejectedFrames += state.run.rejectedFrames - rejectedBefore;

@@ -11,13 +11,17 @@ import type { SweepOptions } from './types.js';
 /** Every process's CPU per step, pooled over the launches' blocks; nothing for a row measured in this process. */
 function cpuOf(launches: readonly LaunchState[], report: StallRow['report']): Pick<StallRow, 'cpu'> {
   const byRank = new Map<number, number[]>();
-  for (const launch of launches) for (const [rank, used] of launch.cpuBlocks) byRank.set(rank, [...(byRank.get(rank) ?? []), ...used]);
+  const coresByRank = new Map<number, number[]>();
+  for (const launch of launches) {
+    for (const [rank, used] of launch.cpuBlocks) byRank.set(rank, [...(byRank.get(rank) ?? []), ...used]);
+    for (const [rank, cores] of launch.coreBlocks) coresByRank.set(rank, [...(coresByRank.get(rank) ?? []), ...cores]);
+  }
   if (byRank.size === 0) return {};
   const parts = report.parts;
   const cpu: ProcessCpu[] = [...byRank].sort(([a], [b]) => a - b).map(([rank, used]) => {
     const usPerStep = summarizeSamples(used).p50;
     const workUs = 1000 * (rank === 0 ? parts.encode.p50 : parts.decode.p50 + parts.convert.p50 + parts.derive.p50);
-    return { rank, usPerStep, workUs, otherUs: Math.max(0, usPerStep - workUs), blocks: used.length };
+    return { rank, usPerStep, workUs, otherUs: Math.max(0, usPerStep - workUs), cores: summarizeSamples(coresByRank.get(rank) ?? [0]).p50, blocks: used.length };
   });
   return { cpu };
 }

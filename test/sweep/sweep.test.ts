@@ -104,6 +104,9 @@ describe('runSweep', () => {
       for (const c of row.cpu ?? []) {
         expect(c.usPerStep).toBeGreaterThan(0);
         expect(c.otherUs).toBeCloseTo(Math.max(0, c.usPerStep - c.workUs), 9);
+        // A process cannot keep more cores busy than it has threads; ZeroMQ's I/O thread makes two.
+        expect(c.cores).toBeGreaterThan(0);
+        expect(c.cores).toBeLessThan(4);
       }
     }
     expect(outcome.timelines.map((t) => t.label)).toEqual(['worst', 'best']);
