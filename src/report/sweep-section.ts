@@ -171,7 +171,7 @@ export function pickleSection(results: SweepResultsFile, thresholdMs = 3): strin
 /** A row's CPU as "680 / 0.62, 408 (86) / 0.37": µs per step and cores kept busy, the scheduler's then each rank's with its work; '-' where not measured. */
 export function cpuText(r: StallRow): string {
   if (r.cpu === undefined || r.cpu.length === 0) return '-';
-  return r.cpu.map((c) => `${c.usPerStep.toFixed(0)}${c.rank === 0 ? '' : ` (${c.workUs.toFixed(0)})`} / ${c.cores.toFixed(2)}`).join(', ');
+  return r.cpu.map((c) => `${c.usPerStep.toFixed(0)}${c.rank === 0 ? '' : ` (${c.workUs.toFixed(0)})`} / ${typeof c.cores === "number" ? c.cores.toFixed(2) : "-"}`).join(', ');
 }
 
 export function transportSection(results: SweepResultsFile, source: string): string {
