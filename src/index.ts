@@ -50,7 +50,8 @@ export type { SamplingPlan, WarmupPlan, SamplingPresetName } from './broadcast/s
 export type { FaultInjection } from './broadcast/faults.js';
 export type { TransportName } from './transport/types.js';
 export type { ShmRingOptions } from './transport/shm-ring.js';
-export type { WaitPolicy } from './transport/shm-ring-wait.js';
+export type { AdaptiveGrace, WaitPolicy } from './transport/shm-ring-wait.js';
+export { projectedIdleCores, waitChoiceOf, waitLabelOf, WAIT_CHOICES } from './transport/wait-choice.js';
 export type { PythonSession, PythonSessionOptions } from './python/session.js';
 export type { SweepOptions, SweepOutcome, Timeline } from './sweep/types.js';
 export type { BenchmarkDefinition, Suite } from './cli/definition.js';

@@ -8,6 +8,12 @@ export function requireInt(name: string, value: number, min: number, max: number
   return value;
 }
 
+/** Returns `value` when it is a finite number in [min, max]; throws OptionsError naming the option otherwise. */
+export function requireNumber(name: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) throw new OptionsError(name, `must be a number in [${min}, ${max}], got ${String(value)}`);
+  return value;
+}
+
 /** The bounds of each size option, the same in every subcommand and definition file. */
 export const LIMITS = {
   batch: 4096,

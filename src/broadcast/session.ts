@@ -14,12 +14,13 @@ import type { MessageRecord } from '../message/types.js';
 import type { StepRecord } from './records.js';
 
 export type { RankTimes, StepRecord } from './records.js';
-import { requireInt } from '../options.js';
+import { requireInt, requireNumber } from '../options.js';
 import type { StrategyName } from '../kinds/strategy.js';
 import { openSchedulerTransport } from '../transport/open.js';
 import { createRunDir, type RunDir } from '../transport/run-dir.js';
 import type { ShmRingOptions } from '../transport/shm-ring.js';
-import type { WaitPolicy } from '../transport/shm-ring-wait.js';
+import { idleFor, type WaitPolicy } from '../transport/shm-ring-wait.js';
+import { waitChoiceOf } from '../transport/wait-choice.js';
 import type { SchedulerTransport, TransportName } from '../transport/types.js';
 import { answerCollector, handshake, rankTimesOf } from './answers.js';
 import type { FaultInjection } from './faults.js';
@@ -52,6 +53,13 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** Geometry and wait policy of the shm-ring transport. */
   shmRing?: ShmRingOptions;
+  /**
+   * How every end waits for the other, by name (waitChoiceOf): `sleep`, `spin:N`, `spin`, `adaptive`. @default the
+   * transport's own (ipc: block at once; shm-ring: defaultWaitPolicy)
+   */
+  wait?: string;
+  /** The GPU's step, stood in for: rank 0 sleeps this long before each step while the ranks wait under their policy. @default 0 */
+  idleMs?: number;
   /** Stops the session and cleans up; without it, SIGINT and SIGTERM are handled (cleanup, then the signal's usual exit). */
   signal?: AbortSignal;
   /** Called once the ranks are running, with their pids and the run folder; the session waits for a returned promise. */
@@ -131,6 +139,8 @@ export interface RankSession {
   readonly transport: TransportName;
   /** How the transport's ends wait (shm-ring's spin and sleep policy); null for ZeroMQ, which blocks in the kernel. */
   readonly waitPolicy: WaitPolicy | null;
+  /** Rank 0's sleep before each step, ms (the GPU's step stood in for); 0: steps back to back. */
+  readonly idleMs: number;
   readonly pids: number[];
   readonly runDir: string;
   /** Small-message round trips rank 0 → every rank → rank 0, ms each: the transport's own latency. */
@@ -170,6 +180,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const tp = requireInt('tp', options.tp ?? 2, 2, 64);
   const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
   const transportName = options.transport ?? 'ipc';
+  const wait = options.wait === undefined ? undefined : waitChoiceOf(options.wait);
+  const idleMs = requireNumber('idleMs', options.idleMs ?? 0, 0, 60_000);
   const token = randomBytes(TOKEN_BYTES).toString('hex');
   const tokenBytes = tokenBytesOf(token);
   const dir: RunDir = createRunDir();
@@ -200,7 +212,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
 
   // Any failure on the way up tears down what was made so far.
   const { started: live, address } = await guard.run(async () => {
-    transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing });
+    transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing, wait });
     const { address } = transport;
     const started = spawnRanks(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })));
     ranks = started;
@@ -262,6 +274,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       const { id, codec, pool } = hold.current;
       const step = stepIndex++;
       live.setStep(step);
+      // The GPU's step: the ranks wait through it as their policy says, and its CPU is counted, not its time.
+      if (idleMs > 0) await guard.race(idleFor(idleMs));
       // The strategy's bookkeeping, the codec's input form and the check are the scheduler's or the test's work, not the stall.
       const wire = scheduler.wire(payload, restart);
       const input = inFormOf(kind, codec, wire);
@@ -304,7 +318,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     runtime: 'node',
     tp,
     transport: transportName,
-    waitPolicy: address.transport === 'shm-ring' ? address.wait : null,
+    waitPolicy: address.wait ?? null,
+    idleMs,
     ranks: live,
     runDir: dir.path,
     guard,
@@ -356,7 +371,7 @@ export function activeRunOf(parts: ActiveRunParts): ActiveRun {
 }
 
 /** The parts of a RankSession: its live processes and guard, and how it pings, starts runs and asks its ranks to stop. */
-export interface RankSessionParts extends Pick<RankSession, 'runtime' | 'tp' | 'transport' | 'waitPolicy' | 'runDir' | 'start'> {
+export interface RankSessionParts extends Pick<RankSession, 'runtime' | 'tp' | 'transport' | 'waitPolicy' | 'idleMs' | 'runDir' | 'start'> {
   ranks: Ranks;
   guard: SessionGuard;
   pingRoundTrips(count: number): Promise<number[]>;
@@ -377,6 +392,7 @@ export function rankSessionOf(parts: RankSessionParts): RankSession {
     oversubscribed: parts.tp + (parts.runtime === 'python' ? 1 : 0) > cores,
     transport: parts.transport,
     waitPolicy: parts.waitPolicy,
+    idleMs: parts.idleMs,
     pids: ranks.pids,
     runDir: parts.runDir,
     pingRoundTrips: (count) => guard.run(() => parts.pingRoundTrips(count)),

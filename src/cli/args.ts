@@ -1,4 +1,5 @@
 import { OptionsError } from '../errors.js';
+import { waitChoicesOf } from '../transport/wait-choice.js';
 export { LIMITS } from '../options.js';
 
 /** A comma-separated option parsed item by item, or the fallback when the option was not given. */
@@ -27,6 +28,14 @@ export function shmRingOption(text: string | undefined, transports: readonly str
   const spinUs = Number(text);
   if (!/^\d+$/.test(text.trim()) || spinUs > 60_000_000) throw new OptionsError('spin-us', `'${text}' is not an integer in [0, 60000000]`);
   return { shmRing: { wait: { spinUs } } };
+}
+
+/** The `--wait LIST` and `--idle-ms MS` options; --spin-us is the older spelling of one spin:N and cannot go with --wait. */
+export function waitOptions(wait: string | undefined, idleMs: string | undefined, spinUs: string | undefined): { wait?: string[]; idleMs?: number } {
+  if (wait !== undefined && spinUs !== undefined) throw new OptionsError('wait', `give --wait or --spin-us, not both (--spin-us N is --wait spin:N)`);
+  const idle = idleMs === undefined ? undefined : Number(idleMs);
+  if (idle !== undefined && (idleMs?.trim() === '' || !Number.isFinite(idle) || idle < 0 || idle > 60_000)) throw new OptionsError('idle-ms', `'${idleMs ?? ''}' is not a number of ms in [0, 60000]`);
+  return { ...(wait === undefined ? {} : { wait: waitChoicesOf(wait) }), ...(idle === undefined || idle === 0 ? {} : { idleMs: idle }) };
 }
 
 /** A positive finite number option (milliseconds, percentages). */

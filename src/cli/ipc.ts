@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../harness/write-atomic.js';
 import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
 import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
-import { LIMITS, list, oneOf, positiveInt, shmRingOption, tpOption } from './args.js';
+import { LIMITS, list, oneOf, positiveInt, shmRingOption, tpOption, waitOptions } from './args.js';
 import { abortOnSignals } from './interrupt.js';
 import { fitTable } from '../report/terminal-table.js';
 import { checkWritable } from '../harness/output-path.js';
@@ -30,6 +30,9 @@ the step, beside the floor measured in the same run: a memcpy of the payload's b
   --transport T    ${TRANSPORT_NAMES.join(' or ')} (default: ipc)
   --spin-us N      how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
                    process has a core and one is to spare, else 50)
+  --wait a,b       wait policies to measure under, each on ranks of its own: sleep, spin:N, spin,
+                   adaptive[:PIVOT] (default: the transport's own)
+  --idle-ms MS     rank 0 sleeps MS before each step (the GPU's step stood in for) (default: 0)
   --quick          one small size, ${SAMPLING_PRESETS.quick.samples} steps
   --out FILE       also write rows and run context as JSON (stallbench report reads results/ipc.json)
   --help           this text`;
@@ -46,6 +49,8 @@ export async function ipcCommand(args: string[]): Promise<number> {
       regime: { type: 'string' },
       transport: { type: 'string' },
       'spin-us': { type: 'string' },
+      wait: { type: 'string' },
+      'idle-ms': { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -77,6 +82,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
     transport,
     ...shmRingOption(values['spin-us'], [transport]),
+    ...waitOptions(values.wait, values['idle-ms'], values['spin-us']),
     signal: controller.signal,
     onProgress: (text) => process.stderr.write(`  ${text}\n`),
   });

@@ -12,7 +12,8 @@ import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/r
 import { formatStallReport } from '../report/stall-report.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkStrategy } from '../kinds/strategy.js';
-import { LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tpOption } from './args.js';
+import { LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tpOption, waitOptions } from './args.js';
+import { OptionsError } from '../errors.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
 
@@ -38,6 +39,9 @@ rank process and projected onto the TP asked for.
   --transport NAME   ipc (default) or shm-ring
   --spin-us N        how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
                      process has a core and one is to spare, else 50)
+  --wait a,b         wait policies, each measured on ranks of its own: sleep, spin:N, spin, adaptive[:PIVOT]
+                     (default: the transport's own)
+  --idle-ms MS       rank 0 sleeps MS before each step (the GPU's step stood in for) (default: 0)
   --no-ipc           encode, decode and derive in this process only
   --trace FILE       write a Chrome trace of the measured steps
   --json             print the report as JSON
@@ -64,6 +68,8 @@ export async function stallCommand(args: string[]): Promise<number> {
       'no-ipc': { type: 'boolean', default: false },
       transport: { type: 'string', default: 'ipc' },
       'spin-us': { type: 'string' },
+      wait: { type: 'string' },
+      'idle-ms': { type: 'string' },
       trace: { type: 'string' },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -77,6 +83,9 @@ export async function stallCommand(args: string[]): Promise<number> {
     return 0;
   }
   const codec = checkCodecRef(values.codec);
+  const waiting = waitOptions(values.wait, values['idle-ms'], values['spin-us']);
+  const waits = waiting.wait ?? [undefined];
+  if (waits.length > 1 && (values.out !== undefined || values.trace !== undefined)) throw new OptionsError('wait', '--out and --trace take one policy; give --wait one name');
   if (values.out !== undefined) checkWritable(values.out, 'file');
   if (values.trace !== undefined) checkWritable(values.trace, 'file');
   if (isCodecModuleRef(codec)) await loadCodecModule(codec);
@@ -89,7 +98,8 @@ export async function stallCommand(args: string[]): Promise<number> {
   const transport = values['no-ipc'] ? 'none' : oneOf('transport', values.transport, TRANSPORT_NAMES);
   const controller = new AbortController();
   abortOnSignals(controller);
-  const row = await measureStall(payload, codec, {
+  const rows = [];
+  for (const wait of waits) rows.push(await measureStall(payload, codec, {
     strategy: checkStrategy(values.strategy),
     tp: tpOption('tp', values.tp, LIMITS.tp),
     overlap: values.overlap,
@@ -97,13 +107,19 @@ export async function stallCommand(args: string[]): Promise<number> {
     sampling: values.quick ? 'quick' : 'full',
     transport,
     ...shmRingOption(values['spin-us'], [transport]),
+    ...(wait === undefined ? {} : { wait }),
+    ...(waiting.idleMs === undefined ? {} : { idleMs: waiting.idleMs }),
     signal: controller.signal,
     stepMs: values['step-ms'] === undefined ? undefined : positiveNumber('step-ms', values['step-ms']),
     preset: values.preset === undefined ? undefined : oneOf('preset', values.preset, Object.keys(STEP_PRESETS) as StepPresetName[]),
     keepSteps: values.trace !== undefined,
-  });
+  }));
+  // The steps go to the trace and the context to --out: the report shows the rest.
+  const shownRows = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== 'steps' && key !== 'context')));
+  if (values.json) console.log(JSON.stringify(shownRows.length === 1 ? shownRows[0] : shownRows, null, 2));
+  else console.log(rows.map(formatStallReport).join('\n\n'));
+  const row = rows[0] as (typeof rows)[number];
   const { steps, context, ...shown } = row;
-  console.log(values.json ? JSON.stringify(shown, null, 2) : formatStallReport(row));
   if (values.trace !== undefined && steps !== undefined) {
     writeFileAtomic(values.trace, JSON.stringify(broadcastTrace(steps, { label: `${row.codec} ${row.strategy}`, tp: 2 })));
     console.log(`trace: ${values.trace} (open in https://ui.perfetto.dev)`);

@@ -21,7 +21,7 @@ import { pythonCodecsOf } from '../sweep/configs.js';
 import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, SEED_PYTHON_CODECS } from '../python/codecs.js';
-import { LIMITS, list, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
+import { LIMITS, list, waitOptions, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
 import { formatDuration, progressPrinter } from './progress.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
@@ -65,6 +65,12 @@ ${Object.entries(STEP_PRESETS)
                       ring in the style of vLLM's MessageQueue); each is measured with its empty-message floor
   --spin-us N         how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
                       process has a core and one is to spare, else 50); recorded with each row
+  --wait a,b          wait policies to measure every configuration under, each in the same run: sleep
+                      (block at once), spin:N (spin N µs, then block), spin (always), adaptive[:PIVOT] (spin
+                      a grace that follows the gap between steps: PIVOT²/gap, 50 µs to 20 ms; PIVOT 1000 µs)
+                      (default: the transport's own: ipc blocks at once, shm-ring as --spin-us says)
+  --idle-ms MS        the GPU's step, stood in for: rank 0 sleeps MS before each step while the ranks wait
+                      under their policy, so CPU per step holds what waiting costs (default: 0, back to back)
   --no-ipc            encode, decode and derive one after the other in this process (no rank processes)
   --python PATH       interpreter for the Python rows — the seed's own system: a Python scheduler and Python
                       ranks (numpy, pyzmq and msgpack needed; /usr/bin/python3 is tried after PATH) — and
@@ -105,6 +111,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
       'no-ipc': { type: 'boolean', default: false },
       transport: { type: 'string' },
       'spin-us': { type: 'string' },
+      wait: { type: 'string' },
+      'idle-ms': { type: 'string' },
       python: { type: 'string', default: 'python3' },
       'no-python': { type: 'boolean', default: false },
       'python-codecs': { type: 'string' },
@@ -146,6 +154,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     overlap: values.overlap,
     transports,
     ...shmRingOption(values['spin-us'], transports),
+    ...waitOptions(values.wait, values['idle-ms'], values['spin-us']),
     finishRate: probability('finish-rate', values['finish-rate'] ?? '0'),
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
     sampling,
@@ -166,7 +175,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const python = pythonCodecsOf({ ...options, ...(messages === undefined ? {} : { messages }) }).length;
   console.log(
     `stallbench sweep on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}: ` +
-      `${options.codecs.length} codecs${python > 0 ? ` (+ ${python} Python)` : ''} × ${options.strategies.length} strategies × ${messages === undefined ? `${options.seqLens.length} sizes` : `${messages.messages.length} captured steps`}${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
+      `${options.codecs.length} codecs${python > 0 ? ` (+ ${python} Python)` : ''} × ${options.strategies.length} strategies × ${messages === undefined ? `${options.seqLens.length} sizes` : `${messages.messages.length} captured steps`}${options.wait !== undefined ? ` × ${options.wait.length} wait policies` : ''}${options.idleMs !== undefined ? `, ${options.idleMs} ms idle before each step` : ''}${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
   );
   // Python rows run a scheduler process beside the rank and this one; Node rows, this one and the rank.
   const system = await checkSystem({ processes: options.python === null ? 2 : 3 });

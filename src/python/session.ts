@@ -261,7 +261,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
   };
 
   return {
-    ...rankSessionOf({ runtime: 'python', tp, transport: 'ipc', waitPolicy: null, ranks: live, runDir: dir.path, guard, pingRoundTrips, cpuTimes, start, stop: () => send({ kind: 'stop', token }) }),
+    ...rankSessionOf({ runtime: 'python', tp, transport: 'ipc', waitPolicy: null, idleMs: 0, ranks: live, runDir: dir.path, guard, pingRoundTrips, cpuTimes, start, stop: () => send({ kind: 'stop', token }) }),
     runtime: 'python',
     python: info,
   };

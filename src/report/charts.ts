@@ -4,7 +4,7 @@ import { stepTimeFor } from '../model/presets.js';
 import type { SweepResultsFile } from './sweep-results.js';
 
 /** The SVG charts of a sweep, by file name. */
-export type ChartSet = Record<'stall-vs-seqlen.svg' | 'stall-by-codec.svg' | 'stall-split.svg' | 'timeline.svg', string>;
+export type ChartSet = Record<'stall-vs-seqlen.svg' | 'stall-by-codec.svg' | 'stall-split.svg' | 'timeline.svg' | 'wait-tradeoff.svg', string>;
 
 const STRATEGY_ORDER = ['full', 'new-slots', 'no-slots', 'delta'];
 const PART_ORDER = ['encode', 'transfer', 'decode', 'convert', 'derive'];
@@ -212,6 +212,48 @@ function timelineSpec(results: SweepResultsFile): TopLevelSpec {
   };
 }
 
+/** Vega-Lite spec: each wait policy's stall (p50 and p99) against the CPU every process spent per step — the trade a spin makes. */
+function waitTradeoffSpec(results: SweepResultsFile): TopLevelSpec {
+  const values = results.rows
+    .filter((r) => r.wait !== undefined && r.cpu !== undefined && r.cpu.length > 0)
+    .flatMap((r) => {
+      const cpuUs = (r.cpu ?? []).reduce((sum, c) => sum + c.usPerStep, 0);
+      const config = `${r.codec} ${r.strategy}`;
+      const size = r.sequence === 'generated' ? `${r.batch}x${r.seqLen}` : r.sequence;
+      return [
+        { wait: r.wait, transport: r.transport, size, config, cpuUs, quantile: 'p50', stallMs: r.report.stall.p50, p50: r.report.stall.p50, p99: r.report.stall.p99 },
+        { wait: r.wait, transport: r.transport, size, config, cpuUs, quantile: 'p99', stallMs: r.report.stall.p99, p50: r.report.stall.p50, p99: r.report.stall.p99 },
+      ];
+    });
+  const idle = results.rows.find((r) => r.report.idleMs !== undefined)?.report.idleMs;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'What waiting costs: stall per step against CPU per step, by wait policy (tp=2, real processes)',
+      subtitle: [provenance(results), `CPU: user + system µs per step of the scheduler and every rank together${idle === undefined ? ', steps back to back' : `, each step after ${idle} ms idle (the GPU's step stood in for)`}; filled: p50, open: p99, joined per row`],
+    },
+    data: { values },
+    facet: { row: { field: 'size', type: 'nominal', title: null }, column: { field: 'transport', type: 'nominal' } },
+    spec: {
+      width: 300,
+      height: 200,
+      layer: [
+        { mark: { type: 'rule', opacity: 0.5 }, transform: [{ filter: "datum.quantile === 'p50'" }], encoding: { x: { field: 'cpuUs', type: 'quantitative' }, y: { field: 'p50', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'p99' }, color: { field: 'wait', type: 'nominal', legend: LEGEND } } },
+        {
+          mark: { type: 'point', size: 60, strokeWidth: 2 },
+          encoding: {
+            x: { field: 'cpuUs', type: 'quantitative', title: 'CPU µs per step, all processes' },
+            y: { field: 'stallMs', type: 'quantitative', scale: { type: 'log' }, title: 'stall per step (ms, log)' },
+            color: { field: 'wait', type: 'nominal', title: 'wait policy', legend: LEGEND },
+            shape: { field: 'config', type: 'nominal', title: 'codec, strategy', legend: LEGEND },
+            fill: { condition: { test: "datum.quantile === 'p50'", field: 'wait', type: 'nominal' }, value: 'transparent' },
+          },
+        },
+      ],
+    },
+  };
+}
+
 /** Renders a Vega-Lite spec to an SVG string, headless. */
 async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
@@ -226,13 +268,14 @@ export function chartSpecs(results: SweepResultsFile): Record<keyof ChartSet, To
     'stall-by-codec.svg': captured ? stallByCodecSpec(results) : null,
     'stall-split.svg': stallSplitSpec(results),
     'timeline.svg': results.timelines.length > 0 ? timelineSpec(results) : null,
+    'wait-tradeoff.svg': new Set(results.rows.map((r) => r.wait).filter((w) => w !== undefined)).size > 1 ? waitTradeoffSpec(results) : null,
   };
 }
 
 /** Renders every chart of a sweep. */
 export async function renderCharts(results: SweepResultsFile): Promise<ChartSet> {
   const specs = chartSpecs(results);
-  const out = { 'stall-vs-seqlen.svg': '', 'stall-by-codec.svg': '', 'stall-split.svg': '', 'timeline.svg': '' };
+  const out = { 'stall-vs-seqlen.svg': '', 'stall-by-codec.svg': '', 'stall-split.svg': '', 'timeline.svg': '', 'wait-tradeoff.svg': '' };
   for (const name of Object.keys(out) as (keyof ChartSet)[]) {
     const spec = specs[name];
     out[name] = spec === null ? '' : await renderSvg(spec);

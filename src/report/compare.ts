@@ -68,9 +68,11 @@ export interface CompareOptions {
 const policyOf = (row: Pick<StallRow, 'report'>): string => JSON.stringify(row.report.waitPolicy ?? null);
 
 /** The fields that make two rows the same configuration. */
-export function rowKey(row: Pick<StallRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen' | 'sequence'> & { report: { regime: string; measuredTp: number } }): string {
+export function rowKey(row: Pick<StallRow, 'runtime' | 'codec' | 'strategy' | 'transport' | 'batch' | 'seqLen' | 'sequence' | 'wait'> & { report: { regime: string; measuredTp: number; idleMs?: number } }): string {
   const size = row.sequence === 'generated' ? `${row.batch}x${row.seqLen}` : basename(row.sequence);
-  return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${size} tp=${row.report.measuredTp}`;
+  // A policy or an idle step asked for makes another configuration; rows of a run that asked for neither keep the old key.
+  const waiting = `${row.wait === undefined ? '' : ` wait=${row.wait}`}${(row.report.idleMs ?? 0) > 0 ? ` idle=${row.report.idleMs}ms` : ''}`;
+  return `${row.runtime} ${row.codec} ${row.strategy} ${row.transport} ${row.report.regime} ${size} tp=${row.report.measuredTp}${waiting}`;
 }
 
 type Comparable = Pick<StallRow, 'blocks' | 'report' | 'launches'>;

@@ -1,7 +1,7 @@
 import { PART_NAMES } from '../broadcast/parts.js';
 import type { StallRow } from '../run/row.js';
 import { formatBytes, formatMs, formatRatio, textTable } from './format.js';
-import { tail, withInterval } from './sweep-section.js';
+import { tail, waitText, withInterval } from './sweep-section.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -30,7 +30,10 @@ export function formatStallReport(row: StallRow): string {
     ),
     `stall / (${r.regime} floor + empty message): ${r.vsFloor === null ? 'no empty-message floor on this transport' : formatRatio(r.vsFloor)}; page faults per step: ${r.pageFaultsPerStep.scheduler.toFixed(0)} scheduler, ${r.pageFaultsPerStep.rank.toFixed(0)} rank`,
   ];
-  if (r.waitPolicy !== null) lines.push(`shm-ring wait policy: ${JSON.stringify(r.waitPolicy)}`);
+  if (r.transport !== 'none') lines.push(`wait policy: ${waitText(row)}${r.waitPolicy === null ? ' (each end blocks in the kernel)' : ` ${JSON.stringify(r.waitPolicy)}`}${r.idleMs === undefined ? '; steps back to back' : `; rank 0 slept ${r.idleMs} ms before each step`}`);
+  if (row.cpu !== undefined && row.cpu.length > 0) {
+    lines.push(`CPU per step: ${row.cpu.map((c) => `${c.rank === 0 ? 'scheduler' : `rank ${c.rank}`} ${c.usPerStep.toFixed(0)} µs (${c.cores.toFixed(2)} cores)`).join(', ')}, warm-up included`);
+  }
   if (r.atFloor) lines.push(`the stall is within 2x of the empty message's: what is left is the harness and the transport, not the codec`);
   if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');
   for (const p of row.projections) {

@@ -1,4 +1,5 @@
 import type { StallRow } from '../run/row.js';
+import { projectedIdleCores, waitLabelOf } from '../transport/wait-choice.js';
 import { seriesName } from './charts.js';
 import { formatBytes, formatMs, markdownTable } from './format.js';
 import { provenance } from './provenance.js';
@@ -33,11 +34,12 @@ function idleText(row: StallRow, tp: number): string {
 }
 
 /** The headline table's header for the sweep's projected TPs. */
-export function headlineHeader(tps: readonly number[], transports = false): string[] {
+export function headlineHeader(tps: readonly number[], transports = false, waits = false): string[] {
   return [
     'codec',
     'strategy',
     ...(transports ? ['transport'] : []),
+    ...(waits ? ['wait'] : []),
     'wire',
     'n',
     'stall ms p50 [95% CI]',
@@ -59,12 +61,13 @@ function floorText(r: StallRow): string {
 }
 
 /** One headline row: measured figures with n and interval, then each projected TP's band and idle share. */
-export function headlineRow(r: StallRow, tps: readonly number[], transports = false): string[] {
+export function headlineRow(r: StallRow, tps: readonly number[], transports = false, waits = false): string[] {
   const parts = r.report.parts;
   return [
     seriesName(r),
     r.strategy,
     ...(transports ? [r.transport] : []),
+    ...(waits ? [waitText(r)] : []),
     formatBytes(r.report.wireBytes),
     String(r.report.stall.n),
     withInterval(r.stallOverBlocks),
@@ -95,11 +98,12 @@ export function headlineRows(results: SweepResultsFile): { largest: number; head
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
   const tps = results.options.projectTp;
   const transports = new Set(results.rows.map((r) => r.transport)).size > 1;
+  const waits = new Set(results.rows.map(waitText)).size > 1;
   const rows = results.rows
     .filter((r) => r.seqLen === largest)
     .sort((a, b) => a.report.stall.p50 - b.report.stall.p50)
-    .map((r) => headlineRow(r, tps, transports));
-  return { largest, header: headlineHeader(tps, transports), rows };
+    .map((r) => headlineRow(r, tps, transports, waits));
+  return { largest, header: headlineHeader(tps, transports, waits), rows };
 }
 
 /** Markdown table of the sweep at its largest size: stall with n and interval, its parts, and each projected TP's band. */
@@ -167,24 +171,53 @@ export function pickleSection(results: SweepResultsFile, thresholdMs = 3): strin
   ].join('\n');
 }
 
-/** Transports side by side: each row's stall beside its transport's empty-message floor, its parts and its derive. */
+/** A rank's projected idle cores through a GPU step of `stepMs`, as "1.00 (spins through the gap)". */
+function idleCoresText(r: StallRow, stepMs: number): string {
+  if (r.transport === 'none') return '—';
+  const { cores, basis } = projectedIdleCores(r.report.waitPolicy, stepMs);
+  return `${cores.toFixed(2)} (${basis})`;
+}
+
 /** A row's CPU as "680 / 0.62, 408 (86) / 0.37": µs per step and cores kept busy, the scheduler's then each rank's with its work; '-' where not measured. */
 export function cpuText(r: StallRow): string {
   if (r.cpu === undefined || r.cpu.length === 0) return '-';
   return r.cpu.map((c) => `${c.usPerStep.toFixed(0)}${c.rank === 0 ? '' : ` (${c.workUs.toFixed(0)})`} / ${typeof c.cores === "number" ? c.cores.toFixed(2) : "-"}`).join(', ');
 }
 
+/** The wait policy a row ran: the one asked for, else the transport's own as recorded; '—' in process. */
+export function waitText(r: Pick<StallRow, 'wait' | 'transport' | 'report'>): string {
+  return r.wait ?? (r.transport === 'none' ? '—' : waitLabelOf(r.report.waitPolicy));
+}
+
+/** The GPU step of the first projected TP that has one: the gap a rank waits through in an engine. */
+function firstStep(results: SweepResultsFile): { tp: number; ms: number } | null {
+  for (const p of results.rows[0]?.projections ?? []) if (p.stepTime !== null) return { tp: p.tp, ms: p.stepTime.stepMs };
+  return null;
+}
+
+/** Order of the wait policies in a table: as the run listed them. */
+function waitOrder(results: SweepResultsFile): (r: StallRow) => number {
+  const listed = results.options.wait ?? [];
+  return (r) => listed.indexOf(r.wait ?? '');
+}
+
+/** Transports side by side: each row's stall beside its transport's empty-message floor, its parts, its CPU and, where a run measured several, its wait policy. */
 export function transportSection(results: SweepResultsFile, source: string): string {
+  const waits = new Set(results.rows.map(waitText)).size > 1;
+  const step = firstStep(results);
+  const order = waitOrder(results);
   const rows = [...results.rows]
-    .sort((a, b) => a.seqLen - b.seqLen || a.codec.localeCompare(b.codec) || a.strategy.localeCompare(b.strategy) || a.transport.localeCompare(b.transport))
+    .sort((a, b) => a.seqLen - b.seqLen || a.codec.localeCompare(b.codec) || a.strategy.localeCompare(b.strategy) || a.transport.localeCompare(b.transport) || order(a) - order(b))
     .map((r) => [
       r.codec,
       r.strategy,
       String(r.seqLen),
       r.transport,
+      ...(waits ? [waitText(r)] : []),
       formatBytes(r.report.wireBytes),
       String(r.report.stall.n),
       withInterval(r.stallOverBlocks),
+      formatMs(r.report.stall.p99),
       floorText(r),
       formatMs(r.report.parts.encode.p50),
       formatMs(r.report.parts.transfer.p50),
@@ -193,11 +226,35 @@ export function transportSection(results: SweepResultsFile, source: string): str
       `${(r.report.stall.p50 / r.report.floors.memcpy.p50).toFixed(2)}x`,
       r.transport !== 'shm-ring' || r.report.floors.ringMemcpy === undefined ? '—' : `${(r.report.stall.p50 / r.report.floors.ringMemcpy.p50).toFixed(2)}x`,
       cpuText(r),
+      ...(waits && step !== null ? [idleCoresText(r, step.ms)] : []),
     ]);
-  const waits = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
+  const policies = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
+  const idle = results.rows.find((r) => r.report.idleMs !== undefined)?.report.idleMs;
   return [
-    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting; after the slash, the cores the process kept busy over the blocks (CPU over wall time: 1.00 is a whole core, as a rank that spins through every gap keeps).${waits.length > 0 ? ` shm-ring wait policy: \`${waits.join('`, `')}\`.` : ''}`,
+    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting; after the slash, the cores the process kept busy over the blocks (CPU over wall time: 1.00 is a whole core, as a rank that spins through every gap keeps).${idle === undefined ? ' Steps ran back to back.' : ` Rank 0 slept ${idle} ms before each step (the GPU's step stood in for), and the CPU and cores include waiting through it.`}${waits ? ` \`wait\`: the policy every end waited under (sleep: block at once; spin:N: spin N µs, then block; spin: always; adaptive: a grace of 1 ms² over the moving average of the gap between messages, 50 µs to 20 ms).` : ''}${waits && step !== null ? ` \`rank cores at tp${step.tp} step\`: the cores a rank's wait would keep busy through the GPU's ${step.ms} ms step, projected from its policy (its spin window over the step), with the basis.` : ''}${policies.length > 0 && !waits ? ` Wait policy: \`${policies.join('`, `')}\`.` : ''}`,
     '',
-    markdownTable(['codec', 'strategy', 'seq_len', 'transport', 'wire', 'n', 'stall ms p50 [95% CI]', 'floor', 'encode', 'transfer', 'decode+convert', 'derive', 'stall/memcpy', 'stall/ring copy', 'CPU µs/step (work) / cores: scheduler, rank'], rows),
+    markdownTable(
+      [
+        'codec',
+        'strategy',
+        'seq_len',
+        'transport',
+        ...(waits ? ['wait'] : []),
+        'wire',
+        'n',
+        'stall ms p50 [95% CI]',
+        'p99',
+        'floor',
+        'encode',
+        'transfer',
+        'decode+convert',
+        'derive',
+        'stall/memcpy',
+        'stall/ring copy',
+        'CPU µs/step (work) / cores: scheduler, rank',
+        ...(waits && step !== null ? [`rank cores at tp${step.tp} step`] : []),
+      ],
+      rows,
+    ),
   ].join('\n');
 }

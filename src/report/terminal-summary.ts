@@ -2,7 +2,8 @@ import { fitTable } from './terminal-table.js';
 import { seriesName } from './charts.js';
 import { decisionTable, sizeLabel, whatToChange } from './decision-section.js';
 import type { SweepResultsFile } from './sweep-results.js';
-import { bandText, withInterval } from './sweep-section.js';
+import { formatMs } from './format.js';
+import { bandText, waitText, withInterval } from './sweep-section.js';
 
 /**
  * The sweep's summary for a terminal, decision first: the decision table, what to change, then every row at the
@@ -13,15 +14,44 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
   const tp = results.options.projectTp[0];
   const transports = new Set(results.rows.map((r) => r.transport)).size > 1;
+  const waits = new Set(results.rows.map(waitText)).size > 1;
+  const cpu = results.rows.some((r) => r.cpu !== undefined && r.cpu.length > 0);
+  // What waiting costs beside what it buys: the CPU of every process per step, and the cores the first rank kept busy.
+  const cpuCells = (r: (typeof results.rows)[number]): string[] => {
+    if (!cpu) return [];
+    const used = r.cpu ?? [];
+    const rank = used.find((c) => c.rank === 1);
+    return [used.length === 0 ? '-' : used.reduce((sum, c) => sum + c.usPerStep, 0).toFixed(0), rank === undefined ? '-' : rank.cores.toFixed(2)];
+  };
   const rows = results.rows
     .filter((r) => r.seqLen === largest)
     .sort((a, b) => a.stallOverBlocks.p50 - b.stallOverBlocks.p50)
     .map((r) => {
       const p = r.projections[0];
       const idle = p?.low == null || p.high == null ? '-' : `${(p.low.idleFraction * 100).toFixed(1)}–${(p.high.idleFraction * 100).toFixed(1)}%`;
-      return [seriesName(r), r.strategy, ...(transports ? [r.transport] : []), `${withInterval(r.stallOverBlocks)}${r.report.atFloor ? ' =' : ''}`, tp === undefined ? '-' : bandText(r, tp), idle];
+      return [
+        seriesName(r),
+        r.strategy,
+        ...(transports ? [r.transport] : []),
+        ...(waits ? [waitText(r)] : []),
+        `${withInterval(r.stallOverBlocks)}${r.report.atFloor ? ' =' : ''}`,
+        formatMs(r.report.stall.p99),
+        ...cpuCells(r),
+        tp === undefined ? '-' : bandText(r, tp),
+        idle,
+      ];
     });
-  const header = ['codec', 'strategy', ...(transports ? ['transport'] : []), 'stall ms [95% CI]', `tp${tp ?? ''} ms band`, `tp${tp ?? ''} idle`];
+  const header = [
+    'codec',
+    'strategy',
+    ...(transports ? ['transport'] : []),
+    ...(waits ? ['wait'] : []),
+    'stall ms [95% CI]',
+    'p99',
+    ...(cpu ? ['CPU µs/step', 'rank cores'] : []),
+    `tp${tp ?? ''} ms band`,
+    `tp${tp ?? ''} idle`,
+  ];
   const first = fitTable(decision.header, decision.rows, width);
   const all = fitTable(header, rows, width);
   const cut = first.dropped + all.dropped;

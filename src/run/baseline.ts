@@ -13,11 +13,13 @@ export interface Baseline {
   /** The empty message's transfer p50, ms; null where emptyStep is. */
   emptyTransfer: number | null;
   waitPolicy: WaitPolicy | null;
+  /** Rank 0's sleep before each step, ms (the GPU's step stood in for). */
+  idleMs: number;
   oversubscribed: boolean;
 }
 
 /** The baseline of a run in this one process: no transport, nothing to measure. */
-export const IN_PROCESS_BASELINE: Baseline = { roundTrip: null, emptyStep: null, emptyTransfer: null, waitPolicy: null, oversubscribed: false };
+export const IN_PROCESS_BASELINE: Baseline = { roundTrip: null, emptyStep: null, emptyTransfer: null, waitPolicy: null, idleMs: 0, oversubscribed: false };
 
 /** The harness's own cost on a session's transport: `pings` round trips and the empty message's steps under `plan`. */
 export async function measureBaseline(session: RankSession, plan: SamplingPlan, pings = 50): Promise<Baseline> {
@@ -28,6 +30,7 @@ export async function measureBaseline(session: RankSession, plan: SamplingPlan, 
     emptyStep: summarizeSamples(empty.map(stallOf)),
     emptyTransfer: summarizeSamples(empty.map((s) => criticalPath(s).transfer)).p50,
     waitPolicy: session.waitPolicy,
+    idleMs: session.idleMs,
     oversubscribed: session.oversubscribed,
   };
 }

@@ -6,6 +6,7 @@ import { generatedSource } from '../kinds/ctx-meta/source.js';
 import type { MessageKind, StepSource } from '../kinds/types.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 import type { TransportName } from '../transport/types.js';
+import { checkWaitOptions } from '../transport/wait-choice.js';
 import { measureBaseline } from './baseline.js';
 import { gateCodec } from './gate.js';
 import { measuredReport } from './report.js';
@@ -23,6 +24,10 @@ export interface IpcBenchOptions {
   /** Geometry and wait policy of the shm-ring transport; each row records the policy that ran. */
   shmRing?: ShmRingOptions;
   regime?: AllocationRegime;
+  /** Wait policies to measure under, each on ranks of its own (waitChoiceOf); rows record theirs. @default the transport's own */
+  wait?: readonly string[];
+  /** Rank 0's sleep before each step, ms (the GPU's step stood in for). @default 0 */
+  idleMs?: number;
   onProgress?: (text: string) => void;
   signal?: AbortSignal;
 }
@@ -31,8 +36,16 @@ export interface IpcBenchOptions {
 export async function benchIpc(options: IpcBenchOptions): Promise<StallRow[]> {
   const transport = options.transport ?? 'ipc';
   checkShmRingOptionsUse(options.shmRing, [transport]);
+  checkWaitOptions(options);
+  const rows: StallRow[] = [];
+  for (const wait of options.wait ?? [null]) rows.push(...(await benchOnePolicy(options, transport, wait)));
+  return rows;
+}
+
+/** benchIpc's rows on one set of ranks, waiting as `wait` says (null: the transport's own way). */
+async function benchOnePolicy(options: IpcBenchOptions, transport: TransportName, wait: string | null): Promise<StallRow[]> {
   const kind = CTX_META_KIND as unknown as MessageKind;
-  const session = await openRankSession({ tp: options.tp, transport, shmRing: options.shmRing, signal: options.signal });
+  const session = await openRankSession({ tp: options.tp, transport, shmRing: options.shmRing, ...(wait === null ? {} : { wait }), idleMs: options.idleMs ?? 0, signal: options.signal });
   const rows: StallRow[] = [];
   try {
     const baseline = await measureBaseline(session, options.plan);
@@ -40,7 +53,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<StallRow[]> {
       // Consecutive decode steps, long enough that no measured step wraps around: no rank sees the same bytes twice.
       const source = generatedSource({ ...size, steps: stepsNeeded(options.plan), seed: 1, finishRate: 0 }) as unknown as StepSource;
       for (const codec of options.codecs) {
-        options.onProgress?.(`${codec} at ${size.batch} x ${size.seqLen}, tp=${options.tp}`);
+        options.onProgress?.(`${codec} at ${size.batch} x ${size.seqLen}, tp=${options.tp}${wait === null ? '' : `, wait ${wait}`}`);
         // Nothing is timed for a codec that loses data: the steps must come back bit for bit first, as in the sweep.
         const gated = await gateCodec(codec, kind, source, 'full');
         const m = await session.measure({ codec, kind, strategy: 'full', source, plan: options.plan, regime: options.regime ?? 'reused', verifyEvery: 10 });
@@ -52,6 +65,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<StallRow[]> {
           sequence: 'generated',
           strategy: 'full',
           transport,
+          ...(wait === null ? {} : { wait }),
           ...size,
           report,
           projections: [],

@@ -11,12 +11,13 @@ import type { StepPresetName } from '../model/presets.js';
 import { requireInt } from '../options.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 import type { TransportName } from '../transport/types.js';
+import { checkWaitOptions } from '../transport/wait-choice.js';
 import { IN_PROCESS_BASELINE, measureBaseline, type Baseline } from './baseline.js';
 import { gateCodec } from './gate.js';
 import { checkKindStrategy, inputOf, type MeasureInput } from './input.js';
 import { allocationRegime, measuredTransport, samplingPlan, stepTimeOptions, verifyEvery, type VerifyChoice } from './options.js';
 import { measuredReport, type MeasuredTransport } from './report.js';
-import { overBlocks, projectionsOf, type StallRow } from './row.js';
+import { overBlocks, projectionsOf, type ProcessCpu, type StallRow } from './row.js';
 
 /** Options of measureStall. */
 export interface MeasureStallOptions {
@@ -32,6 +33,10 @@ export interface MeasureStallOptions {
   transport?: MeasuredTransport;
   /** Geometry and wait policy of the shm-ring transport (the report records the policy that ran). */
   shmRing?: ShmRingOptions;
+  /** How every end waits, by name (waitChoiceOf: sleep, spin:N, spin, adaptive); the row records it. @default the transport's own */
+  wait?: string;
+  /** Rank 0's sleep before each step, ms: the GPU's step stood in for, so the row's CPU holds what waiting through it costs. @default 0 */
+  idleMs?: number;
   /** What goes on the wire each step. @default 'full' */
   strategy?: StrategyName;
   /** 'reused': encode into pooled buffers recycled once every rank holds the step (what an engine does); 'fresh': new memory per message. @default 'reused' */
@@ -65,6 +70,10 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
   const pings = requireInt('pings', options.pings ?? 20, 0, 100_000);
   if (options.session !== undefined && options.session.tp !== 2) throw new OptionsError('session', `must have tp=2, has tp=${options.session.tp}`);
   checkShmRingOptionsUse(options.shmRing, [transport], options.session === undefined);
+  checkWaitOptions({ ...(options.wait === undefined ? {} : { wait: [options.wait] }), idleMs: options.idleMs });
+  if ((options.wait !== undefined || options.idleMs !== undefined) && (options.session !== undefined || transport === 'none')) {
+    throw new OptionsError('wait', options.session !== undefined ? 'a session passed in was opened with its own; give wait and idleMs to openRankSession' : 'in process nothing waits: give a transport');
+  }
   const { kind, source } = inputOf(payload, plan);
   checkKindStrategy(kind, strategy);
   // Nothing is timed for a codec that loses data: every step must come back bit for bit first.
@@ -73,6 +82,7 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
   const run: MeasureRun = { codec: typeof codec === 'string' ? codec : codec.name, kind, strategy, source, regime, plan, verifyEvery: verify };
   let measurement: Measurement;
   let baseline: Baseline = IN_PROCESS_BASELINE;
+  let cpu: Pick<ProcessCpu, 'rank' | 'usPerStep' | 'cores'>[] | undefined;
   if (transport === 'none') {
     options.signal?.throwIfAborted();
     const own = typeof codec === 'string' ? null : codec;
@@ -83,16 +93,27 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
       if (own === null) instance.dispose?.();
     }
   } else {
-    const session = options.session ?? (await openRankSession({ tp: 2, transport, shmRing: options.shmRing, signal: options.signal }));
+    const session = options.session ?? (await openRankSession({ tp: 2, transport, shmRing: options.shmRing, ...waitOf(options), signal: options.signal }));
     try {
       baseline = await measureBaseline(session, plan, pings);
+      const before = await session.cpuTimes();
+      const started = performance.now();
       measurement = await session.measure(run);
+      const wallUs = (performance.now() - started) * 1000;
+      const after = await session.cpuTimes();
+      const ran = Math.max(1, measurement.warmup.steps + measurement.steps.length + measurement.restarts);
+      cpu = [...after].sort(([a], [b]) => a - b).map(([rank, used]) => ({ rank, usedUs: used - (before.get(rank) ?? Number.NaN) })).map(({ rank, usedUs }) => ({ rank, usPerStep: usedUs / ran, cores: usedUs / wallUs }));
     } finally {
       if (options.session === undefined) await session.close();
     }
   }
   const report = await measuredReport(measurement, { form: gated.form, transport, kind, source, baseline });
   const direct = transport === 'none' ? [] : await measureDirectly(tp, transport, run, options);
+  const parts = report.parts;
+  const cpuRows = cpu?.map(({ rank, usPerStep, cores }): ProcessCpu => {
+    const workUs = 1000 * (rank === 0 ? parts.encode.p50 : parts.decode.p50 + parts.convert.p50 + parts.derive.p50);
+    return { rank, usPerStep, workUs, otherUs: Math.max(0, usPerStep - workUs), cores, blocks: 1 };
+  });
   return {
     runtime: 'node',
     codec: gated.name,
@@ -100,6 +121,7 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
     sequence: 'messages' in payload && typeof payload.source === 'string' ? payload.source : 'generated',
     strategy,
     transport,
+    ...(options.wait === undefined ? {} : { wait: options.wait.trim() }),
     batch: source.batch,
     seqLen: 0,
     report,
@@ -109,15 +131,19 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
     blockSpread: 0,
     launches: [{ p50: report.stall.p50, ci95: report.stall.ci95, n: report.stall.n }],
     launchSpread: 0,
+    ...(cpuRows === undefined ? {} : { cpu: cpuRows }),
     context,
     steps: options.keepSteps === true ? measurement.steps : undefined,
   };
 }
 
+/** The session options of measureStall's wait and idle step. */
+const waitOf = (options: MeasureStallOptions): { wait?: string; idleMs?: number } => ({ ...(options.wait === undefined ? {} : { wait: options.wait }), ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }) });
+
 /** The requested TP run as real processes, when the machine has a core for every rank and one to spare. */
 async function measureDirectly(tp: number, transport: TransportName, run: MeasureRun, options: MeasureStallOptions): Promise<Measurement['steps']> {
   if (tp <= 2 || availableParallelism() < tp + 1) return [];
-  const session = await openRankSession({ tp, transport, shmRing: options.shmRing, signal: options.signal });
+  const session = await openRankSession({ tp, transport, shmRing: options.shmRing, ...waitOf(options), signal: options.signal });
   try {
     return (await session.measure(run)).steps;
   } finally {

@@ -60,8 +60,10 @@ export interface MeasuredReport {
   strategy: StrategyName;
   form: CodecForm;
   transport: MeasuredTransport;
-  /** How the transport's ends waited (shm-ring's spin and sleep policy); null for ZeroMQ and in process. */
+  /** How the transport's ends waited; null where each blocked in the kernel at once (ZeroMQ's default) and in process. */
   waitPolicy: WaitPolicy | null;
+  /** Rank 0's sleep before each step, ms (the GPU's step stood in for); absent where steps ran back to back. */
+  idleMs?: number;
   /** The allocation regime that ran ('fresh' whenever the codec's library allocates its own output). */
   regime: AllocationRegime;
   batch: number;
@@ -153,6 +155,7 @@ export async function measuredReport(m: Measurement, info: ReportInputs): Promis
     form: info.form,
     transport: info.transport,
     waitPolicy: baseline.waitPolicy,
+    ...(baseline.idleMs > 0 ? { idleMs: baseline.idleMs } : {}),
     regime: m.regime,
     batch: info.source.batch,
     slots: first.done === true ? 0 : info.kind.slots(first.value),

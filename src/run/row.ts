@@ -58,6 +58,8 @@ export interface StallRow {
   codecModule?: string;
   /** Python rows of a replay: the file of the engine's own objects they pickled, in place of the messages' plain form. */
   replay?: string;
+  /** The wait policy the run was asked to measure this row under (waitChoiceOf); absent: the transport's own (report.waitPolicy says which). */
+  wait?: string;
   /** 'generated' CtxMeta steps, or the captured sequence's source. */
   sequence: string;
   strategy: StrategyName;

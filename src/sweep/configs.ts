@@ -41,19 +41,29 @@ export interface Config {
   kind: MessageKind;
   source: StepSource;
   transport: MeasuredTransport;
+  /** The wait policy its ranks run (waitChoiceOf), or null for the transport's own (Python ranks, and in process, always). */
+  wait: string | null;
   runtime: Runtime;
   /** Every launch's measurement of it, in launch order. */
   launches: LaunchState[];
 }
 
-/** The Python rows' codecs: as asked, or the default for the input; none without a Python (--no-python) or ipc, which they speak only. */
-export function pythonCodecsOf(options: Pick<SweepOptions, 'python' | 'transports' | 'pythonCodecs' | 'replay'> & { messages?: unknown }): string[] {
-  if (options.python === null || !options.transports.includes('ipc')) return [];
+/**
+ * The Python rows' codecs: as asked, or the default for the input; none without a Python (--no-python) or ipc, which
+ * they speak only, and none with an idle step (the Python scheduler runs its steps back to back).
+ */
+export function pythonCodecsOf(options: Pick<SweepOptions, 'python' | 'transports' | 'pythonCodecs' | 'replay' | 'idleMs'> & { messages?: unknown }): string[] {
+  if (options.python === null || !options.transports.includes('ipc') || (options.idleMs ?? 0) > 0) return [];
   const defaults = options.replay !== undefined ? REPLAY_CODECS : options.messages !== undefined ? PYTHON_CODEC_NAMES : SEED_PYTHON_CODECS;
   return (options.pythonCodecs ?? defaults).map(checkPythonCodec);
 }
 
-/** Every codec × strategy over the captured sequence, or every seqLen × codec × strategy of generated steps. */
+/** The wait policies a transport's Node rows run: each one asked for, or its own; in process there is nothing to wait for. */
+export function waitsOf(options: Pick<SweepOptions, 'wait'>, transport: MeasuredTransport): (string | null)[] {
+  return transport === 'none' || options.wait === undefined ? [null] : [...options.wait];
+}
+
+/** Every codec × strategy over the captured sequence, or every seqLen × codec × strategy of generated steps, per transport and wait policy. */
 export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
   // The Python scheduler and ranks speak ipc only; without a Python (--no-python) or ipc there are no Python rows.
   const python = pythonCodecsOf(options);
@@ -63,9 +73,9 @@ export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
     for (const strategy of options.strategies) {
       if (!kind.strategies.includes(strategy)) throw new OptionsError('strategies', `'${strategy}' does not apply to captured messages; use ${kind.strategies.join(' or ')}`);
     }
-    const row = (codec: string, strategy: StrategyName, transport: MeasuredTransport, runtime: Runtime): Config => ({ codec, strategy, seqLen: 0, kind, source, transport, runtime, launches: [] });
+    const row = (codec: string, strategy: StrategyName, transport: MeasuredTransport, runtime: Runtime, wait: string | null = null): Config => ({ codec, strategy, seqLen: 0, kind, source, transport, wait, runtime, launches: [] });
     return [
-      ...options.transports.flatMap((transport) => options.codecs.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, transport, 'node')))),
+      ...options.transports.flatMap((transport) => waitsOf(options, transport).flatMap((wait) => options.codecs.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, transport, 'node', wait))))),
       // The same captured steps through the Python scheduler and ranks: the engine's runtime, gated like Node's.
       ...(options.replay === undefined ? python.flatMap((codec) => options.strategies.map((strategy) => row(codec, strategy, 'ipc', 'python'))) : replayRows(python, kind, source, options.replay)),
     ];
@@ -73,9 +83,11 @@ export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
   const kind = CTX_META_KIND as unknown as MessageKind;
   const sources = new Map(options.seqLens.map((seqLen) => [seqLen, sweepSource(options, seqLen, plan)]));
   const node = options.transports.flatMap((transport) =>
-    options.seqLens.flatMap((seqLen) =>
-      options.codecs.flatMap((codec) =>
-        options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource, transport, runtime: 'node' as const, launches: [] })),
+    waitsOf(options, transport).flatMap((wait) =>
+      options.seqLens.flatMap((seqLen) =>
+        options.codecs.flatMap((codec) =>
+          options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource, transport, wait, runtime: 'node' as const, launches: [] })),
+        ),
       ),
     ),
   );
@@ -84,7 +96,7 @@ export function configsOf(options: SweepOptions, plan: SamplingPlan): Config[] {
     ...node,
     ...options.seqLens.flatMap((seqLen) =>
       python.flatMap((codec) =>
-        options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource, transport: 'ipc' as const, runtime: 'python' as const, launches: [] })),
+        options.strategies.map((strategy) => ({ codec, strategy, seqLen, kind, source: sources.get(seqLen) as StepSource, transport: 'ipc' as const, wait: null, runtime: 'python' as const, launches: [] })),
       ),
     ),
   ];
@@ -96,7 +108,7 @@ function replayRows(codecs: readonly string[], kind: MessageKind, source: StepSo
   if (spec.kind !== 'message') throw new OptionsError('replay', 'a replay needs captured messages (--messages FILE)');
   for (const codec of codecs) if (!REPLAY_CODECS.includes(codec)) throw new OptionsError('python-codecs', `a replay runs ${REPLAY_CODECS.join(' and ')}, not ${codec}: the engine's objects are pickled as the engine pickles them`);
   const replayed: MessageKind = { ...kind, spec: { ...spec, replay } };
-  return codecs.map((codec) => ({ codec, strategy: 'full', seqLen: 0, kind: replayed, source, transport: 'ipc', runtime: 'python', launches: [] }));
+  return codecs.map((codec) => ({ codec, strategy: 'full', seqLen: 0, kind: replayed, source, transport: 'ipc', wait: null, runtime: 'python', launches: [] }));
 }
 
 /** "64x4096" for generated steps, the file name for a captured sequence. */

@@ -55,6 +55,7 @@ export async function rowOf(
     codecModule: isCodecModuleRef(config.codec) ? codecModulePath(config.codec) : config.runtime === 'python' && isPythonCodecModule(config.codec) ? pythonCodecRef(config.codec) : undefined,
     strategy: config.strategy,
     transport: config.transport,
+    ...(config.wait === null ? {} : { wait: config.wait }),
     batch: options.messages !== undefined ? config.source.batch : options.batch,
     seqLen: config.seqLen,
     sequence: options.messages?.source ?? 'generated',

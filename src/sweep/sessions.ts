@@ -41,8 +41,8 @@ export interface Sessions {
   close(): Promise<void>;
 }
 
-/** Opens a runtime's sessions over `transport`; any failure closes what was opened. */
-export async function openSessions(options: SweepOptions, transport: TransportName, runtime: Runtime): Promise<Sessions> {
+/** Opens a runtime's sessions over `transport`, its ends waiting as `wait` says (null: the transport's own way); any failure closes what was opened. */
+export async function openSessions(options: SweepOptions, transport: TransportName, runtime: Runtime, wait: string | null = null): Promise<Sessions> {
   const opened: RankSession[] = [];
   const close = async (): Promise<void> => {
     for (const s of opened) await s.close();
@@ -51,7 +51,7 @@ export async function openSessions(options: SweepOptions, transport: TransportNa
   const candidates = options.python === null || options.python === 'auto' ? undefined : options.python === DEFAULT_PYTHONS[0] ? DEFAULT_PYTHONS : [options.python];
   const interpreter = runtime === 'python' ? await findPython(candidates) : null;
   const open = (tp: number): Promise<RankSession> =>
-    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, pythonPath: options.pythonPath, signal: options.signal }) : openRankSession({ tp, transport, shmRing: options.shmRing, signal: options.signal });
+    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, pythonPath: options.pythonPath, signal: options.signal }) : openRankSession({ tp, transport, shmRing: options.shmRing, ...(wait === null ? {} : { wait }), idleMs: options.idleMs ?? 0, signal: options.signal });
   try {
     const two = await open(2);
     opened.push(two);

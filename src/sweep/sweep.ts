@@ -9,6 +9,7 @@ import { samplingPlan } from '../run/options.js';
 import { timeCopyFloors, type CopyFloors } from '../run/report.js';
 import type { StallRow } from '../run/row.js';
 import { checkShmRingOptionsUse } from '../transport/shm-ring.js';
+import { checkWaitOptions } from '../transport/wait-choice.js';
 import { configLabel, configsOf, type Config } from './configs.js';
 import { blockWork, warmupFactor } from './work.js';
 import { measureBlock, startLaunch } from './launch.js';
@@ -31,6 +32,7 @@ function isAbort(error: unknown): boolean {
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const plan = samplingPlan(options.sampling);
   checkShmRingOptionsUse(options.shmRing, options.transports);
+  checkWaitOptions(options);
   const repeat = options.repeat ?? 1;
   const configs = configsOf(options, plan);
   // Blocks that will run: a Python group that cannot start takes its blocks out, rather than counting them as done.
@@ -43,7 +45,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   let totalWork = launchWork(configs) * repeat;
   let doneWork = 0;
   const transports = [...new Set(configs.map((c) => c.transport))];
-  const groups = [...new Set(configs.map((c) => c.transport))];
+  // One group per transport and wait policy: each opens its own ranks, whose ends wait that way.
+  const groupKey = (c: Pick<Config, 'transport' | 'wait'>): string => `${c.transport} ${c.wait ?? ''}`;
+  const groups = [...new Map(configs.map((c) => [groupKey(c), { transport: c.transport, wait: c.wait }])).values()];
+  const waits = new Set(configs.map((c) => c.wait));
   const orderSeed = options.orderSeed ?? DEFAULT_ORDER_SEED;
   const reference: ReferenceRow[] = [];
   const traces: SweepOutcome['traces'] = [];
@@ -58,13 +63,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       // One transport at a time: an idle shared-memory rank still wakes to poll, and would disturb another's steps.
       // Node and Python ranks of one transport are measured in the same rounds, so drift lands on both alike.
       // Launches alternate the transports' order, so with --repeat 2 drift through the run lands on each transport alike.
-      for (const transport of launch % 2 === 0 ? groups : [...groups].reverse()) {
+      for (const { transport, wait } of launch % 2 === 0 ? groups : [...groups].reverse()) {
         const sessions = new Map<Runtime, Sessions | null>();
-        let group = configs.filter((c) => c.transport === transport && (c.runtime === 'node' || !pythonMissing));
+        let group = configs.filter((c) => c.transport === transport && c.wait === wait && (c.runtime === 'node' || !pythonMissing));
         try {
           for (const runtime of [...new Set(group.map((c) => c.runtime))]) {
             try {
-              const opened = transport === 'none' ? null : await openSessions(options, transport, runtime);
+              const opened = transport === 'none' ? null : await openSessions(options, transport, runtime, wait);
               sessions.set(runtime, opened);
               pythonRanks = opened?.interpreter ?? pythonRanks;
             } catch (error) {
@@ -87,7 +92,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
               const state = config.launches[launch];
               if (state === undefined) continue;
               if (options.signal?.aborted === true) return await finish();
-              options.onProgress?.({ done, total, work: { done: doneWork, total: totalWork }, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
+              options.onProgress?.({ done, total, work: { done: doneWork, total: totalWork }, label: `${config.runtime === 'python' ? 'python ' : ''}${config.codec} ${config.strategy} ${configLabel(config, options)}${transports.length > 1 ? ` over ${transport}` : ''}${waits.size > 1 && wait !== null ? `, wait ${wait}` : ''}, block ${block + 1}/${plan.blocks}${repeat > 1 ? `, launch ${launch + 1}/${repeat}` : ''}` });
               await keepAlive.using(config.runtime, () => measureBlock(state, plan));
               done++;
               doneWork += workOf(config, block);
@@ -136,7 +141,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       const row = await rowOf(config, measured, options, copyFloors);
       rows.push(row);
       if (options.trace === true) {
-        const name = `${config.runtime}-${row.codec}-${config.strategy}-${configLabel(config, options)}-${config.transport}.trace.json`;
+        const name = `${config.runtime}-${row.codec}-${config.strategy}-${configLabel(config, options)}-${config.transport}${config.wait === null ? '' : `-${config.wait.replace(':', '')}`}.trace.json`;
         traces.push({ name, trace: broadcastTrace(measured.flatMap((l) => l.steps), { label: `${config.codec} ${config.strategy}`, tp: 2 }) });
       }
     }

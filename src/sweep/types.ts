@@ -29,6 +29,16 @@ export interface SweepOptions {
   transports: readonly MeasuredTransport[];
   /** Geometry and wait policy of the shm-ring transport (each row records the policy that ran). */
   shmRing?: ShmRingOptions;
+  /**
+   * Wait policies to measure every Node configuration under, each in the same run (waitChoiceOf: `sleep`, `spin:N`,
+   * `spin`, `adaptive`); rows record theirs. @default the transport's own policy alone
+   */
+  wait?: readonly string[];
+  /**
+   * The GPU's step, stood in for: rank 0 sleeps this long before each step, ms, and each rank waits through it under
+   * its policy, so CPU per step holds what the wait costs. Python rows need 0 (their scheduler runs back to back). @default 0
+   */
+  idleMs?: number;
   /** Chance per step that a request finishes and a prefilling one arrives; 0 is steady decode. */
   finishRate: number;
   /** How many steps each configuration measures. */

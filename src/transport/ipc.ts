@@ -1,5 +1,6 @@
 import { Publisher, Pull, Push, Subscriber } from 'zeromq';
 import type { RunDir } from './run-dir.js';
+import { spinGraceOf, turn, type SpinGrace, type WaitPolicy } from './shm-ring-wait.js';
 import type { IpcAddress, RankTransport, SchedulerTransport } from './types.js';
 
 /** True for the error zeromq.js throws when a receive or send ran past its socket timeout. */
@@ -25,8 +26,32 @@ export async function receiveWithin(socket: Pull | Subscriber, timeoutMs: number
   }
 }
 
+/**
+ * As receiveWithin, spinning first for `grace`'s µs: while a turn of the event loop is queued libuv polls its sockets
+ * without blocking, so the process stays on its core and takes the message the moment it is readable; then it blocks.
+ */
+async function receiveSpinning(socket: Pull | Subscriber, timeoutMs: number, grace: SpinGrace | null): Promise<Buffer[] | null> {
+  const pending = receiveWithin(socket, timeoutMs);
+  const spinUs = grace?.us() ?? 0;
+  if (spinUs > 0) {
+    let settled = false;
+    const mark = (): void => {
+      settled = true;
+    };
+    pending.then(mark, mark);
+    const end = performance.now() + spinUs / 1000;
+    while (!settled && performance.now() < end) await turn();
+  }
+  const got = await pending;
+  if (got !== null) grace?.heard();
+  return got;
+}
+
+/** The grace of an ipc end: none (block in the kernel at once) without a policy. */
+const graceOf = (wait: WaitPolicy | undefined): SpinGrace | null => (wait === undefined ? null : spinGraceOf(wait));
+
 /** Binds `out` (rank 0's sending socket) and a PULL for the answers in the run's private folder; both close on failure. */
-async function bindWithAnswers(out: Publisher | Push, outAddress: string, acksAddress: string): Promise<Pick<SchedulerTransport, 'send' | 'receive' | 'close'>> {
+async function bindWithAnswers(out: Publisher | Push, outAddress: string, acksAddress: string, wait?: WaitPolicy): Promise<Pick<SchedulerTransport, 'send' | 'receive' | 'close'>> {
   const acks = new Pull({ linger: 0 });
   try {
     await out.bind(outAddress);
@@ -36,9 +61,10 @@ async function bindWithAnswers(out: Publisher | Push, outAddress: string, acksAd
     acks.close();
     throw error;
   }
+  const grace = graceOf(wait);
   return {
     send: (frames) => out.send(frames as Uint8Array[]),
-    receive: async (timeoutMs) => (await receiveWithin(acks, timeoutMs))?.[0] ?? null,
+    receive: async (timeoutMs) => (await receiveSpinning(acks, timeoutMs, grace))?.[0] ?? null,
     close: () => {
       out.close();
       acks.close();
@@ -46,11 +72,14 @@ async function bindWithAnswers(out: Publisher | Push, outAddress: string, acksAd
   };
 }
 
-/** The scheduler's ZeroMQ end: PUB for steps, PULL for answers, both on ipc:// files in the run's private folder. */
-export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number): Promise<SchedulerTransport> {
-  const address: IpcAddress = { transport: 'ipc', steps: `ipc://${dir.path}/steps`, acks: `ipc://${dir.path}/acks` };
+/**
+ * The scheduler's ZeroMQ end: PUB for steps, PULL for answers, both on ipc:// files in the run's private folder. With
+ * `wait`, every end spins as it says before it blocks; without, each blocks in the kernel at once.
+ */
+export async function openIpcScheduler(dir: RunDir, sendTimeoutMs: number, wait?: WaitPolicy): Promise<SchedulerTransport> {
+  const address: IpcAddress = { transport: 'ipc', steps: `ipc://${dir.path}/steps`, acks: `ipc://${dir.path}/acks`, ...(wait === undefined ? {} : { wait }) };
   // linger 0: a send with no peer left must never hold the process open at exit.
-  const end = await bindWithAnswers(new Publisher({ linger: 0, sendTimeout: sendTimeoutMs }), address.steps, address.acks);
+  const end = await bindWithAnswers(new Publisher({ linger: 0, sendTimeout: sendTimeoutMs }), address.steps, address.acks, wait);
   return { name: 'ipc', address, ...end };
 }
 
@@ -80,9 +109,10 @@ export function connectIpcRank(address: IpcAddress, idleTimeoutMs: number): Rank
   steps.connect(address.steps);
   steps.subscribe();
   acks.connect(address.acks);
+  const grace = graceOf(address.wait);
   return {
     // As on the scheduler's end: a timeout counts only when the wall clock agrees.
-    receive: () => receiveWithin(steps, idleTimeoutMs),
+    receive: () => receiveSpinning(steps, idleTimeoutMs, grace),
     send: (frame) => acks.send(frame),
     close: () => {
       steps.close();

@@ -2,6 +2,7 @@ import { OptionsError } from '../errors.js';
 import { connectIpcRank, openIpcScheduler } from './ipc.js';
 import type { RunDir } from './run-dir.js';
 import { connectShmRingRank, openShmRingScheduler, type ShmRingOptions } from './shm-ring.js';
+import { resolveWaitPolicy, type WaitPolicy } from './shm-ring-wait.js';
 import { TRANSPORT_NAMES, type RankTransport, type SchedulerTransport, type TransportAddress, type TransportName } from './types.js';
 
 /** What the scheduler's end needs beyond its name. */
@@ -10,15 +11,27 @@ export interface TransportOptions {
   ranks: number;
   /** Geometry and wait policy of the shm-ring transport; ignored by ipc. */
   shmRing?: ShmRingOptions;
+  /** How every end waits (waitChoiceOf): over shm-ring it replaces shmRing.wait's; over ipc a policy that never spins is ZeroMQ's own blocking wait. */
+  wait?: Partial<WaitPolicy>;
+}
+
+// ZeroMQ's ends block in the kernel; a policy given them only adds its spin (the sleep fields go unused).
+const IPC_WAIT: WaitPolicy = { spinUs: 0, sleepMinUs: 50, sleepMaxUs: 1000, activeMs: 100, yieldEveryMs: 2 };
+
+/** The ipc policy of `wait`: none where it never spins, so the default and an explicit `sleep` are one configuration. */
+function ipcWaitOf(wait: Partial<WaitPolicy> | undefined): WaitPolicy | undefined {
+  if (wait === undefined) return undefined;
+  const policy = resolveWaitPolicy(wait, IPC_WAIT);
+  return policy.spinUs === 0 && policy.adaptive === undefined ? undefined : policy;
 }
 
 /** Opens the scheduler's end of a transport; ipc puts its sockets in the run's folder. */
 export async function openSchedulerTransport(name: TransportName, dir: RunDir, timeoutMs: number, options: TransportOptions): Promise<SchedulerTransport> {
   switch (name) {
     case 'ipc':
-      return openIpcScheduler(dir, timeoutMs);
+      return openIpcScheduler(dir, timeoutMs, ipcWaitOf(options.wait));
     case 'shm-ring':
-      return openShmRingScheduler(options.ranks, timeoutMs, options.shmRing);
+      return openShmRingScheduler(options.ranks, timeoutMs, options.wait === undefined ? options.shmRing : { ...options.shmRing, wait: { ...options.shmRing?.wait, ...options.wait } });
     default:
       throw new OptionsError('transport', `unknown transport '${String(name)}'; known: ${TRANSPORT_NAMES.join(', ')}`);
   }

@@ -18,6 +18,20 @@ export interface WaitPolicy {
   activeMs: number;
   /** Longest stretch without a turn of Node's event loop, ms. */
   yieldEveryMs: number;
+  /**
+   * Where present, each wait's spin follows the gap between the messages this end heard, in the spirit of vLLM's RFC
+   * #52916: clamp(pivot² / EMA of the gap, min, max), so steps that come quickly are spun for and slow ones slept
+   * through; spinUs is then only the first wait's.
+   */
+  adaptive?: AdaptiveGrace;
+}
+
+/** The bounds of an adaptive spin grace, µs. */
+export interface AdaptiveGrace {
+  /** The gap at which the grace equals it: shorter gaps spin longer, longer gaps shorter. */
+  pivotUs: number;
+  minUs: number;
+  maxUs: number;
 }
 
 /**
@@ -40,7 +54,43 @@ export function resolveWaitPolicy(wanted: Partial<WaitPolicy>, base: WaitPolicy)
     yieldEveryMs: requireInt('wait.yieldEveryMs', wanted.yieldEveryMs ?? base.yieldEveryMs, 1, 1000),
   };
   if (policy.sleepMaxUs < policy.sleepMinUs) throw new OptionsError('wait.sleepMaxUs', 'must be at least wait.sleepMinUs');
+  const adaptive = wanted.adaptive ?? base.adaptive;
+  if (adaptive !== undefined) {
+    policy.adaptive = {
+      pivotUs: requireInt('wait.adaptive.pivotUs', adaptive.pivotUs, 1, 60_000_000),
+      minUs: requireInt('wait.adaptive.minUs', adaptive.minUs, 0, 60_000_000),
+      maxUs: requireInt('wait.adaptive.maxUs', adaptive.maxUs, 0, 60_000_000),
+    };
+    if (policy.adaptive.maxUs < policy.adaptive.minUs) throw new OptionsError('wait.adaptive.maxUs', 'must be at least wait.adaptive.minUs');
+  }
   return policy;
+}
+
+/** The spin of one end's successive waits: the policy's spinUs, or an adaptive grace learnt from the gaps it heard. */
+export interface SpinGrace {
+  /** The spin, µs, for the wait about to start. */
+  us(): number;
+  /** Marks a message heard now. */
+  heard(): void;
+}
+
+// Weight of the newest gap in the moving average: about the last eight gaps count.
+const GAP_WEIGHT = 0.125;
+
+/** The grace of `policy` for one end; a fixed policy's is its spinUs. */
+export function spinGraceOf(policy: WaitPolicy): SpinGrace {
+  const adaptive = policy.adaptive;
+  if (adaptive === undefined) return { us: () => policy.spinUs, heard: () => undefined };
+  let gapUs = adaptive.pivotUs;
+  let last: number | null = null;
+  return {
+    us: () => Math.min(adaptive.maxUs, Math.max(adaptive.minUs, Math.round(adaptive.pivotUs ** 2 / Math.max(1, gapUs)))),
+    heard: () => {
+      const now = performance.now();
+      if (last !== null) gapUs += GAP_WEIGHT * ((now - last) * 1000 - gapUs);
+      last = now;
+    },
+  };
 }
 
 // A private word nobody notifies: Atomics.wait on it is a sleep in the kernel with a sub-millisecond timeout.
@@ -49,6 +99,16 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Blocks this thread for about `us` µs without using the CPU. */
 export function sleepUs(us: number): void {
   Atomics.wait(pause, 0, 0, us / 1000);
+}
+
+/**
+ * Sleeps `ms` as a process waiting on its GPU would, using no CPU: a timer for the bulk, then short kernel sleeps to
+ * the deadline, since a timer alone wakes up to a millisecond late.
+ */
+export async function idleFor(ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  if (ms > 2) await new Promise((resolve) => setTimeout(resolve, ms - 2));
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) sleepUs(Math.min(200, left * 1000));
 }
 
 /** One turn of Node's event loop (timers, I/O, signals) before the caller goes on. */

@@ -8,7 +8,7 @@ import { MAX_RING_FRAMES, readRegionHeader, regionByteLength, ringAt, wordsOf, w
 import { createOverflowAttachments, createOverflowRegions, type MappedRegion } from './shm-ring-overflow.js';
 import { createRingReader, type RingReader } from './shm-ring-reader.js';
 import { createRingWriter, type WriterStats } from './shm-ring-writer.js';
-import { defaultWaitPolicy, resolveWaitPolicy, spinUntil, turn, waitUntil, type WaitPolicy } from './shm-ring-wait.js';
+import { defaultWaitPolicy, resolveWaitPolicy, spinGraceOf, spinUntil, turn, waitUntil, type WaitPolicy } from './shm-ring-wait.js';
 import type { RankTransport, SchedulerTransport, ShmRingAddress } from './types.js';
 
 /** Options of the shm-ring transport. */
@@ -116,6 +116,7 @@ export function openShmRingScheduler(ranks: number, sendTimeoutMs: number, optio
   );
   let held: RingReader | null = null;
   let lastActive = performance.now();
+  const grace = spinGraceOf(policy);
   let next = 0;
   let picked: RingReader | null = null;
   // Looks at every lane, starting after the one answered last, so one busy rank cannot hide the others.
@@ -141,10 +142,11 @@ export function openShmRingScheduler(ranks: number, sendTimeoutMs: number, optio
       if (closed) throw new TransportClosedError('receive');
       held?.release();
       held = null;
-      if (!(await waitUntil(anyReady, timeoutMs, policy, { cancelled: isClosed, lastActive })) || picked === null) return null;
+      if (!(await waitUntil(anyReady, timeoutMs, { ...policy, spinUs: grace.us() }, { cancelled: isClosed, lastActive })) || picked === null) return null;
       const lane: RingReader = picked;
       held = lane;
       lastActive = performance.now();
+      grace.heard();
       return lane.take()[0] ?? new Uint8Array(0);
     },
     close: () => {
@@ -184,6 +186,9 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
     throw new ShmRingError(`rank ${rank} has no place in a ring of ${steps.geometry.readers} readers`);
   }
   const policy = address.wait;
+  const grace = spinGraceOf(policy);
+  // The spin of the wait in progress, fixed when it starts.
+  let spinUs = policy.spinUs;
   const overflow = createOverflowAttachments(steps.geometry.slots, backend);
   const reader = createRingReader({
     bytes: steps.bytes,
@@ -207,7 +212,10 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
     if (closed) throw new TransportClosedError('receive');
     if (heard) lastActive = performance.now();
     heard = false;
-    waitStart ??= performance.now();
+    if (waitStart === null) {
+      waitStart = performance.now();
+      spinUs = grace.us();
+    }
     // The views of the message before are no longer in use: its slot goes back to the writer.
     reader.release();
   };
@@ -215,25 +223,26 @@ export function connectShmRingRank(address: ShmRingAddress, idleTimeoutMs: numbe
     heard = true;
     spunUs = 0;
     waitStart = null;
+    grace.heard();
     return reader.take();
   };
   return {
     receiveNow: () => {
       next();
       // What is left of the spin, at most yieldEveryMs of it: a rank spinning here still hears a signal or a lost parent in time.
-      const budgetUs = Math.max(0, Math.min(policy.spinUs - spunUs, policy.yieldEveryMs * 1000));
+      const budgetUs = Math.max(0, Math.min(spinUs - spunUs, policy.yieldEveryMs * 1000));
       if (!spinUntil(reader.ready, budgetUs)) {
         spunUs += budgetUs;
         return null;
       }
       return taken();
     },
-    spinning: () => !closed && spunUs < policy.spinUs && waitedMs() < idleTimeoutMs,
+    spinning: () => !closed && spunUs < spinUs && waitedMs() < idleTimeoutMs,
     receive: async () => {
       next();
       // After a spin in receiveNow the event loop gets its turn before this wait blocks the thread again.
       if (spunUs > 0) await turn();
-      const wait = spunUs > 0 ? { ...policy, spinUs: Math.max(0, policy.spinUs - spunUs) } : policy;
+      const wait = { ...policy, spinUs: Math.max(0, spinUs - spunUs) };
       if (!(await waitUntil(reader.ready, Math.max(0, idleTimeoutMs - waitedMs()), wait, { cancelled: isClosed, lastActive }))) return null;
       return taken();
     },

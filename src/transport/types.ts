@@ -14,6 +14,8 @@ export interface IpcAddress {
   steps: string;
   /** Where ranks send their answers. */
   acks: string;
+  /** How every end waits before it blocks; absent: each blocks in the kernel at once (ZeroMQ's own way, the default). */
+  wait?: WaitPolicy;
 }
 
 /** Where shm-ring ranks find the scheduler's shared memory, and how every end waits. */

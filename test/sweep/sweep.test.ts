@@ -5,6 +5,7 @@ import type { RankSession } from '../../src/broadcast/session.js';
 import { leftovers } from '../broadcast/leftovers.js';
 import { DEFAULT_ORDER_SEED, roundOrder } from '../../src/sweep/order.js';
 import { KEEP_ALIVE_MS, keeperOf, type Sessions } from '../../src/sweep/sessions.js';
+import { rowKey } from '../../src/report/compare.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import type { SweepOptions } from '../../src/sweep/types.js';
 
@@ -146,6 +147,16 @@ describe('runSweep', () => {
     const transportOf = (launch: number): string[] => labels.filter((l) => l.includes(`launch ${launch}/2`)).map((l) => (l.includes('over shm-ring') ? 'shm-ring' : 'ipc'));
     expect([...new Set(transportOf(1))]).toEqual(['ipc', 'shm-ring']);
     expect([...new Set(transportOf(2))]).toEqual(['shm-ring', 'ipc']);
+  });
+
+  it('measures every configuration under each wait policy asked for, in the same run, each row recording its own', async () => {
+    const outcome = await runSweep({ ...base, codecs: ['msgpack'], strategies: ['delta'], seqLens: [64], transports: ['ipc', 'shm-ring'], wait: ['sleep', 'spin:300', 'adaptive'], idleMs: 1 });
+    const seen = outcome.rows.map((r) => `${r.transport} ${r.wait ?? '?'} ${r.report.waitPolicy === null ? 'blocks' : r.report.waitPolicy.adaptive !== undefined ? 'adaptive' : r.report.waitPolicy.spinUs}`);
+    // ZeroMQ's `sleep` is its own blocking wait; the ring's polls with no spin.
+    expect(seen.sort()).toEqual(['ipc adaptive adaptive', 'ipc sleep blocks', 'ipc spin:300 300', 'shm-ring adaptive adaptive', 'shm-ring sleep 0', 'shm-ring spin:300 300']);
+    expect(outcome.rows.every((r) => r.report.idleMs === 1 && (r.cpu?.length ?? 0) === 2)).toBe(true);
+    expect(new Set(outcome.rows.map(rowKey)).size).toBe(6);
+    await expect(runSweep({ ...base, wait: ['doze'] })).rejects.toThrow(/unknown wait policy 'doze'/);
   });
 
   it('keeps what it measured and says why when a rank process dies mid-sweep', async () => {
