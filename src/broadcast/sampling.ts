@@ -165,6 +165,12 @@ const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - si
 /** Longest re-warm at the start of a block: a slow configuration's first step after its restart is warm enough. */
 export const REWARM_MS = 50;
 
+/** Page faults a step may take beyond the fewest of its warm-up and still count as warm: 256 KiB of fresh pages. */
+export const WARM_FAULT_SLACK = 64;
+
+/** Most steps a block re-warms for while its steps still fault fresh memory in (a shared-memory ring's slots, one a step). */
+export const MAX_COLD_REWARM_STEPS = 16;
+
 /** Runs steps from a cursor: warm-up until the rolling median settles, and blocks of measured steps. */
 export interface SamplingDriver<T> {
   warmUp(plan: WarmupPlan): Promise<WarmupOutcome>;
@@ -179,7 +185,13 @@ export function samplingDriver<T extends { restart: boolean }, P extends Message
   cursor: StepCursor<P>,
   runStep: (step: { payload: P; restart: boolean }) => Promise<T>,
   stallOf: (step: T) => number,
+  faultsOf?: (step: T) => number,
 ): SamplingDriver<T> {
+  // The fewest page faults a warm step took: a block configured anew starts on fresh memory (a new codec's ring),
+  // and is not sampled until its steps are back near it, so first touches are not timed as the codec's cost.
+  let warmFaults = Number.POSITIVE_INFINITY;
+  let coldSteps = 0;
+  const cold = (record: T): boolean => faultsOf !== undefined && coldSteps < MAX_COLD_REWARM_STEPS && faultsOf(record) > warmFaults + WARM_FAULT_SLACK;
   return {
     warmUp: async (plan) => {
       const start = process.hrtime.bigint();
@@ -187,7 +199,10 @@ export function samplingDriver<T extends { restart: boolean }, P extends Message
       let warm = warmupDone(stalls, 0, plan);
       while (!warm.done) {
         const record = await runStep(cursor.next());
-        if (!record.restart) stalls.push(stallOf(record));
+        if (!record.restart) {
+          stalls.push(stallOf(record));
+          if (faultsOf !== undefined) warmFaults = Math.min(warmFaults, faultsOf(record));
+        }
         warm = warmupDone(stalls, elapsedMs(start), plan);
       }
       return { steps: stalls.length, settled: warm.settled, ms: elapsedMs(start) };
@@ -200,7 +215,9 @@ export function samplingDriver<T extends { restart: boolean }, P extends Message
       // A block that begins with a restart (a new configuration) is not sampled from that step, nor from the few after it;
       // one without (a run in this process, which keeps its state) still follows another configuration's work: the few only.
       const restarted = first.restart;
-      while (first.restart || (rewarmSteps < rewarm + (restarted ? 1 : 0) && elapsedMs(rewarmStart) < REWARM_MS)) {
+      coldSteps = 0;
+      while (first.restart || (rewarmSteps < rewarm + (restarted ? 1 : 0) && elapsedMs(rewarmStart) < REWARM_MS) || (restarted && cold(first))) {
+        if (!first.restart && cold(first)) coldSteps++;
         rewarmSteps++;
         firstStart = process.hrtime.bigint();
         first = await runStep(cursor.next());

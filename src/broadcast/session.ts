@@ -311,7 +311,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
         ranks: rankTimesOf(acks),
       };
     };
-    return activeRunOf({ ...info, hold, cursor, driver: samplingDriver(cursor, runStep, stallOf), rejected: () => answers.rejected - rejectedAtStart, guard });
+    return activeRunOf({ ...info, hold, cursor, driver: samplingDriver(cursor, runStep, stallOf, faultsOfStep), rejected: () => answers.rejected - rejectedAtStart, guard });
   };
 
   return rankSessionOf({
@@ -431,6 +431,11 @@ export async function measureOnce(run: ActiveRun, plan: SamplingPlan): Promise<M
   } finally {
     run.suspend();
   }
+}
+
+/** Minor page faults of a step on the scheduler and its most faulting rank. */
+export function faultsOfStep(record: StepRecord): number {
+  return record.pageFaults + Math.max(0, ...record.ranks.map((k) => k.pageFaults));
 }
 
 /** Step stall of a record: latest rank ready − step start, ms. */

@@ -5,7 +5,7 @@ import { nowNs, packControl, type Ack, type Command, type RankConfiguration } fr
 import type { Ranks } from '../broadcast/ranks.js';
 import { configurationSlot } from '../broadcast/hold.js';
 import { cursorOf, fixedPlan, samplingDriver } from '../broadcast/sampling.js';
-import { activeRunOf, CPU_PING_STEP, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
+import { activeRunOf, CPU_PING_STEP, faultsOfStep, rankSessionOf, stallOf, type ActiveRun, type MeasureRun, type RankSession, type StepRecord } from '../broadcast/session.js';
 import { OptionsError } from '../errors.js';
 import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
 import type { KindSpec, MessageKind, StepSource } from '../kinds/types.js';
@@ -254,7 +254,7 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
       shmBackend: null,
       hold,
       cursor,
-      driver: samplingDriver(cursor, runStep, stallOf),
+      driver: samplingDriver(cursor, runStep, stallOf, faultsOfStep),
       rejected: () => answers.rejected - rejectedAtStart,
       guard,
     });

@@ -61,6 +61,38 @@ describe('sampling', () => {
     expect(block.rewarmSteps).toBe(3);
   });
 
+  it('re-warms a block configured anew until its steps stop faulting fresh memory in, as the slots of a new ring do, and no longer than 16 steps', async () => {
+    const steps = generateStepSequence({ batch: 2, seqLen: 8, steps: 80, seed: 1, finishRate: 0 });
+    const { samplingDriver, MAX_COLD_REWARM_STEPS } = await import('../../src/broadcast/sampling.js');
+    // Faults each step takes, in order: warm-up at 3, then a configuration made anew touches four cold slots.
+    const faults = [3, 3, 3, 3, 0, 2100, 2100, 2100, 2100, 5, 5, 5, 5];
+    let i = 0;
+    const cursor = cursorOf(arraySource(steps));
+    const driver = samplingDriver(
+      cursor,
+      async ({ payload, restart }) => ({ restart, stepId: payload.stepId, faults: faults[i++] ?? 5 }),
+      () => 1,
+      (r) => r.faults,
+    );
+    await driver.warmUp({ window: 2, tolerance: Number.POSITIVE_INFINITY, minSteps: 4, maxSteps: 4, maxMs: 1e9 });
+    // As a session does when it configures the ranks anew: the next step is a labelled restart.
+    cursor.restartHere();
+    const block = await driver.block({ want: 3, budgetMs: 1e9, minTake: 1, rewarmSteps: 0 });
+    expect(block.steps.map((s) => s.faults)).toEqual([5, 5, 5]);
+    expect(block.rewarmSteps).toBe(4);
+    // Steps that never come back to the warm-up's faults re-warm MAX_COLD_REWARM_STEPS steps at most, then are sampled as they are.
+    const again = cursorOf(arraySource(steps));
+    let warming = true;
+    const always = samplingDriver(again, async ({ payload, restart }) => ({ restart, stepId: payload.stepId, faults: warming ? 5 : 5000 }), () => 1, (r) => r.faults);
+    await always.warmUp({ window: 2, tolerance: Number.POSITIVE_INFINITY, minSteps: 2, maxSteps: 2, maxMs: 1e9 });
+    warming = false;
+    again.restartHere();
+    const capped = await always.block({ want: 2, budgetMs: 1e9, minTake: 1, rewarmSteps: 0 });
+    expect(capped.steps).toHaveLength(2);
+    expect(capped.rewarmSteps).toBe(1 + MAX_COLD_REWARM_STEPS);
+    expect(MAX_COLD_REWARM_STEPS).toBe(16);
+  });
+
   it('charges a block only for its measured steps, not for its restart and re-warm', async () => {
     const steps = generateStepSequence({ batch: 2, seqLen: 8, steps: 20, seed: 1, finishRate: 0 });
     // A fake clock each step advances: 100 ms for the restart, 10 ms for re-warm and measured steps alike.
