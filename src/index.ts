@@ -43,6 +43,7 @@ export type { MeasureInput } from './run/input.js';
 export type { MeasureStallOptions } from './run/measure-stall.js';
 export type { StallRow, Projection, LaunchSummary, ProcessCpu } from './run/row.js';
 export type { MeasuredReport, MeasuredTransport, Floors, StallSamples } from './run/report.js';
+export type { TailAttribution } from './run/tails.js';
 export type { BroadcastOptions, BroadcastResult } from './run/broadcast.js';
 export type { RankSession, SessionOptions, MeasureRun, Measurement, AllocationRegime, ActiveRun, Runtime } from './broadcast/session.js';
 export type { StepRecord, RankTimes } from './broadcast/records.js';

@@ -1,4 +1,5 @@
 """stallbench's control frames (src/broadcast/protocol.ts) and what every Python process needs around them."""
+import gc
 import os
 import resource
 import sys
@@ -20,8 +21,56 @@ def now_ns():
     return time.monotonic_ns()
 
 
-def minor_faults():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+def _open_schedstat():
+    try:
+        return os.open("/proc/self/schedstat", os.O_RDONLY)
+    except OSError:
+        return None
+
+
+# The main thread's scheduler statistics (on-CPU ns, run-queue wait ns, slices), read again by pread each step.
+_SCHEDSTAT = _open_schedstat()
+
+
+def run_queue_us():
+    """How long the main thread has waited on a run queue (runnable, without a core), µs; None where unknown."""
+    if _SCHEDSTAT is None:
+        return None
+    return int(os.pread(_SCHEDSTAT, 128, 0).split()[1]) / 1000
+
+
+def counters():
+    """Minor page faults, involuntary context switches (preemptions) and run-queue wait (µs or None) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_minflt, usage.ru_nivcsw, run_queue_us()
+
+
+def step_counters(before, after):
+    """The answer fields of a step's cycle from two counters() readings."""
+    fields = {"pageFaults": after[0] - before[0], "involuntary": after[1] - before[1]}
+    if before[2] is not None and after[2] is not None:
+        fields["runQueueUs"] = after[2] - before[2]
+    return fields
+
+
+class GcClock:
+    """This process's garbage-collection time, from gc.callbacks: take_ms() hands back what ran since the last take."""
+
+    def __init__(self):
+        self._total_ns = 0
+        self._started = None
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase, _info):
+        if phase == "start":
+            self._started = time.perf_counter_ns()
+        elif self._started is not None:
+            self._total_ns += time.perf_counter_ns() - self._started
+            self._started = None
+
+    def take_ms(self):
+        total, self._total_ns = self._total_ns, 0
+        return total / 1e6
 
 
 def pack(message):

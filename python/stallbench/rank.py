@@ -6,7 +6,7 @@ import zmq
 
 from .codecs import create_codec
 from .columns import fingerprint_of
-from .control import answer_fields, commands, configure, cpu_us, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
+from .control import GcClock, answer_fields, commands, configure, counters, cpu_us, describe, inject, is_step_of, now_ns, pack, socket, step_counters, user_code_of
 from .fingerprint import message_fingerprint
 from .message import MessageRankSide
 from .replay import as_message, create_replay_codec
@@ -58,7 +58,8 @@ def serve(start):
 
     answer(answer_fields("hello", -1, now_ns()))
     current = None
-    faults = minor_faults()
+    last = counters()
+    gc_clock = GcClock()
     try:
         # A scheduler silent for the idle timeout has gone without a word: the rank exits rather than wait forever.
         for command, frames, received_ns in commands(steps, token, idle, "the scheduler"):
@@ -80,10 +81,11 @@ def serve(start):
                 except Exception as e:  # noqa: BLE001
                     fields["error"], fields["userCode"] = describe(e), user_code_of(e)
                 del frames
-                now = minor_faults()
-                fields["pageFaults"] = now - faults
+                # This step's cycle, answer to answer, for the tail's attribution.
+                now = counters()
+                fields.update(step_counters(last, now), gcMs=gc_clock.take_ms())
                 answer(fields)
-                faults = now
+                last = now
     finally:
         steps.close()
         answers.close()

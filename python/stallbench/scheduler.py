@@ -9,7 +9,7 @@ import zmq
 
 from .codecs import buffer_of, create_codec
 from .columns import byte_length, from_buffers
-from .control import answer_fields, commands, configure, cpu_us, describe, inject, is_step_of, minor_faults, now_ns, pack, socket, user_code_of
+from .control import GcClock, answer_fields, commands, configure, counters, cpu_us, describe, inject, is_step_of, now_ns, pack, socket, step_counters, user_code_of
 from .fingerprint import message_byte_length
 from .message import column_of, first_difference, unflatten
 from .modules import UserCodeError
@@ -61,6 +61,10 @@ def round_trip(current, command, wire, out):
     return None if difference is None else f"{codec.name} does not round-trip step {step}: {difference}"
 
 
+# The scheduler's GC over each step's encode and publish.
+GC_CLOCK = GcClock()
+
+
 def run_step(current, command, frames, publish):
     """Strategy and the engine's own form first (untimed), then encode and publish between clock stamps."""
     codec = current["codec"]
@@ -69,7 +73,8 @@ def run_step(current, command, frames, publish):
     held = codec.prepare(wire if current.get("replay") is None else replayed(current, command["replayIndex"]))
     header = pack({"kind": "step", "token": command["token"], "config": current["config"]["id"], "step": command["step"],
                    "restart": command["restart"], "check": command["check"]})
-    faults = minor_faults()
+    GC_CLOCK.take_ms()
+    before = counters()
     start_ns = now_ns()
     out = codec.encode(held)
     encoded_ns = now_ns()
@@ -79,7 +84,7 @@ def run_step(current, command, frames, publish):
         return {"error": mismatch, "mismatch": mismatch}
     publish([header, *out])
     sent_ns = now_ns()
-    return {"startNs": start_ns, "encodedNs": encoded_ns, "sentNs": sent_ns, "pageFaults": minor_faults() - faults,
+    return {"startNs": start_ns, "encodedNs": encoded_ns, "sentNs": sent_ns, **step_counters(before, counters()), "gcMs": GC_CLOCK.take_ms(),
             "frames": len(out), "wireBytes": sum(memoryview(f).nbytes for f in out), "payloadBytes": payload_bytes}
 
 

@@ -100,6 +100,9 @@ export function rankTimesOf(acks: ReadonlyMap<number, Ack>): RankTimes[] {
       convertedNs: a.convertedNs,
       readyNs: a.readyNs,
       pageFaults: a.pageFaults,
+      involuntary: a.involuntary ?? 0,
+      gcMs: a.gcMs ?? 0,
+      runQueueUs: a.runQueueUs ?? Number.NaN,
       verified: a.verified,
     }));
 }

@@ -55,6 +55,12 @@ export interface Ack {
   readyNs: number;
   /** Minor page faults the rank took over the step's whole cycle (answer to answer, verification included). */
   pageFaults: number;
+  /** Steps: involuntary context switches the process took over the same cycle (preemptions: a core taken from it). */
+  involuntary?: number;
+  /** Steps: the process's garbage-collection time over the same cycle, ms. */
+  gcMs?: number;
+  /** Steps: how long its main thread waited on a run queue (runnable, without a core) over the same cycle, µs; absent where unknown. */
+  runQueueUs?: number;
   /** Fingerprint check: true, false, or null when the step was not verified. */
   verified: boolean | null;
   error: string | null;

@@ -6,6 +6,8 @@ import { messageFingerprint } from '../message/fingerprint.js';
 import { kindOf } from '../kinds/from-spec.js';
 import type { MessageKind } from '../kinds/types.js';
 import { connectRankTransport } from '../transport/open.js';
+import { gcWindow } from '../harness/gc-time.js';
+import { runQueueClock } from '../harness/run-queue.js';
 import { turn } from '../transport/shm-ring-wait.js';
 import type { TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
@@ -39,7 +41,15 @@ async function configure(rank: number, config: RankConfiguration): Promise<Confi
   return { config, kind, codec, side: kind.rankSide(config.strategy) };
 }
 
-const minorFaults = (): number => process.resourceUsage().minorPageFault;
+/** The counters a step's answer reports as deltas: minor page faults and involuntary context switches. */
+const runQueue = runQueueClock();
+function counters(): { faults: number; involuntary: number; runQueueUs: number } {
+  const usage = process.resourceUsage();
+  return { faults: usage.minorPageFault, involuntary: usage.involuntaryContextSwitches, runQueueUs: runQueue.readUs() };
+}
+
+// msgpack has no NaN-free way to say unknown: a field left out is.
+const runQueueOf = (us: number): { runQueueUs?: number } => (Number.isFinite(us) ? { runQueueUs: us } : {});
 
 async function main(start: RankStart): Promise<void> {
   const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank);
@@ -50,7 +60,8 @@ async function main(start: RankStart): Promise<void> {
   const quiet = { config: 0, decodedNs: 0, convertedNs: 0, readyNs: 0, pageFaults: 0, verified: null, error: null };
   await ack({ ...quiet, kind: 'hello', step: -1, receivedNs: nowNs() });
   let current: Configured | null = null;
-  let faults = minorFaults();
+  let last = counters();
+  const gc = gcWindow();
   try {
     for (;;) {
       // While the transport spins, a message is taken the moment it comes, with no microtask hop before the stamp,
@@ -127,9 +138,11 @@ async function main(start: RankStart): Promise<void> {
         error = e instanceof Error ? e.message : String(e);
       }
       codec.release?.();
-      const now = minorFaults();
-      await ack({ kind: 'step', config: current.config.id, step, receivedNs, decodedNs, convertedNs, readyNs, pageFaults: now - faults, verified, error });
-      faults = now;
+      // Taken after the clock stopped: this step's cycle, answer to answer, for the tail's attribution.
+      const now = counters();
+      const gcMs = gc.take();
+      await ack({ kind: 'step', config: current.config.id, step, receivedNs, decodedNs, convertedNs, readyNs, pageFaults: now.faults - last.faults, involuntary: now.involuntary - last.involuntary, gcMs, ...runQueueOf(now.runQueueUs - last.runQueueUs), verified, error });
+      last = now;
     }
   } finally {
     current?.codec.dispose?.();

@@ -6,6 +6,12 @@ export interface RankTimes {
   convertedNs: number;
   readyNs: number;
   pageFaults: number;
+  /** Involuntary context switches (preemptions) over the rank's cycle of this step, answer to answer. */
+  involuntary: number;
+  /** GC time over the same cycle, ms. */
+  gcMs: number;
+  /** Run-queue wait of the rank's main thread over the same cycle (runnable, without a core), µs; NaN where unknown. */
+  runQueueUs: number;
   verified: boolean | null;
 }
 
@@ -24,5 +30,11 @@ export interface StepRecord {
   payloadBytes: number;
   /** Minor page faults rank 0 took over this step's whole cycle. */
   pageFaults: number;
+  /** Involuntary context switches (preemptions) rank 0 took over the step. */
+  involuntary: number;
+  /** Rank 0's GC time over the step, ms. */
+  gcMs: number;
+  /** Run-queue wait of rank 0's main thread over the step, µs; NaN where unknown. */
+  runQueueUs: number;
   ranks: RankTimes[];
 }

@@ -19,6 +19,8 @@ import type { StrategyName } from '../kinds/strategy.js';
 import { openSchedulerTransport } from '../transport/open.js';
 import { createRunDir, type RunDir } from '../transport/run-dir.js';
 import type { ShmRingOptions } from '../transport/shm-ring.js';
+import { gcWindow } from '../harness/gc-time.js';
+import { runQueueClock } from '../harness/run-queue.js';
 import { idleFor, type WaitPolicy } from '../transport/shm-ring-wait.js';
 import { waitChoiceOf } from '../transport/wait-choice.js';
 import type { SchedulerTransport, TransportName } from '../transport/types.js';
@@ -162,7 +164,12 @@ export interface RankSession {
 }
 
 const ms = (ns: number): number => ns / 1e6;
-const minorFaults = (): number => process.resourceUsage().minorPageFault;
+const runQueue = runQueueClock();
+/** This process's minor page faults, involuntary context switches and main-thread run-queue wait (µs) so far. */
+function counters(): { faults: number; involuntary: number; runQueueUs: number } {
+  const usage = process.resourceUsage();
+  return { faults: usage.minorPageFault, involuntary: usage.involuntaryContextSwitches, runQueueUs: runQueue.readUs() };
+}
 
 /** The regime that runs: 'reused' where the codec writes into the memory it is given or recycles its own; else 'fresh'. */
 export function regimeFor(codec: Codec, wanted: AllocationRegime): AllocationRegime {
@@ -234,6 +241,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   };
 
   const slot = configurationSlot();
+  const gc = gcWindow();
 
   const start = async (run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun> => {
     const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
@@ -283,7 +291,9 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       const header = packStepHeader(tokenBytes, id, step, restart, verify ? messageFingerprint(kind.view(payload)) : '');
       // Where the transport has send memory of its own (a shared-memory slot), the codec writes there: no copy.
       const lease = regime === 'reused' ? (transport?.lease?.() ?? pool.lease()) : null;
-      const faultsBefore = minorFaults();
+      // The GC window opens here and closes once every rank has answered: both outside the timed parts.
+      gc.take();
+      const before = counters();
       const startNs = nowNs();
       let frames = encodeWith(codec, input, lease ?? FRESH_ALLOCATOR);
       const encodedNs = nowNs();
@@ -296,6 +306,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       await send(header, frames);
       const sentNs = nowNs();
       const acks = await collect('step', id, step);
+      const after = counters();
+      const gcMs = gc.take();
       // Every rank holds the step: its buffers may be reused.
       lease?.release();
       return {
@@ -307,7 +319,10 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
         frames: frames.length,
         wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
         payloadBytes: messageByteLength(wire),
-        pageFaults: minorFaults() - faultsBefore,
+        pageFaults: after.faults - before.faults,
+        involuntary: after.involuntary - before.involuntary,
+        gcMs,
+        runQueueUs: after.runQueueUs - before.runQueueUs,
         ranks: rankTimesOf(acks),
       };
     };

@@ -1,3 +1,5 @@
+import { gcWindow } from '../harness/gc-time.js';
+import { runQueueClock } from '../harness/run-queue.js';
 import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import type { Codec } from '../codecs/types.js';
 import { cursorOf, samplingDriver } from '../broadcast/sampling.js';
@@ -13,7 +15,8 @@ import type { MessageRecord } from '../message/types.js';
 import { DecodeError } from '../errors.js';
 import type { StrategyName } from '../kinds/strategy.js';
 
-const minorFaults = (): number => process.resourceUsage().minorPageFault;
+// One descriptor for the process: every in-process run reads the same thread's run-queue wait.
+const runQueue = runQueueClock();
 
 /**
  * Starts a run with no transport: encode, then decode, convert and derive in this same process, one step after the
@@ -35,13 +38,16 @@ export function startInProcess(run: {
   const scheduler = kind.schedulerSide(run.strategy);
   const side = kind.rankSide(run.strategy);
   let index = 0;
+  const gc = gcWindow();
   const runStep = async ({ payload, restart }: { payload: MessageRecord; restart: boolean }): Promise<StepRecord> => {
     const step = index++;
     const wire = scheduler.wire(payload, restart);
     const input = inFormOf(kind, codec, wire);
     if (restart) side.reset();
     const lease = regime === 'reused' ? pool.lease() : null;
-    const faultsBefore = minorFaults();
+    gc.take();
+    const before = process.resourceUsage();
+    const queuedBefore = runQueue.readUs();
     const startNs = nowNs();
     const frames = encodeWith(codec, input, lease ?? FRESH_ALLOCATOR);
     const encodedNs = nowNs();
@@ -51,7 +57,10 @@ export function startInProcess(run: {
     const convertedNs = nowNs();
     const view = side.apply(columnar);
     const readyNs = nowNs();
-    const pageFaults = minorFaults() - faultsBefore;
+    const after = process.resourceUsage();
+    const runQueueUs = runQueue.readUs() - queuedBefore;
+    const gcMs = gc.take();
+    const pageFaults = after.minorPageFault - before.minorPageFault;
     const verified = run.verifyEvery > 0 && step % run.verifyEvery === 0 ? messageFingerprint(side.payloadOf(view)) === messageFingerprint(kind.view(payload)) : null;
     if (verified === false) throw new DecodeError(codec.name, `step ${step} rebuilt a payload that differs from the one encoded`);
     codec.release?.();
@@ -69,7 +78,11 @@ export function startInProcess(run: {
       wireBytes: frames.reduce((sum, f) => sum + f.byteLength, 0),
       payloadBytes: messageByteLength(wire),
       pageFaults,
-      ranks: [{ rank: 1, receivedNs: encodedNs, decodedNs, convertedNs, readyNs, pageFaults: 0, verified }],
+      // One process does every part: its preemptions and GC are the scheduler's, and the rank has none of its own.
+      involuntary: after.involuntaryContextSwitches - before.involuntaryContextSwitches,
+      gcMs,
+      runQueueUs,
+      ranks: [{ rank: 1, receivedNs: encodedNs, decodedNs, convertedNs, readyNs, pageFaults: 0, involuntary: 0, gcMs: 0, runQueueUs: 0, verified }],
     };
   };
   const cursor = cursorOf(run.source);

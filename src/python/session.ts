@@ -239,6 +239,9 @@ export async function openPythonSession(options: PythonSessionOptions = {}): Pro
         wireBytes: own.wireBytes,
         payloadBytes: own.payloadBytes,
         pageFaults: own.pageFaults,
+        involuntary: own.involuntary ?? 0,
+        gcMs: own.gcMs ?? 0,
+        runQueueUs: own.runQueueUs ?? Number.NaN,
         ranks: rankTimesOf(acks),
       };
     };

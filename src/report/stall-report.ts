@@ -1,6 +1,7 @@
 import { PART_NAMES } from '../broadcast/parts.js';
 import type { StallRow } from '../run/row.js';
 import { formatBytes, formatMs, formatRatio, textTable } from './format.js';
+import { SLOW_STEP_FACTOR } from '../run/tails.js';
 import { tail, waitText, withInterval } from './sweep-section.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -33,6 +34,15 @@ export function formatStallReport(row: StallRow): string {
   if (r.transport !== 'none') lines.push(`wait policy: ${waitText(row)}${r.waitPolicy === null ? ' (each end blocks in the kernel)' : ` ${JSON.stringify(r.waitPolicy)}`}${r.idleMs === undefined ? '; steps back to back' : `; rank 0 slept ${r.idleMs} ms before each step`}`);
   if (row.cpu !== undefined && row.cpu.length > 0) {
     lines.push(`CPU per step: ${row.cpu.map((c) => `${c.rank === 0 ? 'scheduler' : `rank ${c.rank}`} ${c.usPerStep.toFixed(0)} µs (${c.cores.toFixed(2)} cores)`).join(', ')}, warm-up included`);
+  }
+  if (r.tails !== undefined) {
+    const t = r.tails;
+    const pct0 = (x: number): string => `${Math.round(x * 100)}%`;
+    lines.push(
+      t.slow === 0
+        ? `tail: no step above ${SLOW_STEP_FACTOR}× the median (${formatMs(t.thresholdMs)} ms)`
+        : `tail: ${t.slow} of ${t.steps} steps above ${SLOW_STEP_FACTOR}× the median (${formatMs(t.thresholdMs)} ms); of those, ${pct0(t.slowWith.preemption)} preempted, ${pct0(t.slowWith.gc)} in GC, ${pct0(t.slowWith.faults)} faulting (of all steps: ${pct0(t.allWith.preemption)}, ${pct0(t.allWith.gc)}, ${pct0(t.allWith.faults)}); p99 ${formatMs(r.stall.p99)} ms, ${formatMs(t.p99Without)} ms without them${t.mostlyPreemption ? ' — mostly preemption: the machine, not the codec' : ''}`,
+    );
   }
   if (r.atFloor) lines.push(`the stall is within 2x of the empty message's: what is left is the harness and the transport, not the codec`);
   if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');

@@ -1,5 +1,6 @@
 import type { StallRow } from '../run/row.js';
 import { projectedIdleCores, waitLabelOf } from '../transport/wait-choice.js';
+import { SLOW_STEP_FACTOR } from '../run/tails.js';
 import { seriesName } from './charts.js';
 import { formatBytes, formatMs, markdownTable } from './format.js';
 import { provenance } from './provenance.js';
@@ -16,6 +17,26 @@ export function withInterval(s: SampleSummary): string {
 /** p99, or the max when there are fewer than 100 samples (then it says so). */
 export function tail(s: SampleSummary): string {
   return s.p99IsMax ? `${formatMs(s.p99)} (max)` : formatMs(s.p99);
+}
+
+/** How to read the tail columns, in one sentence for a table's preamble. */
+export const TAIL_LEGEND =
+  `Slow steps are those above ${SLOW_STEP_FACTOR}× the row's median; beside their count, the share of them held up waiting for a core (preempted: their processes' main threads runnable on a run queue, from /proc/self/schedstat, for a third of the step's time beyond the median), during which a process collected garbage, or that took more page faults than the row's median step plus 64 — with, in brackets, the share of all the row's steps that waited for a core at all (50 µs) — and the p99 with those slow steps left out, beside the true p99 (\`†\`: most slow steps were preempted).`;
+
+/** A row's p99, marked † when most of its slow steps had a preemption (its tail is the machine's, not the codec's). */
+export function tailCell(r: Pick<StallRow, 'report'>): string {
+  return `${tail(r.report.stall)}${r.report.tails?.mostlyPreemption === true ? ' †' : ''}`;
+}
+
+const pct0 = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** Where a row's tail comes from: "7 slow: 86% / 0% / 14% (all 12%); w/o 0.412", or '-' for results made before it was counted. */
+export function tailSourcesText(r: Pick<StallRow, 'report'>): string {
+  const t = r.report.tails;
+  if (t === undefined) return '-';
+  if (t.slow === 0) return '0 slow';
+  const w = t.slowWith;
+  return `${t.slow} slow: ${pct0(w.preemption)} / ${pct0(w.gc)} / ${pct0(w.faults)} (all ${pct0(t.allWith.preemption)}); w/o ${formatMs(t.p99Without)}`;
 }
 
 /** A projected band as "low–high", marked when its basis run was oversubscribed. */
@@ -71,7 +92,7 @@ export function headlineRow(r: StallRow, tps: readonly number[], transports = fa
     formatBytes(r.report.wireBytes),
     String(r.report.stall.n),
     withInterval(r.stallOverBlocks),
-    tail(r.report.stall),
+    tailCell(r),
     floorText(r),
     formatMs(parts.encode.p50),
     formatMs(parts.transfer.p50),
@@ -89,7 +110,8 @@ export function measuredVsProjected(results: SweepResultsFile): string {
   return (
     `Measured: everything up to \`derive\`, at tp=2 with real processes: the median of n steps, and its 95% order-statistic interval over the medians of the blocks the steps were taken in (each block a different stretch of the run, so the interval includes the machine's drift; over the steps where a row has fewer than 6 blocks), and the \`floor\`: the empty message's stall on the same transport in the same run (\`=\`: within 2× of it — the harness, not the codec; \`-\`: not measured; the Python rows of results from before the Python floor existed). ` +
     `Projected: ${tps.map((t) => `tp${t}`).join(' and ')}, a band from the tp=2 samples — low: every rank as fast as the measured one (the tp=2 median); high: ranks independent, so the step waits for the slowest of tp−1, and the sender writes to each peer in turn${direct ? '; "measured" where this machine had the cores to run that TP directly' : ''}.` +
-    (oversubscribed ? ' `*`: the basis run had more ranks than cores.' : '')
+    (oversubscribed ? ' `*`: the basis run had more ranks than cores.' : '') +
+    (results.rows.some((r) => r.report.tails?.mostlyPreemption === true) ? ' `†` on a p99: most of the row\'s slow steps (above 3× its median) had a preemption: its tail is the machine\'s, not the codec\'s.' : '')
   );
 }
 
@@ -217,7 +239,8 @@ export function transportSection(results: SweepResultsFile, source: string): str
       formatBytes(r.report.wireBytes),
       String(r.report.stall.n),
       withInterval(r.stallOverBlocks),
-      formatMs(r.report.stall.p99),
+      tailCell(r),
+      tailSourcesText(r),
       floorText(r),
       formatMs(r.report.parts.encode.p50),
       formatMs(r.report.parts.transfer.p50),
@@ -231,7 +254,7 @@ export function transportSection(results: SweepResultsFile, source: string): str
   const policies = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
   const idle = results.rows.find((r) => r.report.idleMs !== undefined)?.report.idleMs;
   return [
-    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting; after the slash, the cores the process kept busy over the blocks (CPU over wall time: 1.00 is a whole core, as a rank that spins through every gap keeps).${idle === undefined ? ' Steps ran back to back.' : ` Rank 0 slept ${idle} ms before each step (the GPU's step stood in for), and the CPU and cores include waiting through it.`}${waits ? ` \`wait\`: the policy every end waited under (sleep: block at once; spin:N: spin N µs, then block; spin: always; adaptive: a grace of 1 ms² over the moving average of the gap between messages, 50 µs to 20 ms).` : ''}${waits && step !== null ? ` \`rank cores at tp${step.tp} step\`: the cores a rank's wait would keep busy through the GPU's ${step.ms} ms step, projected from its policy (its spin window over the step), with the basis.` : ''}${policies.length > 0 && !waits ? ` Wait policy: \`${policies.join('`, `')}\`.` : ''}`,
+    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting; after the slash, the cores the process kept busy over the blocks (CPU over wall time: 1.00 is a whole core, as a rank that spins through every gap keeps). ${TAIL_LEGEND}${idle === undefined ? ' Steps ran back to back.' : ` Rank 0 slept ${idle} ms before each step (the GPU's step stood in for), and the CPU and cores include waiting through it.`}${waits ? ` \`wait\`: the policy every end waited under (sleep: block at once; spin:N: spin N µs, then block; spin: always; adaptive: a grace of 1 ms² over the moving average of the gap between messages, 50 µs to 20 ms).` : ''}${waits && step !== null ? ` \`rank cores at tp${step.tp} step\`: the cores a rank's wait would keep busy through the GPU's ${step.ms} ms step, projected from its policy (its spin window over the step), with the basis.` : ''}${policies.length > 0 && !waits ? ` Wait policy: \`${policies.join('`, `')}\`.` : ''}`,
     '',
     markdownTable(
       [
@@ -244,6 +267,7 @@ export function transportSection(results: SweepResultsFile, source: string): str
         'n',
         'stall ms p50 [95% CI]',
         'p99',
+        `slow steps (>${SLOW_STEP_FACTOR}× p50): preempted / GC / faults (all steps preempted); p99 without them`,
         'floor',
         'encode',
         'transfer',

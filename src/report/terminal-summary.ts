@@ -2,8 +2,7 @@ import { fitTable } from './terminal-table.js';
 import { seriesName } from './charts.js';
 import { decisionTable, sizeLabel, whatToChange } from './decision-section.js';
 import type { SweepResultsFile } from './sweep-results.js';
-import { formatMs } from './format.js';
-import { bandText, waitText, withInterval } from './sweep-section.js';
+import { bandText, tailCell, waitText, withInterval } from './sweep-section.js';
 
 /**
  * The sweep's summary for a terminal, decision first: the decision table, what to change, then every row at the
@@ -35,7 +34,7 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
         ...(transports ? [r.transport] : []),
         ...(waits ? [waitText(r)] : []),
         `${withInterval(r.stallOverBlocks)}${r.report.atFloor ? ' =' : ''}`,
-        formatMs(r.report.stall.p99),
+        tailCell(r),
         ...cpuCells(r),
         tp === undefined ? '-' : bandText(r, tp),
         idle,
@@ -55,6 +54,7 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
   const first = fitTable(decision.header, decision.rows, width);
   const all = fitTable(header, rows, width);
   const cut = first.dropped + all.dropped;
+  const preempted = results.rows.some((r) => r.seqLen === largest && r.report.tails?.mostlyPreemption === true);
   const dropped = cut > 0 ? `\n(${cut} column${cut === 1 ? '' : 's'} did not fit ${width} columns; the CSV has every figure)` : '';
   return [
     `The decision — batch ${results.options.batch}, stall per step at tp=2 (real processes), idle at tp${tp ?? '-'} (${results.rows[0]?.projections[0]?.stepTime?.label ?? 'no step time'}):`,
@@ -63,5 +63,6 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
     '',
     `Every row at ${sizeLabel(results, largest)} (= at the harness floor; band: every rank as fast as this one – the slowest of tp−1; *: measured with more processes than cores):`,
     all.text + dropped,
+    ...(preempted ? ["†: most of the row's slow steps (above 3× its median) had a preemption — the machine's tail, not the codec's; the results file has each row's attribution"] : []),
   ].join('\n');
 }

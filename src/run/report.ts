@@ -9,6 +9,7 @@ import type { StrategyName } from '../kinds/strategy.js';
 import type { MessageKind, StepSource } from '../kinds/types.js';
 import { perPeerCost, type BandInputs } from '../model/projection.js';
 import { summarizeSamples, type SampleSummary } from '../stats/summary.js';
+import { tailAttribution, type TailAttribution } from './tails.js';
 import type { WaitPolicy } from '../transport/shm-ring-wait.js';
 import type { TransportName } from '../transport/types.js';
 import type { Baseline } from './baseline.js';
@@ -64,6 +65,8 @@ export interface MeasuredReport {
   waitPolicy: WaitPolicy | null;
   /** Rank 0's sleep before each step, ms (the GPU's step stood in for); absent where steps ran back to back. */
   idleMs?: number;
+  /** Where the tail comes from: the slow steps' preemptions, GC and page faults (absent from results made before it was counted). */
+  tails?: TailAttribution;
   /** The allocation regime that ran ('fresh' whenever the codec's library allocates its own output). */
   regime: AllocationRegime;
   batch: number;
@@ -156,6 +159,7 @@ export async function measuredReport(m: Measurement, info: ReportInputs): Promis
     transport: info.transport,
     waitPolicy: baseline.waitPolicy,
     ...(baseline.idleMs > 0 ? { idleMs: baseline.idleMs } : {}),
+    tails: tailAttribution(m.steps),
     regime: m.regime,
     batch: info.source.batch,
     slots: first.done === true ? 0 : info.kind.slots(first.value),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Push } from 'zeromq';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,12 @@ describe.each(TRANSPORT_NAMES)('a rank session over %s', (transport) => {
         expect(m.steps.every((s) => s.ranks.length === 2 && s.ranks.every((k) => k.verified === true))).toBe(true);
         // The measured steps start the source again from its first step, whatever warm-up did.
         expect(m.steps.map((s) => s.restart)).toEqual(Array(10).fill(false));
+        // Every process counted its cycle of each step, for the tail's attribution: preemptions, GC, run-queue wait.
+        for (const counted of m.steps.flatMap((s) => [s, ...s.ranks])) {
+          expect(counted.involuntary).toBeGreaterThanOrEqual(0);
+          expect(counted.gcMs).toBeGreaterThanOrEqual(0);
+          if (existsSync('/proc/self/schedstat')) expect(counted.runQueueUs).toBeGreaterThanOrEqual(0);
+        }
       }
       expect(session.pids).toEqual(info.pids);
     } finally {

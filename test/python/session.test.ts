@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criticalPath } from '../../src/broadcast/parts.js';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
@@ -38,6 +39,12 @@ function expectWellFormed(step: StepRecord, tp: number): void {
     expect(k.decodedNs).toBeGreaterThanOrEqual(k.receivedNs);
     expect(k.convertedNs).toBeGreaterThanOrEqual(k.decodedNs);
     expect(k.readyNs).toBeGreaterThanOrEqual(k.convertedNs);
+  }
+  // Every Python process counted its cycle of the step: preemptions, GC and (where Linux says) its run-queue wait.
+  for (const counted of [step, ...step.ranks]) {
+    expect(counted.involuntary).toBeGreaterThanOrEqual(0);
+    expect(counted.gcMs).toBeGreaterThanOrEqual(0);
+    if (existsSync('/proc/self/schedstat')) expect(counted.runQueueUs).toBeGreaterThanOrEqual(0);
   }
   const parts = criticalPath(step);
   expect(parts.encode + parts.transfer + parts.decode + parts.convert + parts.derive).toBeCloseTo(parts.stall, 9);

@@ -156,6 +156,8 @@ describe('runSweep', () => {
     expect(seen.sort()).toEqual(['ipc adaptive adaptive', 'ipc sleep blocks', 'ipc spin:300 300', 'shm-ring adaptive adaptive', 'shm-ring sleep 0', 'shm-ring spin:300 300']);
     expect(outcome.rows.every((r) => r.report.idleMs === 1 && (r.cpu?.length ?? 0) === 2)).toBe(true);
     expect(new Set(outcome.rows.map(rowKey)).size).toBe(6);
+    // Every row says where its tail comes from, over the steps it measured.
+    expect(outcome.rows.every((r) => r.report.tails?.steps === r.report.stall.n && r.report.tails.p99Without <= r.report.stall.p99)).toBe(true);
     await expect(runSweep({ ...base, wait: ['doze'] })).rejects.toThrow(/unknown wait policy 'doze'/);
   });
 
