@@ -16,6 +16,7 @@ import { LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tpOption, wa
 import { OptionsError } from '../errors.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
+import { checkSystem, formatSystemCheck } from '../harness/system-check.js';
 
 /** Help text of `stallbench stall`. */
 export const STALL_HELP = `usage: stallbench stall [options]
@@ -98,6 +99,9 @@ export async function stallCommand(args: string[]): Promise<number> {
   const transport = values['no-ipc'] ? 'none' : oneOf('transport', values.transport, TRANSPORT_NAMES);
   const controller = new AbortController();
   abortOnSignals(controller);
+  // This process is rank 0 and one rank runs beside it; with --json the check goes to stderr, so stdout stays JSON.
+  const system = transport === 'none' ? null : await checkSystem({ processes: 2 });
+  if (system !== null) (values.json ? console.error : console.log)(formatSystemCheck(system));
   const rows = [];
   for (const wait of waits) rows.push(await measureStall(payload, codec, {
     strategy: checkStrategy(values.strategy),
@@ -126,7 +130,7 @@ export async function stallCommand(args: string[]): Promise<number> {
   }
   if (values.out !== undefined) {
     const command = `stallbench stall ${args.filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out').join(' ')}`.trim();
-    const file: StallExampleFile = { schemaVersion: STALL_EXAMPLE_SCHEMA_VERSION, kind: 'stall', command, context: context ?? collectRunContext(), row: shown };
+    const file: StallExampleFile = { schemaVersion: STALL_EXAMPLE_SCHEMA_VERSION, kind: 'stall', command, context: context ?? collectRunContext(), ...(system === null ? {} : { system }), row: shown };
     writeFileAtomic(values.out, `${JSON.stringify(file, null, 1)}\n`);
   }
   return 0;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunContext } from '../harness/context.js';
+import type { SystemCheck } from '../harness/system-check.js';
 import type { StallRow } from '../run/row.js';
 import { renderCharts, type ChartSet } from './charts.js';
 import { decisionSection } from './decision-section.js';
@@ -25,6 +26,8 @@ export interface StallExampleFile {
   kind: 'stall';
   command: string;
   context: RunContext;
+  /** The machine's state before the run (checkSystem); absent from files made before it was recorded. */
+  system?: SystemCheck;
   row: StallRow;
 }
 
