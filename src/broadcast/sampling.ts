@@ -171,6 +171,9 @@ export const WARM_FAULT_SLACK = 64;
 /** Most steps a block re-warms for while its steps still fault fresh memory in (a shared-memory ring's slots, one a step). */
 export const MAX_COLD_REWARM_STEPS = 16;
 
+/** Longest a block re-warms for fresh memory, ms: a configuration whose steps never come back near warm-up's is sampled as it is. */
+export const COLD_REWARM_MS = 1000;
+
 /** Runs steps from a cursor: warm-up until the rolling median settles, and blocks of measured steps. */
 export interface SamplingDriver<T> {
   warmUp(plan: WarmupPlan): Promise<WarmupOutcome>;
@@ -191,7 +194,9 @@ export function samplingDriver<T extends { restart: boolean }, P extends Message
   // and is not sampled until its steps are back near it, so first touches are not timed as the codec's cost.
   let warmFaults = Number.POSITIVE_INFINITY;
   let coldSteps = 0;
-  const cold = (record: T): boolean => faultsOf !== undefined && coldSteps < MAX_COLD_REWARM_STEPS && faultsOf(record) > warmFaults + WARM_FAULT_SLACK;
+  let coldSince = process.hrtime.bigint();
+  const cold = (record: T): boolean =>
+    faultsOf !== undefined && coldSteps < MAX_COLD_REWARM_STEPS && elapsedMs(coldSince) < COLD_REWARM_MS && faultsOf(record) > warmFaults + WARM_FAULT_SLACK;
   return {
     warmUp: async (plan) => {
       const start = process.hrtime.bigint();
@@ -216,6 +221,7 @@ export function samplingDriver<T extends { restart: boolean }, P extends Message
       // one without (a run in this process, which keeps its state) still follows another configuration's work: the few only.
       const restarted = first.restart;
       coldSteps = 0;
+      coldSince = process.hrtime.bigint();
       while (first.restart || (rewarmSteps < rewarm + (restarted ? 1 : 0) && elapsedMs(rewarmStart) < REWARM_MS) || (restarted && cold(first))) {
         if (!first.restart && cold(first)) coldSteps++;
         rewarmSteps++;
@@ -289,7 +295,7 @@ export type SamplingPresetName = keyof typeof SAMPLING_PRESETS;
 
 /** Steps a source must hold so that neither warm-up nor the measured steps of `plan` wrap around (each block restarts and re-warms on a few). */
 export function stepsNeeded(plan: SamplingPlan): number {
-  return Math.max(plan.samples + plan.blocks * (1 + plan.rewarmSteps), plan.warmup.maxSteps) + 1;
+  return Math.max(plan.samples + plan.blocks * (1 + plan.rewarmSteps + MAX_COLD_REWARM_STEPS), plan.warmup.maxSteps) + 1;
 }
 
 /**

@@ -22,7 +22,7 @@ import type { ShmRingOptions } from '../transport/shm-ring.js';
 import { gcWindow } from '../harness/gc-time.js';
 import { runQueueClock } from '../harness/run-queue.js';
 import { idleFor, type WaitPolicy } from '../transport/shm-ring-wait.js';
-import { waitChoiceOf } from '../transport/wait-choice.js';
+import { MAX_IDLE_MS, waitChoiceOf } from '../transport/wait-choice.js';
 import type { SchedulerTransport, TransportName } from '../transport/types.js';
 import { answerCollector, handshake, rankTimesOf } from './answers.js';
 import type { FaultInjection } from './faults.js';
@@ -121,6 +121,8 @@ export interface ActiveRun {
   /** Answers without the run token seen since the run started. */
   readonly rejectedFrames: number;
   warmUp(plan: WarmupPlan): Promise<WarmupOutcome>;
+  /** Configures the ranks for this run if another run held them (warmUp and block do it too): so it can be done before a measurement starts. */
+  activate(): Promise<void>;
   block(options: BlockOptions): Promise<BlockOutcome<StepRecord>>;
   /** Starts the step source again: the next step is its first, a labelled restart. */
   rewind(): void;
@@ -188,7 +190,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
   const transportName = options.transport ?? 'ipc';
   const wait = options.wait === undefined ? undefined : waitChoiceOf(options.wait);
-  const idleMs = requireNumber('idleMs', options.idleMs ?? 0, 0, 60_000);
+  const idleMs = requireNumber('idleMs', options.idleMs ?? 0, 0, MAX_IDLE_MS);
   const token = randomBytes(TOKEN_BYTES).toString('hex');
   const tokenBytes = tokenBytesOf(token);
   const dir: RunDir = createRunDir();
@@ -242,6 +244,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
 
   const slot = configurationSlot();
   const gc = gcWindow();
+  // When the last step's answers were all in: an idle step is counted from there.
+  let lastAnswered = performance.now();
 
   const start = async (run: Omit<MeasureRun, 'plan'>): Promise<ActiveRun> => {
     const verifyEvery = requireInt('verifyEvery', run.verifyEvery ?? 1, 0, 1_000_000);
@@ -282,8 +286,6 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       const { id, codec, pool } = hold.current;
       const step = stepIndex++;
       live.setStep(step);
-      // The GPU's step: the ranks wait through it as their policy says, and its CPU is counted, not its time.
-      if (idleMs > 0) await guard.race(idleFor(idleMs));
       // The strategy's bookkeeping, the codec's input form and the check are the scheduler's or the test's work, not the stall.
       const wire = scheduler.wire(payload, restart);
       const input = inFormOf(kind, codec, wire);
@@ -291,6 +293,9 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       const header = packStepHeader(tokenBytes, id, step, restart, verify ? messageFingerprint(kind.view(payload)) : '');
       // Where the transport has send memory of its own (a shared-memory slot), the codec writes there: no copy.
       const lease = regime === 'reused' ? (transport?.lease?.() ?? pool.lease()) : null;
+      // The GPU's step, counted from the last answer of the step before, so the harness's preparation is inside it and
+      // the ranks' gap is idleMs (or the preparation, if longer): they wait through it as their policy says.
+      if (idleMs > 0) await guard.race(idleFor(idleMs - (performance.now() - lastAnswered)));
       // The GC window opens here and closes once every rank has answered: both outside the timed parts.
       gc.take();
       const before = counters();
@@ -306,6 +311,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       await send(header, frames);
       const sentNs = nowNs();
       const acks = await collect('step', id, step);
+      lastAnswered = performance.now();
       const after = counters();
       const gcMs = gc.take();
       // Every rank holds the step: its buffers may be reused.
@@ -379,6 +385,7 @@ export function activeRunOf(parts: ActiveRunParts): ActiveRun {
       return parts.rejected();
     },
     warmUp: (plan) => guard.run(async () => (await hold.activate(), driver.warmUp(plan))),
+    activate: () => guard.run(async () => void (await hold.activate())),
     block: (options) => guard.run(async () => (await hold.activate(), driver.block(options))),
     rewind: () => cursor.rewind(),
     suspend: () => hold.suspend(),

@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors.js';
-import { waitChoicesOf } from '../transport/wait-choice.js';
+import { MAX_IDLE_MS, waitChoicesOf } from '../transport/wait-choice.js';
 export { LIMITS } from '../options.js';
 
 /** A comma-separated option parsed item by item, or the fallback when the option was not given. */
@@ -34,7 +34,7 @@ export function shmRingOption(text: string | undefined, transports: readonly str
 export function waitOptions(wait: string | undefined, idleMs: string | undefined, spinUs: string | undefined): { wait?: string[]; idleMs?: number } {
   if (wait !== undefined && spinUs !== undefined) throw new OptionsError('wait', `give --wait or --spin-us, not both (--spin-us N is --wait spin:N)`);
   const idle = idleMs === undefined ? undefined : Number(idleMs);
-  if (idle !== undefined && (idleMs?.trim() === '' || !Number.isFinite(idle) || idle < 0 || idle > 60_000)) throw new OptionsError('idle-ms', `'${idleMs ?? ''}' is not a number of ms in [0, 60000]`);
+  if (idle !== undefined && (idleMs?.trim() === '' || !Number.isFinite(idle) || idle < 0 || idle > MAX_IDLE_MS)) throw new OptionsError('idle-ms', `'${idleMs ?? ''}' is not a number of ms in [0, ${MAX_IDLE_MS}]`);
   return { ...(wait === undefined ? {} : { wait: waitChoicesOf(wait) }), ...(idle === undefined || idle === 0 ? {} : { idleMs: idle }) };
 }
 

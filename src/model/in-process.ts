@@ -95,6 +95,8 @@ export function startInProcess(run: {
     shmBackend: shmBackendOf(codec),
     rejectedFrames: 0,
     warmUp: (plan) => driver.warmUp(plan),
+    // Nothing to configure: one process holds the codec throughout.
+    activate: () => Promise.resolve(),
     block: (options) => driver.block(options),
     rewind: () => cursor.rewind(),
     // The codec is the caller's; a pool dropped here is made again on the next step.

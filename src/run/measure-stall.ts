@@ -96,13 +96,22 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
     const session = options.session ?? (await openRankSession({ tp: 2, transport, shmRing: options.shmRing, ...waitOf(options), signal: options.signal }));
     try {
       baseline = await measureBaseline(session, plan, pings);
-      const before = await session.cpuTimes();
-      const started = performance.now();
-      measurement = await session.measure(run);
-      const wallUs = (performance.now() - started) * 1000;
-      const after = await session.cpuTimes();
-      const ran = Math.max(1, measurement.warmup.steps + measurement.steps.length + measurement.restarts);
-      cpu = [...after].sort(([a], [b]) => a - b).map(([rank, used]) => ({ rank, usedUs: used - (before.get(rank) ?? Number.NaN) })).map(({ rank, usedUs }) => ({ rank, usPerStep: usedUs / ran, cores: usedUs / wallUs }));
+      const active = await session.start(run);
+      try {
+        // Warm-up and configuration outside the CPU window: it holds the measured block's steps, re-warm and restarts included.
+        const warmup = await active.warmUp(plan.warmup);
+        active.rewind();
+        const before = await session.cpuTimes();
+        const started = performance.now();
+        const block = await active.block({ want: plan.samples, budgetMs: plan.budgetMs, minTake: plan.minSamples });
+        const wallUs = (performance.now() - started) * 1000;
+        const after = await session.cpuTimes();
+        const ran = Math.max(1, block.steps.length + block.rewarmSteps + block.restarts);
+        measurement = { codec: active.codec, strategy: active.strategy, regime: active.regime, shmBackend: active.shmBackend, steps: block.steps, warmup, restarts: block.restarts, rejectedFrames: active.rejectedFrames };
+        cpu = [...after].sort(([a], [b]) => a - b).map(([rank, used]) => ({ rank, usedUs: used - (before.get(rank) ?? Number.NaN) })).map(({ rank, usedUs }) => ({ rank, usPerStep: usedUs / ran, cores: usedUs / wallUs }));
+      } finally {
+        active.suspend();
+      }
     } finally {
       if (options.session === undefined) await session.close();
     }

@@ -159,7 +159,7 @@ export async function measuredReport(m: Measurement, info: ReportInputs): Promis
     transport: info.transport,
     waitPolicy: baseline.waitPolicy,
     ...(baseline.idleMs > 0 ? { idleMs: baseline.idleMs } : {}),
-    tails: tailAttribution(m.steps),
+    tails: tailAttribution(m.steps, { idleGap: baseline.idleMs > 0 }),
     regime: m.regime,
     batch: info.source.batch,
     slots: first.done === true ? 0 : info.kind.slots(first.value),

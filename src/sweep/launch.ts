@@ -54,6 +54,8 @@ export async function measureBlock(state: LaunchState, plan: SamplingPlan): Prom
     state.run.rewind();
   }
   const rejectedBefore = state.run.rejectedFrames;
+  // The ranks are configured for this run first, so the CPU and wall time between the pings are the block's steps'.
+  await state.run.activate();
   // CPU times around the block, by one ping each side: the block's own steps carry no extra work.
   const cpuBefore = await state.session?.cpuTimes();
   const wallBefore = performance.now();

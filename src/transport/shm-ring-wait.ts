@@ -20,8 +20,8 @@ export interface WaitPolicy {
   yieldEveryMs: number;
   /**
    * Where present, each wait's spin follows the gap between the messages this end heard, in the spirit of vLLM's RFC
-   * #52916: clamp(pivot² / EMA of the gap, min, max), so steps that come quickly are spun for and slow ones slept
-   * through; spinUs is then only the first wait's.
+   * #52916: clamp(pivot² / the median of the last 8 gaps, min, max), so steps that come quickly are spun for and slow
+   * ones slept through; spinUs is then only the first wait's.
    */
   adaptive?: AdaptiveGrace;
 }
@@ -74,20 +74,28 @@ export interface SpinGrace {
   heard(): void;
 }
 
-// Weight of the newest gap in the moving average: about the last eight gaps count.
-const GAP_WEIGHT = 0.125;
+// Gaps the adaptive grace remembers: their median follows the steps and shrugs off one configure's or ping's long gap.
+const GAPS_KEPT = 8;
 
 /** The grace of `policy` for one end; a fixed policy's is its spinUs. */
 export function spinGraceOf(policy: WaitPolicy): SpinGrace {
   const adaptive = policy.adaptive;
   if (adaptive === undefined) return { us: () => policy.spinUs, heard: () => undefined };
-  let gapUs = adaptive.pivotUs;
+  const gaps: number[] = [];
   let last: number | null = null;
   return {
-    us: () => Math.min(adaptive.maxUs, Math.max(adaptive.minUs, Math.round(adaptive.pivotUs ** 2 / Math.max(1, gapUs)))),
+    us: () => {
+      // No gap heard yet: the pivot itself.
+      const sorted = [...gaps].sort((a, b) => a - b);
+      const gapUs = sorted.length === 0 ? adaptive.pivotUs : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
+      return Math.min(adaptive.maxUs, Math.max(adaptive.minUs, Math.round(adaptive.pivotUs ** 2 / Math.max(1, gapUs))));
+    },
     heard: () => {
       const now = performance.now();
-      if (last !== null) gapUs += GAP_WEIGHT * ((now - last) * 1000 - gapUs);
+      if (last !== null) {
+        gaps.push((now - last) * 1000);
+        if (gaps.length > GAPS_KEPT) gaps.shift();
+      }
       last = now;
     },
   };
@@ -106,6 +114,7 @@ export function sleepUs(us: number): void {
  * the deadline, since a timer alone wakes up to a millisecond late.
  */
 export async function idleFor(ms: number): Promise<void> {
+  if (!(ms > 0)) return;
   const deadline = performance.now() + ms;
   if (ms > 2) await new Promise((resolve) => setTimeout(resolve, ms - 2));
   for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) sleepUs(Math.min(200, left * 1000));

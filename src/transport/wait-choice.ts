@@ -2,6 +2,9 @@ import { OptionsError } from '../errors.js';
 import { requireNumber } from '../options.js';
 import type { WaitPolicy } from './shm-ring-wait.js';
 
+/** Longest idle step, ms: far inside the ranks' idle timeout (60 s), which a silent scheduler must not reach. */
+export const MAX_IDLE_MS = 10_000;
+
 /** A spin this long never ends within a run: the `spin` policy. */
 export const SPIN_ALWAYS_US = 60_000_000;
 
@@ -50,13 +53,13 @@ export function waitLabelOf(policy: WaitPolicy | null): string {
   return policy.spinUs >= SPIN_ALWAYS_US ? 'spin' : `spin:${policy.spinUs}`;
 }
 
-/** Checks a run's wait policies and idle step: each policy known and listed once, the idle step in [0, 60000] ms. */
+/** Checks a run's wait policies and idle step: each policy known and listed once, the idle step in [0, MAX_IDLE_MS] ms. */
 export function checkWaitOptions(options: { wait?: readonly string[]; idleMs?: number }): void {
   if (options.wait !== undefined) {
     if (options.wait.length === 0) throw new OptionsError('wait', 'names no policy; leave it out for the transport\'s own');
     waitChoicesOf(options.wait.join(','));
   }
-  requireNumber('idleMs', options.idleMs ?? 0, 0, 60_000);
+  requireNumber('idleMs', options.idleMs ?? 0, 0, MAX_IDLE_MS);
 }
 
 /** The cores a rank's wait keeps busy through an idle gap of `gapMs`, projected from its policy, with the basis. */

@@ -35,10 +35,11 @@ describe('tail attribution', () => {
     const t = tailAttribution(steps);
     expect(t.thresholdMs).toBe(3);
     expect(t.slow).toBe(10);
-    expect(t.slowWith).toEqual({ preemption: 0.6, gc: 0.1, faults: 0.1, any: 0.8 });
+    // Faults are a correlate, never an explanation: `any` is preempted or collected.
+    expect(t.slowWith).toEqual({ preemption: 0.6, gc: 0.1, faults: 0.1, any: 0.7 });
     expect(t.allWith.preemption).toBeCloseTo(6 / 100, 12);
     expect(t.mostlyPreemption).toBe(true);
-    // Left out: the eight explained slow steps; the two unexplained 10 ms steps are 2 of 92 kept, so the p99 is still theirs.
+    // Left out: the seven explained slow steps; the faulted and the two unexplained 10 ms steps are 3 of 93 kept, so the p99 is still theirs.
     expect(t.p99Without).toBe(10);
   });
 
@@ -50,6 +51,21 @@ describe('tail attribution', () => {
     expect(t.allWith.preemption).toBeCloseTo(4 / 24, 12);
     expect(t.mostlyPreemption).toBe(false);
     expect(t.p99Without).toBe(31);
+  });
+
+  it('reads only the critical path: a wait on a rank that was not the last ready explains nothing', () => {
+    const early = (ms: number, waitUs: number): StepRecord => {
+      const s = step(ms);
+      const rank = s.ranks[0] as StepRecord['ranks'][number];
+      // Rank 2 was ready last; rank 1, ready at once, waited for a core.
+      return { ...s, ranks: [{ ...rank, rank: 1, readyNs: 0, runQueueUs: waitUs }, { ...rank, rank: 2 }] };
+    };
+    const t = tailAttribution([...Array.from({ length: 20 }, () => early(1, 0)), ...Array.from({ length: 4 }, () => early(10, 9000))]);
+    expect(t.slowWith.preemption).toBe(0);
+    // A run with an idle gap never flags its tail as the machine's: its counters hold the wait through the gap too.
+    const idle = tailAttribution([...Array.from({ length: 20 }, () => step(1)), ...Array.from({ length: 4 }, () => step(10, { runQueueUs: 8000 }))], { idleGap: true });
+    expect(idle.slowWith.preemption).toBe(1);
+    expect(idle.mostlyPreemption).toBe(false);
   });
 
   it('falls back to involuntary context switches where the run-queue wait is unknown', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { measureEmptyStep, openRankSession } from '../../src/broadcast/session.js';
 import { OptionsError } from '../../src/errors.js';
@@ -32,18 +32,34 @@ describe('wait policies by name', () => {
     expect(() => checkWaitOptions({ wait: ['spin'], idleMs: 5 })).not.toThrow();
   });
 
-  it('an adaptive grace spins long for quick steps and briefly for slow ones, within its bounds', async () => {
-    const grace = spinGraceOf({ ...base, ...waitChoiceOf('adaptive') });
-    // No gap seen yet: the pivot itself.
-    expect(grace.us()).toBe(1000);
-    // Messages 5 ms apart: the grace falls toward 1000² / 5000 = 200 µs, never below the 50 µs floor.
-    for (let i = 0; i < 40; i++) {
-      grace.heard();
-      const until = performance.now() + 5;
-      while (performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+  it('an adaptive grace spins long for quick steps and briefly for slow ones, within its bounds, and shrugs off one long gap', () => {
+    let nowMs = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => nowMs);
+    try {
+      const grace = spinGraceOf({ ...base, ...waitChoiceOf('adaptive') });
+      // No gap heard yet: the pivot itself.
+      expect(grace.us()).toBe(1000);
+      const hear = (gapMs: number): void => {
+        nowMs += gapMs;
+        grace.heard();
+      };
+      for (let i = 0; i < 10; i++) hear(5);
+      // Messages 5 ms apart: 1000² / 5000 = 200 µs.
+      expect(grace.us()).toBe(200);
+      // A configure's 300 ms gap among them moves the median not at all.
+      hear(300);
+      expect(grace.us()).toBe(200);
+      // Steps 0.1 ms apart: 10 ms, and never past the 20 ms bound however quick.
+      for (let i = 0; i < 10; i++) hear(0.1);
+      expect(grace.us()).toBe(10_000);
+      for (let i = 0; i < 10; i++) hear(0.01);
+      expect(grace.us()).toBe(20_000);
+      // Steps a second apart: the 50 µs floor.
+      for (let i = 0; i < 10; i++) hear(1000);
+      expect(grace.us()).toBe(50);
+    } finally {
+      clock.mockRestore();
     }
-    expect(grace.us()).toBeLessThan(300);
-    expect(grace.us()).toBeGreaterThanOrEqual(50);
     // A fixed policy's grace is its spin.
     expect(spinGraceOf({ ...base, spinUs: 700 }).us()).toBe(700);
   });
