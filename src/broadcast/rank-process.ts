@@ -6,12 +6,18 @@ import { messageFingerprint } from '../message/fingerprint.js';
 import { kindOf } from '../kinds/from-spec.js';
 import type { MessageKind } from '../kinds/types.js';
 import { connectRankTransport } from '../transport/open.js';
+import { runSecretFromEnv } from '../transport/run-secret.js';
 import { gcWindow } from '../harness/gc-time.js';
 import { runQueueClock } from '../harness/run-queue.js';
 import { turn } from '../transport/shm-ring-wait.js';
 import type { TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
-import { nowNs, packControl, unpackControl, type Ack, type RankConfiguration } from './protocol.js';
+import { nowNs as hostNs, packControl, unpackControl, type Ack, type RankConfiguration } from './protocol.js';
+
+/** A test's shift of this rank's clock, ns (STALLBENCH_TEST_CLOCK_SHIFT_NS): the offset estimate must recover it. */
+const CLOCK_SHIFT_NS = Number(process.env.STALLBENCH_TEST_CLOCK_SHIFT_NS ?? 0) || 0;
+/** This rank's clock: the host's CLOCK_MONOTONIC, shifted only under that test hook. */
+const nowNs = (): number => hostNs() + CLOCK_SHIFT_NS;
 
 /** User + system CPU time this process has used, µs. */
 function cpuMicros(): number {
@@ -52,7 +58,8 @@ function counters(): { faults: number; involuntary: number; runQueueUs: number }
 const runQueueOf = (us: number): { runQueueUs?: number } => (Number.isFinite(us) ? { runQueueUs: us } : {});
 
 async function main(start: RankStart): Promise<void> {
-  const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank);
+  // A tcp rank's keys come from the run's secret, which its environment carries and no command line does.
+  const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank, start.address.transport === 'tcp' ? runSecretFromEnv() : null);
   const tokenBytes = tokenBytesOf(start.token);
   const yieldEveryMs = start.address.transport === 'shm-ring' ? start.address.wait.yieldEveryMs : Number.POSITIVE_INFINITY;
   let lastTurn = performance.now();

@@ -36,10 +36,10 @@ export type RankFailure = (exit: {
 
 const rankFailed: RankFailure = ({ rank, step, reason, code, signal }) => new RankFailedError(rank, step, reason, code, signal);
 
-/** Forks ranks 1..configs.length with the IPC channel open, so a rank exits when this process goes. */
-export function spawnRanks(configs: readonly RankStart[]): Ranks {
+/** Forks ranks 1..configs.length with the IPC channel open, so a rank exits when this process goes; `env` is theirs. */
+export function spawnRanks(configs: readonly RankStart[], env: NodeJS.ProcessEnv = process.env): Ranks {
   const { path, execArgv } = rankEntry();
-  return superviseRanks(configs.map((config) => ({ rank: config.rank, child: fork(path, [JSON.stringify(config)], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }) })));
+  return superviseRanks(configs.map((config) => ({ rank: config.rank, child: fork(path, [JSON.stringify(config)], { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }) })));
 }
 
 /** Watches started rank processes: the first that exits (or cannot start) before it was asked to rejects `failed`. */

@@ -23,8 +23,11 @@ import { gcWindow } from '../harness/gc-time.js';
 import { runQueueClock } from '../harness/run-queue.js';
 import { idleFor, type WaitPolicy } from '../transport/shm-ring-wait.js';
 import { MAX_IDLE_MS, waitChoiceOf } from '../transport/wait-choice.js';
-import type { SchedulerTransport, TransportName } from '../transport/types.js';
+import { newRunSecret, runSecretFromEnv, SECRET_ENV, SECRET_FILE_ENV } from '../transport/run-secret.js';
+import type { TcpOptions, TcpScheduler } from '../transport/tcp.js';
+import type { SchedulerTransport, TransportAddress, TransportName } from '../transport/types.js';
 import { answerCollector, handshake, rankTimesOf } from './answers.js';
+import { clockOffsetOf, type ClockOffset, type PingExchange } from './clock-offset.js';
 import type { FaultInjection } from './faults.js';
 import { sessionGuard, type SessionGuard } from './guard.js';
 import { configurationSlot, type RunHold } from './hold.js';
@@ -55,6 +58,11 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** Geometry and wait policy of the shm-ring transport. */
   shmRing?: ShmRingOptions;
+  /**
+   * Where the tcp transport listens (loopback unless asked). Its CurveZMQ keys come from the run's secret: the file
+   * STALLBENCH_SECRET_FILE names or STALLBENCH_SECRET (hex), else a fresh one; the ranks get it in their environment.
+   */
+  tcp?: TcpOptions;
   /**
    * How every end waits for the other, by name (waitChoiceOf): `sleep`, `spin:N`, `spin`, `adaptive`. @default the
    * transport's own (ipc: block at once; shm-ring: defaultWaitPolicy)
@@ -141,6 +149,8 @@ export interface RankSession {
   /** True when the processes outnumber the cores: stalls then include waiting for a core. */
   readonly oversubscribed: boolean;
   readonly transport: TransportName;
+  /** Where its ranks reach it (null where the ranks are not stallbench's own Node processes). */
+  readonly address: TransportAddress | null;
   /** How the transport's ends wait (shm-ring's spin and sleep policy); null for ZeroMQ, which blocks in the kernel. */
   readonly waitPolicy: WaitPolicy | null;
   /** Rank 0's sleep before each step, ms (the GPU's step stood in for); 0: steps back to back. */
@@ -149,6 +159,13 @@ export interface RankSession {
   readonly runDir: string;
   /** Small-message round trips rank 0 → every rank → rank 0, ms each: the transport's own latency. */
   pingRoundTrips(count: number): Promise<number[]>;
+  /**
+   * Each rank's clock against rank 0's from `count` ping exchanges (the shortest round trip's midpoint; its half the
+   * uncertainty), between blocks. On one host every process reads one CLOCK_MONOTONIC, and the offset is 0 within it.
+   */
+  clockOffsets(count: number): Promise<ClockOffset[]>;
+  /** Peers the transport refused so far (tcp: a CurveZMQ handshake without the run's secret); 0 where nothing listens on a network. */
+  refusedPeers(): number;
   /**
    * The user + system CPU time each process has used so far, µs, by rank (rank 0: the scheduler — for Node ranks this
    * orchestrating process, its harness work included), from one ping: taken between blocks, it costs no step anything.
@@ -193,6 +210,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const idleMs = requireNumber('idleMs', options.idleMs ?? 0, 0, MAX_IDLE_MS);
   const token = randomBytes(TOKEN_BYTES).toString('hex');
   const tokenBytes = tokenBytesOf(token);
+  // Only tcp listens where another host could reach it, so only tcp needs the secret.
+  const secret = transportName === 'tcp' ? (runSecretFromEnv() ?? newRunSecret()) : null;
   const dir: RunDir = createRunDir();
   let transport: SchedulerTransport | null = null;
   let ranks: Ranks | null = null;
@@ -221,9 +240,9 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
 
   // Any failure on the way up tears down what was made so far.
   const { started: live, address } = await guard.run(async () => {
-    transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing, wait });
+    transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing, wait, tcp: options.tcp, ...(secret === null ? {} : { secret }) });
     const { address } = transport;
-    const started = spawnRanks(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })));
+    const started = spawnRanks(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })), rankEnv(secret));
     ranks = started;
     guard.watch(started.failed);
     await options.onStart?.({ pids: started.pids, runDir: dir.path });
@@ -240,6 +259,19 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       out.push(ms(nowNs() - t0));
     }
     return out;
+  };
+
+  const clockOffsets = async (count: number): Promise<ClockOffset[]> => {
+    const byRank = new Map<number, PingExchange[]>();
+    for (let i = 0; i < count; i++) {
+      const step = CLOCK_PING_STEP - i;
+      const sentNs = nowNs();
+      await send({ kind: 'ping', token, step });
+      const acks = await collect('ping', 0, step);
+      const answeredNs = nowNs();
+      for (const [rank, ack] of acks) byRank.set(rank, [...(byRank.get(rank) ?? []), { sentNs, rankNs: ack.receivedNs, answeredNs }]);
+    }
+    return [...byRank].sort(([a], [b]) => a - b).map(([rank, exchanges]) => clockOffsetOf(rank, exchanges));
   };
 
   const slot = configurationSlot();
@@ -340,7 +372,10 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     tp,
     transport: transportName,
     waitPolicy: address.wait ?? null,
+    address,
     idleMs,
+    clockOffsets,
+    refusedPeers: () => (transport !== null && 'refusedPeers' in transport ? (transport as TcpScheduler).refusedPeers() : 0),
     ranks: live,
     runDir: dir.path,
     guard,
@@ -356,8 +391,19 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   });
 }
 
+/** The ranks' environment: this process's, with the run's secret where there is one (in hex, as STALLBENCH_SECRET). */
+function rankEnv(secret: Uint8Array | null): NodeJS.ProcessEnv {
+  if (secret === null) return process.env;
+  // The file's name is dropped: the ranks read the one secret in use, whatever its source.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== SECRET_FILE_ENV));
+  return { ...env, [SECRET_ENV]: Buffer.from(secret).toString('hex') };
+}
+
 /** The step number of the ping that asks for CPU times, apart from the round-trip pings' 0, 1, 2, … */
 export const CPU_PING_STEP = -2;
+
+/** The first step number of the clock pings, which count down from it: apart from every other ping's. */
+export const CLOCK_PING_STEP = -16;
 
 /** The parts of an ActiveRun: what it runs, the ranks' configuration it holds, and the driver of its steps. */
 export interface ActiveRunParts extends Pick<ActiveRun, 'codec' | 'strategy' | 'form' | 'regime' | 'shmBackend'> {
@@ -393,7 +439,7 @@ export function activeRunOf(parts: ActiveRunParts): ActiveRun {
 }
 
 /** The parts of a RankSession: its live processes and guard, and how it pings, starts runs and asks its ranks to stop. */
-export interface RankSessionParts extends Pick<RankSession, 'runtime' | 'tp' | 'transport' | 'waitPolicy' | 'idleMs' | 'runDir' | 'start'> {
+export interface RankSessionParts extends Pick<RankSession, 'runtime' | 'tp' | 'transport' | 'waitPolicy' | 'idleMs' | 'runDir' | 'start'>, Partial<Pick<RankSession, 'refusedPeers' | 'address' | 'clockOffsets'>> {
   ranks: Ranks;
   guard: SessionGuard;
   pingRoundTrips(count: number): Promise<number[]>;
@@ -415,6 +461,9 @@ export function rankSessionOf(parts: RankSessionParts): RankSession {
     transport: parts.transport,
     waitPolicy: parts.waitPolicy,
     idleMs: parts.idleMs,
+    refusedPeers: parts.refusedPeers ?? ((): number => 0),
+    address: parts.address ?? null,
+    clockOffsets: (count) => guard.run(() => (parts.clockOffsets === undefined ? Promise.resolve([]) : parts.clockOffsets(count))),
     pids: ranks.pids,
     runDir: parts.runDir,
     pingRoundTrips: (count) => guard.run(() => parts.pingRoundTrips(count)),

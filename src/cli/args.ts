@@ -30,6 +30,13 @@ export function shmRingOption(text: string | undefined, transports: readonly str
   return { shmRing: { wait: { spinUs } } };
 }
 
+/** The tcp options of `--listen ADDR` (where a tcp scheduler listens); refused without the tcp transport. */
+export function tcpOption(listen: string | undefined, transports: readonly string[]): { tcp?: { host: string } } {
+  if (listen === undefined) return {};
+  if (!transports.includes('tcp')) throw new OptionsError('listen', 'applies only where the tcp transport runs (--transport tcp)');
+  return { tcp: { host: listen.trim() } };
+}
+
 /** The `--wait LIST` and `--idle-ms MS` options; --spin-us is the older spelling of one spin:N and cannot go with --wait. */
 export function waitOptions(wait: string | undefined, idleMs: string | undefined, spinUs: string | undefined): { wait?: string[]; idleMs?: number } {
   if (wait !== undefined && spinUs !== undefined) throw new OptionsError('wait', `give --wait or --spin-us, not both (--spin-us N is --wait spin:N)`);

@@ -21,12 +21,12 @@ export type Suite = 'sweep' | 'codecs' | 'ipc';
 const FLAGS: Readonly<Record<Suite, Readonly<Record<string, string>>>> = {
   sweep: {
     codecs: 'codecs', strategies: 'strategies', messages: 'messages', batch: 'batch', seqLens: 'seq-lens', blockSize: 'block-size',
-    projectTp: 'tp', stepMs: 'step-ms', preset: 'preset', overlap: 'overlap', transports: 'transport', spinUs: 'spin-us', wait: 'wait', idleMs: 'idle-ms',
+    projectTp: 'tp', stepMs: 'step-ms', preset: 'preset', overlap: 'overlap', transports: 'transport', spinUs: 'spin-us', wait: 'wait', idleMs: 'idle-ms', listen: 'listen', link: 'link',
     finishRate: 'finish-rate', regime: 'regime', samples: 'samples', blocks: 'blocks', repeat: 'repeat', orderSeed: 'order-seed',
     python: 'python', pythonCodecs: 'python-codecs', pythonPath: 'python-path', replay: 'replay', inProcess: 'no-ipc', sampling: 'quick', out: 'out',
   },
   codecs: { codecs: 'codecs', sizes: 'sizes', timeMs: 'time', sampling: 'quick', out: 'out' },
-  ipc: { codecs: 'codecs', sizes: 'sizes', tp: 'tp', steps: 'steps', regime: 'regime', transport: 'transport', spinUs: 'spin-us', wait: 'wait', idleMs: 'idle-ms', sampling: 'quick', out: 'out' },
+  ipc: { codecs: 'codecs', sizes: 'sizes', tp: 'tp', steps: 'steps', regime: 'regime', transport: 'transport', spinUs: 'spin-us', wait: 'wait', idleMs: 'idle-ms', listen: 'listen', sampling: 'quick', out: 'out' },
 };
 
 /** Where the definitions stallbench ships live: `npm run bench` runs benchmarks/sweep.mjs. */

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../harness/write-atomic.js';
 import { IPC_SCHEMA_VERSION, type IpcResultsFile } from '../report/ipc-section.js';
 import { IPC_TABLE_HEADER, ipcTableRows } from '../report/ipc-table.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
-import { LIMITS, list, oneOf, positiveInt, shmRingOption, tpOption, waitOptions } from './args.js';
+import { LIMITS, list, oneOf, positiveInt, shmRingOption, tcpOption, tpOption, waitOptions } from './args.js';
 import { abortOnSignals } from './interrupt.js';
 import { fitTable } from '../report/terminal-table.js';
 import { checkWritable } from '../harness/output-path.js';
@@ -27,7 +27,9 @@ the step, beside the floor measured in the same run: a memcpy of the payload's b
   --tp N           ranks including the scheduler (default: 2)
   --steps N        measured steps per codec and size (default: the full sampling plan, ${SAMPLING_PRESETS.full.samples})
   --regime R       reused or fresh (default: reused)
-  --transport T    ${TRANSPORT_NAMES.join(' or ')} (default: ipc)
+  --transport T    ${TRANSPORT_NAMES.join(', ')} (default: ipc)
+  --listen ADDR    where a tcp scheduler listens (default: 127.0.0.1); keys from STALLBENCH_SECRET_FILE or
+                   STALLBENCH_SECRET (hex), else a fresh secret
   --spin-us N      how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
                    process has a core and one is to spare, else 50)
   --wait a,b       wait policies to measure under, each on ranks of its own: sleep, spin:N, spin,
@@ -51,6 +53,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
       'spin-us': { type: 'string' },
       wait: { type: 'string' },
       'idle-ms': { type: 'string' },
+      listen: { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -83,6 +86,7 @@ export async function ipcCommand(args: string[]): Promise<number> {
     transport,
     ...shmRingOption(values['spin-us'], [transport]),
     ...waitOptions(values.wait, values['idle-ms'], values['spin-us']),
+    ...tcpOption(values.listen, [transport]),
     signal: controller.signal,
     onProgress: (text) => process.stderr.write(`  ${text}\n`),
   });

@@ -12,7 +12,7 @@ import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/r
 import { formatStallReport } from '../report/stall-report.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkStrategy } from '../kinds/strategy.js';
-import { LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tpOption, waitOptions } from './args.js';
+import { LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tcpOption, tpOption, waitOptions } from './args.js';
 import { OptionsError } from '../errors.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
@@ -37,7 +37,10 @@ rank process and projected onto the TP asked for.
   --overlap          the engine overlaps scheduling with the GPU step
   --regime R         reused or fresh (default: reused)
   --quick            the quick sampling plan
-  --transport NAME   ipc (default) or shm-ring
+  --transport NAME   ipc (default), shm-ring or tcp (ZeroMQ tcp://, CurveZMQ)
+  --link RTT,BW      over tcp: project the row onto a network link, e.g. 25us,100Gbps
+  --listen ADDR      where a tcp scheduler listens (default: 127.0.0.1); keys from STALLBENCH_SECRET_FILE or
+                     STALLBENCH_SECRET (hex), else a fresh secret
   --spin-us N        how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
                      process has a core and one is to spare, else 50)
   --wait a,b         wait policies, each measured on ranks of its own: sleep, spin:N, spin, adaptive[:PIVOT]
@@ -71,6 +74,8 @@ export async function stallCommand(args: string[]): Promise<number> {
       'spin-us': { type: 'string' },
       wait: { type: 'string' },
       'idle-ms': { type: 'string' },
+      listen: { type: 'string' },
+      link: { type: 'string' },
       trace: { type: 'string' },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -112,6 +117,8 @@ export async function stallCommand(args: string[]): Promise<number> {
     transport,
     ...shmRingOption(values['spin-us'], [transport]),
     ...(wait === undefined ? {} : { wait }),
+    ...tcpOption(values.listen, [transport]),
+    ...(values.link === undefined ? {} : { link: values.link }),
     ...(waiting.idleMs === undefined ? {} : { idleMs: waiting.idleMs }),
     signal: controller.signal,
     stepMs: values['step-ms'] === undefined ? undefined : positiveNumber('step-ms', values['step-ms']),

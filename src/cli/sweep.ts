@@ -21,7 +21,7 @@ import { pythonCodecsOf } from '../sweep/configs.js';
 import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, SEED_PYTHON_CODECS } from '../python/codecs.js';
-import { LIMITS, list, waitOptions, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
+import { LIMITS, list, tcpOption, waitOptions, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
 import { formatDuration, progressPrinter } from './progress.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
@@ -61,8 +61,13 @@ ${Object.entries(STEP_PRESETS)
   --quick             fewer codecs and sizes, ${SAMPLING_PRESETS.quick.samples} steps each (under a minute)
   --out DIR           results folder (default: results)
   --trace DIR         also write a Chrome trace (Perfetto) of every configuration's measured steps
-  --transport a,b     how frames travel: ipc (ZeroMQ ipc://, the default) and/or shm-ring (a shared-memory
-                      ring in the style of vLLM's MessageQueue); each is measured with its empty-message floor
+  --transport a,b     how frames travel: ipc (ZeroMQ ipc://, the default), shm-ring (a shared-memory ring in
+                      the style of vLLM's MessageQueue) and/or tcp (ZeroMQ tcp://, one PUB to every rank, CurveZMQ);
+                      each is measured with its empty-message floor
+  --link RTT,BW       project each tcp row onto a network link, e.g. 25us,100Gbps: its one-way latency once, and
+                      the bytes over its bandwidth once (low: one send reaches every peer) or once per peer (high)
+  --listen ADDR       where a tcp scheduler listens (default: 127.0.0.1, loopback); its CurveZMQ keys come from
+                      the secret in the file STALLBENCH_SECRET_FILE names, or STALLBENCH_SECRET (hex), else a fresh one
   --spin-us N         how long a waiting shm-ring end polls before it sleeps, µs (default: 20000 where every
                       process has a core and one is to spare, else 50); recorded with each row
   --wait a,b          wait policies to measure every configuration under, each in the same run: sleep
@@ -113,6 +118,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
       'spin-us': { type: 'string' },
       wait: { type: 'string' },
       'idle-ms': { type: 'string' },
+      listen: { type: 'string' },
+      link: { type: 'string' },
       python: { type: 'string', default: 'python3' },
       'no-python': { type: 'boolean', default: false },
       'python-codecs': { type: 'string' },
@@ -155,6 +162,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     transports,
     ...shmRingOption(values['spin-us'], transports),
     ...waitOptions(values.wait, values['idle-ms'], values['spin-us']),
+    ...tcpOption(values.listen, transports),
+    ...(values.link === undefined ? {} : { link: values.link }),
     finishRate: probability('finish-rate', values['finish-rate'] ?? '0'),
     regime: oneOf('regime', values.regime ?? 'reused', ['reused', 'fresh'] as const),
     sampling,

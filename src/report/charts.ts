@@ -238,11 +238,11 @@ function waitTradeoffSpec(results: SweepResultsFile): TopLevelSpec {
       width: 300,
       height: 200,
       layer: [
-        { mark: { type: 'rule', opacity: 0.5 }, transform: [{ filter: "datum.quantile === 'p50'" }], encoding: { x: { field: 'cpuUs', type: 'quantitative' }, y: { field: 'p50', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'p99' }, color: { field: 'wait', type: 'nominal', legend: LEGEND } } },
+        { mark: { type: 'rule', opacity: 0.5 }, transform: [{ filter: "datum.quantile === 'p50'" }], encoding: { x: { field: 'cpuUs', type: 'quantitative', scale: { type: 'log' } }, y: { field: 'p50', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'p99' }, color: { field: 'wait', type: 'nominal', legend: LEGEND } } },
         {
           mark: { type: 'point', size: 60, strokeWidth: 2 },
           encoding: {
-            x: { field: 'cpuUs', type: 'quantitative', title: 'CPU µs per step, all processes' },
+            x: { field: 'cpuUs', type: 'quantitative', scale: { type: 'log' }, title: 'CPU µs per step, all processes (log)' },
             y: { field: 'stallMs', type: 'quantitative', scale: { type: 'log' }, title: 'stall per step (ms, log)' },
             color: { field: 'wait', type: 'nominal', title: 'wait policy', legend: LEGEND },
             shape: { field: 'config', type: 'nominal', title: 'codec, strategy', legend: LEGEND },

@@ -120,7 +120,8 @@ export function headlineRows(results: SweepResultsFile): { largest: number; head
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
   const tps = results.options.projectTp;
   const transports = new Set(results.rows.map((r) => r.transport)).size > 1;
-  const waits = new Set(results.rows.map(waitText)).size > 1;
+  // A column of its own only where the run measured several policies; otherwise the preamble names the policy.
+  const waits = (results.options.wait?.length ?? 0) > 1;
   const rows = results.rows
     .filter((r) => r.seqLen === largest)
     .sort((a, b) => a.report.stall.p50 - b.report.stall.p50)
@@ -193,6 +194,12 @@ export function pickleSection(results: SweepResultsFile, thresholdMs = 3): strin
   ].join('\n');
 }
 
+/** A tcp row's band on the link at `tp`, "0.41–0.52"; '—' for rows of other transports. */
+function linkText(r: StallRow, tp: number): string {
+  const band = r.link?.find((l) => l.tp === tp);
+  return band === undefined ? '—' : `${formatMs(band.lowMs)}–${formatMs(band.highMs)}`;
+}
+
 /** A rank's projected idle cores through a GPU step of `stepMs`, as "1.00 (spins through the gap)". */
 function idleCoresText(r: StallRow, stepMs: number): string {
   if (r.transport === 'none') return '—';
@@ -225,9 +232,12 @@ function waitOrder(results: SweepResultsFile): (r: StallRow) => number {
 
 /** Transports side by side: each row's stall beside its transport's empty-message floor, its parts, its CPU and, where a run measured several, its wait policy. */
 export function transportSection(results: SweepResultsFile, source: string): string {
-  const waits = new Set(results.rows.map(waitText)).size > 1;
+  // A column of its own only where the run measured several policies; otherwise the preamble names the policy.
+  const waits = (results.options.wait?.length ?? 0) > 1;
   const step = firstStep(results);
   const order = waitOrder(results);
+  // The link tcp rows were projected onto, at the largest TP projected.
+  const link = results.options.link === undefined ? undefined : { name: results.options.link, tp: Math.max(2, ...results.options.projectTp) };
   const rows = [...results.rows]
     .sort((a, b) => a.seqLen - b.seqLen || a.codec.localeCompare(b.codec) || a.strategy.localeCompare(b.strategy) || a.transport.localeCompare(b.transport) || order(a) - order(b))
     .map((r) => [
@@ -250,6 +260,7 @@ export function transportSection(results: SweepResultsFile, source: string): str
       r.transport !== 'shm-ring' || r.report.floors.ringMemcpy === undefined ? '—' : `${(r.report.stall.p50 / r.report.floors.ringMemcpy.p50).toFixed(2)}x`,
       cpuText(r),
       ...(waits && step !== null ? [idleCoresText(r, step.ms)] : []),
+      ...(link === undefined ? [] : [linkText(r, link.tp)]),
     ]);
   const policies = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
   const idle = results.rows.find((r) => r.report.idleMs !== undefined)?.report.idleMs;
@@ -277,6 +288,7 @@ export function transportSection(results: SweepResultsFile, source: string): str
         'stall/ring copy',
         'CPU µs/step (work) / cores: scheduler, rank',
         ...(waits && step !== null ? [`rank cores at tp${step.tp} step`] : []),
+        ...(link === undefined ? [] : [`tcp onto ${link.name}: tp${link.tp} ms band`]),
       ],
       rows,
     ),

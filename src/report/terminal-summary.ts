@@ -13,7 +13,8 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
   const largest = Math.max(...results.rows.map((r) => r.seqLen));
   const tp = results.options.projectTp[0];
   const transports = new Set(results.rows.map((r) => r.transport)).size > 1;
-  const waits = new Set(results.rows.map(waitText)).size > 1;
+  // A column of its own only where the run measured several policies; otherwise the preamble names the policy.
+  const waits = (results.options.wait?.length ?? 0) > 1;
   const cpu = results.rows.some((r) => r.cpu !== undefined && r.cpu.length > 0);
   // What waiting costs beside what it buys: the CPU of every process per step, and the cores the first rank kept busy.
   const cpuCells = (r: (typeof results.rows)[number]): string[] => {

@@ -7,6 +7,7 @@ import type { MessageKind, StepSource } from '../kinds/types.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 import type { TransportName } from '../transport/types.js';
 import { checkWaitOptions } from '../transport/wait-choice.js';
+import type { TcpOptions } from '../transport/tcp.js';
 import { measureBaseline } from './baseline.js';
 import { gateCodec } from './gate.js';
 import { measuredReport } from './report.js';
@@ -24,6 +25,8 @@ export interface IpcBenchOptions {
   /** Geometry and wait policy of the shm-ring transport; each row records the policy that ran. */
   shmRing?: ShmRingOptions;
   regime?: AllocationRegime;
+  /** Where the tcp transport listens (loopback unless asked). */
+  tcp?: TcpOptions;
   /** Wait policies to measure under, each on ranks of its own (waitChoiceOf); rows record theirs. @default the transport's own */
   wait?: readonly string[];
   /** Rank 0's sleep before each step, ms (the GPU's step stood in for). @default 0 */
@@ -45,7 +48,7 @@ export async function benchIpc(options: IpcBenchOptions): Promise<StallRow[]> {
 /** benchIpc's rows on one set of ranks, waiting as `wait` says (null: the transport's own way). */
 async function benchOnePolicy(options: IpcBenchOptions, transport: TransportName, wait: string | null): Promise<StallRow[]> {
   const kind = CTX_META_KIND as unknown as MessageKind;
-  const session = await openRankSession({ tp: options.tp, transport, shmRing: options.shmRing, ...(wait === null ? {} : { wait }), idleMs: options.idleMs ?? 0, signal: options.signal });
+  const session = await openRankSession({ tp: options.tp, transport, shmRing: options.shmRing, tcp: options.tcp, ...(wait === null ? {} : { wait }), idleMs: options.idleMs ?? 0, signal: options.signal });
   const rows: StallRow[] = [];
   try {
     const baseline = await measureBaseline(session, options.plan);

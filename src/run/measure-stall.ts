@@ -12,6 +12,8 @@ import { requireInt } from '../options.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 import type { TransportName } from '../transport/types.js';
 import { checkWaitOptions } from '../transport/wait-choice.js';
+import { linkBands, parseLink } from '../model/link.js';
+import type { TcpOptions } from '../transport/tcp.js';
 import { IN_PROCESS_BASELINE, measureBaseline, type Baseline } from './baseline.js';
 import { gateCodec } from './gate.js';
 import { checkKindStrategy, inputOf, type MeasureInput } from './input.js';
@@ -33,6 +35,10 @@ export interface MeasureStallOptions {
   transport?: MeasuredTransport;
   /** Geometry and wait policy of the shm-ring transport (the report records the policy that ran). */
   shmRing?: ShmRingOptions;
+  /** Where the tcp transport listens (loopback unless asked). */
+  tcp?: TcpOptions;
+  /** Over tcp: a link to project the row onto, "RTT,BANDWIDTH" such as "25us,100Gbps". */
+  link?: string;
   /** How every end waits, by name (waitChoiceOf: sleep, spin:N, spin, adaptive); the row records it. @default the transport's own */
   wait?: string;
   /** Rank 0's sleep before each step, ms: the GPU's step stood in for, so the row's CPU holds what waiting through it costs. @default 0 */
@@ -70,6 +76,10 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
   const pings = requireInt('pings', options.pings ?? 20, 0, 100_000);
   if (options.session !== undefined && options.session.tp !== 2) throw new OptionsError('session', `must have tp=2, has tp=${options.session.tp}`);
   checkShmRingOptionsUse(options.shmRing, [transport], options.session === undefined);
+  if (options.link !== undefined) {
+    parseLink(options.link);
+    if (transport !== 'tcp') throw new OptionsError('link', 'projects a tcp row: give transport tcp');
+  }
   checkWaitOptions({ ...(options.wait === undefined ? {} : { wait: [options.wait] }), idleMs: options.idleMs });
   if ((options.wait !== undefined || options.idleMs !== undefined) && (options.session !== undefined || transport === 'none')) {
     throw new OptionsError('wait', options.session !== undefined ? 'a session passed in was opened with its own; give wait and idleMs to openRankSession' : 'in process nothing waits: give a transport');
@@ -93,7 +103,7 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
       if (own === null) instance.dispose?.();
     }
   } else {
-    const session = options.session ?? (await openRankSession({ tp: 2, transport, shmRing: options.shmRing, ...waitOf(options), signal: options.signal }));
+    const session = options.session ?? (await openRankSession({ tp: 2, transport, shmRing: options.shmRing, tcp: options.tcp, ...waitOf(options), signal: options.signal }));
     try {
       baseline = await measureBaseline(session, plan, pings);
       const active = await session.start(run);
@@ -141,6 +151,7 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
     launches: [{ p50: report.stall.p50, ci95: report.stall.ci95, n: report.stall.n }],
     launchSpread: 0,
     ...(cpuRows === undefined ? {} : { cpu: cpuRows }),
+    ...(options.link === undefined ? {} : { link: linkBands(report.stall.p50, report.wireBytes, [2, tp], options.link) }),
     context,
     steps: options.keepSteps === true ? measurement.steps : undefined,
   };
@@ -152,7 +163,7 @@ const waitOf = (options: MeasureStallOptions): { wait?: string; idleMs?: number 
 /** The requested TP run as real processes, when the machine has a core for every rank and one to spare. */
 async function measureDirectly(tp: number, transport: TransportName, run: MeasureRun, options: MeasureStallOptions): Promise<Measurement['steps']> {
   if (tp <= 2 || availableParallelism() < tp + 1) return [];
-  const session = await openRankSession({ tp, transport, shmRing: options.shmRing, ...waitOf(options), signal: options.signal });
+  const session = await openRankSession({ tp, transport, shmRing: options.shmRing, tcp: options.tcp, ...waitOf(options), signal: options.signal });
   try {
     return (await session.measure(run)).steps;
   } finally {

@@ -1,3 +1,4 @@
+import type { LinkProjection } from '../model/link.js';
 import type { StepRecord } from '../broadcast/records.js';
 import { stallOf, type Runtime } from '../broadcast/session.js';
 import type { RunContext } from '../harness/context.js';
@@ -58,6 +59,8 @@ export interface StallRow {
   codecModule?: string;
   /** Python rows of a replay: the file of the engine's own objects they pickled, in place of the messages' plain form. */
   replay?: string;
+  /** A tcp row projected onto the link the run named (--link), at tp=2 and each projected TP. */
+  link?: LinkProjection[];
   /** The wait policy the run was asked to measure this row under (waitChoiceOf); absent: the transport's own (report.waitPolicy says which). */
   wait?: string;
   /** 'generated' CtxMeta steps, or the captured sequence's source. */

@@ -4,6 +4,7 @@ import { isPythonCodecModule, pythonCodecRef } from '../python/codecs.js';
 import { measuredReport, type CopyFloors } from '../run/report.js';
 import { overBlocks, projectionsOf, spreadOf, type ProcessCpu, type StallRow } from '../run/row.js';
 import { summarizeSamples } from '../stats/summary.js';
+import { linkBands } from '../model/link.js';
 import type { Config } from './configs.js';
 import type { LaunchState } from './configs.js';
 import type { SweepOptions } from './types.js';
@@ -72,5 +73,6 @@ export async function rowOf(
     launches: launchMedians.map((s) => ({ p50: s.p50, ci95: s.ci95, n: s.n })),
     launchSpread: spreadOf(launchMedians.map((s) => s.p50)),
     ...cpuOf(launches, report),
+    ...(config.transport === 'tcp' && options.link !== undefined ? { link: linkBands(report.stall.p50, report.wireBytes, [2, ...options.projectTp], options.link) } : {}),
   };
 }

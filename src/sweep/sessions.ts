@@ -51,7 +51,7 @@ export async function openSessions(options: SweepOptions, transport: TransportNa
   const candidates = options.python === null || options.python === 'auto' ? undefined : options.python === DEFAULT_PYTHONS[0] ? DEFAULT_PYTHONS : [options.python];
   const interpreter = runtime === 'python' ? await findPython(candidates) : null;
   const open = (tp: number): Promise<RankSession> =>
-    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, pythonPath: options.pythonPath, signal: options.signal }) : openRankSession({ tp, transport, shmRing: options.shmRing, ...(wait === null ? {} : { wait }), idleMs: options.idleMs ?? 0, signal: options.signal });
+    interpreter !== null ? openPythonSession({ tp, python: interpreter.executable, pythonPath: options.pythonPath, signal: options.signal }) : openRankSession({ tp, transport, shmRing: options.shmRing, tcp: options.tcp, ...(wait === null ? {} : { wait }), idleMs: options.idleMs ?? 0, signal: options.signal });
   try {
     const two = await open(2);
     opened.push(two);

@@ -10,6 +10,8 @@ import { timeCopyFloors, type CopyFloors } from '../run/report.js';
 import type { StallRow } from '../run/row.js';
 import { checkShmRingOptionsUse } from '../transport/shm-ring.js';
 import { checkWaitOptions } from '../transport/wait-choice.js';
+import { OptionsError } from '../errors.js';
+import { parseLink } from '../model/link.js';
 import { configLabel, configsOf, type Config } from './configs.js';
 import { blockWork, warmupFactor } from './work.js';
 import { measureBlock, startLaunch } from './launch.js';
@@ -33,6 +35,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const plan = samplingPlan(options.sampling);
   checkShmRingOptionsUse(options.shmRing, options.transports);
   checkWaitOptions(options);
+  if (options.link !== undefined) {
+    parseLink(options.link);
+    if (!options.transports.includes('tcp')) throw new OptionsError('link', 'projects tcp rows: give --transport tcp');
+  }
   const repeat = options.repeat ?? 1;
   const configs = configsOf(options, plan);
   // Blocks that will run: a Python group that cannot start takes its blocks out, rather than counting them as done.

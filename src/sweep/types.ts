@@ -8,6 +8,7 @@ import type { ReferenceRow } from '../reference/reference-row.js';
 import type { MeasuredTransport } from '../run/report.js';
 import type { StallRow } from '../run/row.js';
 import type { ShmRingOptions } from '../transport/shm-ring.js';
+import type { TcpOptions } from '../transport/tcp.js';
 
 /** Options of runSweep. */
 export interface SweepOptions {
@@ -29,6 +30,10 @@ export interface SweepOptions {
   transports: readonly MeasuredTransport[];
   /** Geometry and wait policy of the shm-ring transport (each row records the policy that ran). */
   shmRing?: ShmRingOptions;
+  /** Where the tcp transport listens (loopback unless asked). */
+  tcp?: TcpOptions;
+  /** A link to project tcp rows onto, "RTT,BANDWIDTH" such as "25us,100Gbps" (parseLink). */
+  link?: string;
   /**
    * Wait policies to measure every Node configuration under, each in the same run (waitChoiceOf: `sleep`, `spin:N`,
    * `spin`, `adaptive`); rows record theirs. @default the transport's own policy alone

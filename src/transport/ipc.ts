@@ -30,7 +30,7 @@ export async function receiveWithin(socket: Pull | Subscriber, timeoutMs: number
  * As receiveWithin, spinning first for `grace`'s µs: while a turn of the event loop is queued libuv polls its sockets
  * without blocking, so the process stays on its core and takes the message the moment it is readable; then it blocks.
  */
-async function receiveSpinning(socket: Pull | Subscriber, timeoutMs: number, grace: SpinGrace | null): Promise<Buffer[] | null> {
+export async function receiveSpinning(socket: Pull | Subscriber, timeoutMs: number, grace: SpinGrace | null): Promise<Buffer[] | null> {
   const pending = receiveWithin(socket, timeoutMs);
   const spinUs = grace?.us() ?? 0;
   if (spinUs > 0) {
@@ -48,7 +48,7 @@ async function receiveSpinning(socket: Pull | Subscriber, timeoutMs: number, gra
 }
 
 /** The grace of an ipc end: none (block in the kernel at once) without a policy. */
-const graceOf = (wait: WaitPolicy | undefined): SpinGrace | null => (wait === undefined ? null : spinGraceOf(wait));
+export const graceOf = (wait: WaitPolicy | undefined): SpinGrace | null => (wait === undefined ? null : spinGraceOf(wait));
 
 /** Binds `out` (rank 0's sending socket) and a PULL for the answers in the run's private folder; both close on failure. */
 async function bindWithAnswers(out: Publisher | Push, outAddress: string, acksAddress: string, wait?: WaitPolicy): Promise<Pick<SchedulerTransport, 'send' | 'receive' | 'close'>> {

@@ -3,6 +3,7 @@ import { connectIpcRank, openIpcScheduler } from './ipc.js';
 import type { RunDir } from './run-dir.js';
 import { connectShmRingRank, openShmRingScheduler, type ShmRingOptions } from './shm-ring.js';
 import { resolveWaitPolicy, type WaitPolicy } from './shm-ring-wait.js';
+import { connectTcpRank, openTcpScheduler, type TcpOptions } from './tcp.js';
 import { TRANSPORT_NAMES, type RankTransport, type SchedulerTransport, type TransportAddress, type TransportName } from './types.js';
 
 /** What the scheduler's end needs beyond its name. */
@@ -13,6 +14,10 @@ export interface TransportOptions {
   shmRing?: ShmRingOptions;
   /** How every end waits (waitChoiceOf): over shm-ring it replaces shmRing.wait's; over ipc a policy that never spins is ZeroMQ's own blocking wait. */
   wait?: Partial<WaitPolicy>;
+  /** Where a tcp scheduler listens. */
+  tcp?: TcpOptions;
+  /** The run's secret, from which a tcp run's CurveZMQ keys are derived; required for tcp. */
+  secret?: Uint8Array;
 }
 
 // ZeroMQ's ends block in the kernel; a policy given them only adds its spin (the sleep fields go unused).
@@ -32,17 +37,23 @@ export async function openSchedulerTransport(name: TransportName, dir: RunDir, t
       return openIpcScheduler(dir, timeoutMs, ipcWaitOf(options.wait));
     case 'shm-ring':
       return openShmRingScheduler(options.ranks, timeoutMs, options.wait === undefined ? options.shmRing : { ...options.shmRing, wait: { ...options.shmRing?.wait, ...options.wait } });
+    case 'tcp':
+      if (options.secret === undefined) throw new OptionsError('secret', 'a tcp transport needs the run\'s secret');
+      return openTcpScheduler(options.secret, timeoutMs, options.tcp, ipcWaitOf(options.wait));
     default:
       throw new OptionsError('transport', `unknown transport '${String(name)}'; known: ${TRANSPORT_NAMES.join(', ')}`);
   }
 }
 
-/** Connects rank `rank` (1..tp-1) to the scheduler at `address`. */
-export function connectRankTransport(address: TransportAddress, idleTimeoutMs: number, rank: number): RankTransport {
+/** Connects rank `rank` (1..tp-1) to the scheduler at `address`; a tcp rank needs the run's secret. */
+export function connectRankTransport(address: TransportAddress, idleTimeoutMs: number, rank: number, secret: Uint8Array | null = null): RankTransport {
   switch (address.transport) {
     case 'ipc':
       return connectIpcRank(address, idleTimeoutMs);
     case 'shm-ring':
       return connectShmRingRank(address, idleTimeoutMs, rank);
+    case 'tcp':
+      if (secret === null) throw new Error('a tcp rank needs the run\'s secret in STALLBENCH_SECRET or STALLBENCH_SECRET_FILE');
+      return connectTcpRank(address, secret, idleTimeoutMs);
   }
 }

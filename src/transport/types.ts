@@ -2,10 +2,10 @@ import type { FrameLease } from '../codecs/frame-pool.js';
 import type { WaitPolicy } from './shm-ring-wait.js';
 
 /** How frames travel between the scheduler and its ranks. */
-export type TransportName = 'ipc' | 'shm-ring';
+export type TransportName = 'ipc' | 'shm-ring' | 'tcp';
 
 /** Every transport, in the order reports list them. */
-export const TRANSPORT_NAMES: readonly TransportName[] = ['ipc', 'shm-ring'];
+export const TRANSPORT_NAMES: readonly TransportName[] = ['ipc', 'shm-ring', 'tcp'];
 
 /** Where ZeroMQ ranks reach the scheduler. */
 export interface IpcAddress {
@@ -29,8 +29,19 @@ export interface ShmRingAddress {
   wait: WaitPolicy;
 }
 
+/** Where ZeroMQ tcp ranks reach the scheduler; the CurveZMQ keys come from the run's secret, which no address carries. */
+export interface TcpAddress {
+  transport: 'tcp';
+  /** tcp://host:port the scheduler publishes commands and steps on. */
+  steps: string;
+  /** tcp://host:port ranks send their answers to. */
+  acks: string;
+  /** How every end waits before it blocks; absent: each blocks in the kernel at once. */
+  wait?: WaitPolicy;
+}
+
 /** What a rank needs to reach the scheduler: plain data, handed to the rank process on its command line. */
-export type TransportAddress = IpcAddress | ShmRingAddress;
+export type TransportAddress = IpcAddress | ShmRingAddress | TcpAddress;
 
 /** The scheduler's end: one send reaches every rank; answers come back one frame at a time. */
 export interface SchedulerTransport {

@@ -158,7 +158,7 @@ describe('runBroadcast across real processes', () => {
     await expect(runBroadcast({ codec: 'nope', payloads })).rejects.toThrow(/unknown codec/);
     await expect(runBroadcast({ codec: 'msgpack', payloads: [] })).rejects.toThrow(OptionsError);
     await expect(runBroadcast({ codec: 'msgpack', steps: 0, payloads })).rejects.toThrow(OptionsError);
-    await expect(runBroadcast({ codec: 'msgpack', payloads, transport: 'tcp' as TransportName })).rejects.toThrow(/unknown transport 'tcp'/);
+    await expect(runBroadcast({ codec: 'msgpack', payloads, transport: 'udp' as TransportName })).rejects.toThrow(/unknown transport 'udp'/);
     const bad = { ...generateCtxMeta({ batch: 2, seqLen: 8 }), blockSize: 0 };
     await expect(runBroadcast({ codec: 'msgpack', payloads: [bad, bad] })).rejects.toThrow(PayloadError);
     await expect(runBroadcast({ codec: 'msgpack', payloads: payloads.slice(0, 1) })).rejects.toThrow(/at least 2 payloads/);

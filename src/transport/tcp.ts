@@ -1,0 +1,103 @@
+import { Publisher, Pull, Push, Subscriber, type Socket } from 'zeromq';
+import { OptionsError } from '../errors.js';
+import { graceOf, receiveSpinning } from './ipc.js';
+import { curveKeysOf } from './run-secret.js';
+import type { WaitPolicy } from './shm-ring-wait.js';
+import type { RankTransport, SchedulerTransport, TcpAddress } from './types.js';
+
+/** Where the scheduler listens over tcp, and with what secret. */
+export interface TcpOptions {
+  /** The address to listen on. @default '127.0.0.1' (loopback); any other must be asked for */
+  host?: string;
+}
+
+/** True for an IPv4 or IPv6 loopback address. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The scheduler's tcp end, with how many peers it refused. */
+export interface TcpScheduler extends SchedulerTransport {
+  readonly address: TcpAddress;
+  /** Peers whose CurveZMQ handshake failed (no secret, or the wrong one): refused before any frame. */
+  refusedPeers(): number;
+}
+
+/** Counts a socket's failed handshakes as they happen, until the socket closes. */
+function countRefusals(socket: Socket, count: () => void): void {
+  void (async () => {
+    try {
+      for await (const event of socket.events) if (event.type.startsWith('handshake:error')) count();
+    } catch {
+      // The socket closed: nothing more to count.
+    }
+  })();
+}
+
+/** The endpoint a socket bound to port 0 ended up on. */
+function boundEndpoint(socket: Socket): string {
+  const endpoint = socket.lastEndpoint;
+  if (endpoint === null) throw new Error('tcp socket reports no bound endpoint');
+  return endpoint;
+}
+
+/**
+ * The scheduler's ZeroMQ tcp end: one PUB that every rank subscribes to (one send reaches them all, as vLLM's remote
+ * readers' XPUB does) and a PULL for the answers, both on ephemeral ports of `host`. Both are CurveZMQ servers whose
+ * keys come from `secret`: a peer without it cannot complete the handshake, is counted, and never sends or receives
+ * a frame.
+ */
+export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number, options: TcpOptions = {}, wait?: WaitPolicy): Promise<TcpScheduler> {
+  const host = options.host ?? '127.0.0.1';
+  if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(host)) throw new OptionsError('tcp.host', `'${host}' is not an IP address`);
+  const { server } = curveKeysOf(secret);
+  const curve = { curveServer: true, curveSecretKey: server.secretKey };
+  // linger 0: a send with no peer left must never hold the process open at exit.
+  const out = new Publisher({ linger: 0, sendTimeout: sendTimeoutMs, ...curve });
+  const acks = new Pull({ linger: 0, ...curve });
+  let refused = 0;
+  countRefusals(out, () => refused++);
+  countRefusals(acks, () => refused++);
+  const bracket = host.includes(':') ? `[${host}]` : host;
+  try {
+    await out.bind(`tcp://${bracket}:*`);
+    await acks.bind(`tcp://${bracket}:*`);
+  } catch (error) {
+    out.close();
+    acks.close();
+    throw error;
+  }
+  const address: TcpAddress = { transport: 'tcp', steps: boundEndpoint(out), acks: boundEndpoint(acks), ...(wait === undefined ? {} : { wait }) };
+  const grace = graceOf(wait);
+  return {
+    name: 'tcp',
+    address,
+    refusedPeers: () => refused,
+    send: (frames) => out.send(frames as Uint8Array[]),
+    receive: async (timeoutMs) => (await receiveSpinning(acks, timeoutMs, grace))?.[0] ?? null,
+    close: () => {
+      out.close();
+      acks.close();
+    },
+  };
+}
+
+/** A rank's tcp end: SUB to every step, PUSH for answers, both CurveZMQ clients of the scheduler with keys from `secret`. */
+export function connectTcpRank(address: TcpAddress, secret: Uint8Array, idleTimeoutMs: number): RankTransport {
+  const { server, client } = curveKeysOf(secret);
+  const curve = { curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey };
+  const steps = new Subscriber({ linger: 0, ...curve });
+  const acks = new Push({ linger: 0, sendTimeout: idleTimeoutMs, ...curve });
+  steps.connect(address.steps);
+  steps.subscribe();
+  acks.connect(address.acks);
+  const grace = graceOf(address.wait);
+  return {
+    receive: () => receiveSpinning(steps, idleTimeoutMs, grace),
+    send: (frame) => acks.send(frame),
+    close: () => {
+      steps.close();
+      acks.close();
+    },
+  };
+}
