@@ -86,6 +86,7 @@ export async function buildReadme(readmePath: string, resultsDir: string, compan
   const transports = sweepIn('transports');
   const spinning = sweepIn('transports-spin');
   const waits = sweepIn('waits');
+  const tcp = sweepIn('tcp');
   const enginePlain = sweepIn(join('engine', 'plain'));
   const engineReplay = sweepIn(join('engine', 'replay'));
   const charts = await renderCharts(sweep);
@@ -101,6 +102,7 @@ export async function buildReadme(readmePath: string, resultsDir: string, compan
     ['transports', transports === null ? null : transportSection(transports.results, transports.path), join('transports', 'latest.json')],
     ['transports-spin', spinning === null ? null : transportSection(spinning.results, spinning.path), join('transports-spin', 'latest.json')],
     ['waits', waits === null ? null : transportSection(waits.results, waits.path), join('waits', 'latest.json')],
+    ['tcp', tcp === null ? null : transportSection(tcp.results, tcp.path), join('tcp', 'latest.json')],
     ['python-engine', enginePlain === null ? null : pythonEngineSection(enginePlain, engineReplay), join('engine', 'plain', 'latest.json')],
     ['gate', gate === null ? null : gateSection(gate, join(resultsDir, 'gate.json')), 'gate.json'],
     ['repro', earlier === null || baseline === null ? null : reproSection(earlier, sweep, { a: join(resultsDir, baseline.json), b: sweepPath }), 'baseline.json'],
