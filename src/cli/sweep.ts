@@ -186,6 +186,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
     `stallbench sweep on ${context.cpuModel} (${context.cores} cores, load ${context.loadAverage[0].toFixed(2)}), Node ${context.node}: ` +
       `${options.codecs.length} codecs${python > 0 ? ` (+ ${python} Python)` : ''} × ${options.strategies.length} strategies × ${messages === undefined ? `${options.seqLens.length} sizes` : `${messages.messages.length} captured steps`}${options.wait !== undefined ? ` × ${options.wait.length} wait policies` : ''}${options.idleMs !== undefined ? `, ${options.idleMs} ms idle before each step` : ''}${options.repeat !== undefined && options.repeat > 1 ? ` × ${options.repeat} launches` : ''}`,
   );
+  if (options.idleMs !== undefined && options.python !== null && options.transports.includes('ipc')) {
+    console.log(`Python rows left out: the Python scheduler runs its steps back to back, and --idle-ms ${options.idleMs} asks for a gap before each`);
+  }
   // Python rows run a scheduler process beside the rank and this one; Node rows, this one and the rank.
   const system = await checkSystem({ processes: options.python === null ? 2 : 3 });
   console.log(formatSystemCheck(system));
