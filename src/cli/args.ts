@@ -1,5 +1,6 @@
 import { OptionsError } from '../errors.js';
 import { MAX_IDLE_MS, waitChoicesOf } from '../transport/wait-choice.js';
+import { parseLink } from '../model/link.js';
 export { LIMITS } from '../options.js';
 
 /** A comma-separated option parsed item by item, or the fallback when the option was not given. */
@@ -35,6 +36,12 @@ export function tcpOption(listen: string | undefined, transports: readonly strin
   if (listen === undefined) return {};
   if (!transports.includes('tcp')) throw new OptionsError('listen', 'applies only where the tcp transport runs (--transport tcp)');
   return { tcp: { host: listen.trim() } };
+}
+
+/** Checks `--link RTT,BW`: a link it can read, and a tcp transport to project. */
+export function checkLinkOption(link: string, transports: readonly string[]): void {
+  parseLink(link);
+  if (!transports.includes('tcp')) throw new OptionsError('link', 'projects tcp rows: give --transport tcp');
 }
 
 /** The `--wait LIST` and `--idle-ms MS` options; --spin-us is the older spelling of one spin:N and cannot go with --wait. */

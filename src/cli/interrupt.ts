@@ -12,6 +12,14 @@ export function exitCodeFor(signal: NodeJS.Signals): number {
  * second one exits at once, the cleanup that process-exit hooks do included.
  */
 export function watchSignals(): void {
+  // A reader that goes away (`stallbench … | head`) ends the run as an interrupt does: it cleans up, and later writes
+  // to the closed pipe are dropped rather than thrown.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      if (!controller.signal.aborted) controller.abort('output closed');
+    });
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (received !== null) process.exit(exitCodeFor(signal));

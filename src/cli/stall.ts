@@ -12,7 +12,7 @@ import { STALL_EXAMPLE_SCHEMA_VERSION, type StallExampleFile } from '../report/r
 import { formatStallReport } from '../report/stall-report.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkStrategy } from '../kinds/strategy.js';
-import { LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tcpOption, tpOption, waitOptions } from './args.js';
+import { checkLinkOption, LIMITS, oneOf, positiveInt, positiveNumber, shmRingOption, tcpOption, tpOption, waitOptions } from './args.js';
 import { OptionsError } from '../errors.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
@@ -104,6 +104,9 @@ export async function stallCommand(args: string[]): Promise<number> {
   const transport = values['no-ipc'] ? 'none' : oneOf('transport', values.transport, TRANSPORT_NAMES);
   const controller = new AbortController();
   abortOnSignals(controller);
+  // Every option is checked before anything is printed or started.
+  if (values.link !== undefined) checkLinkOption(values.link, [transport]);
+  tcpOption(values.listen, [transport]);
   // This process is rank 0 and one rank runs beside it; with --json the check goes to stderr, so stdout stays JSON.
   const system = transport === 'none' ? null : await checkSystem({ processes: 2 });
   if (system !== null) (values.json ? console.error : console.log)(formatSystemCheck(system));

@@ -21,7 +21,7 @@ import { pythonCodecsOf } from '../sweep/configs.js';
 import { runSweep } from '../sweep/sweep.js';
 import { TRANSPORT_NAMES } from '../transport/types.js';
 import { checkPythonCodec, SEED_PYTHON_CODECS } from '../python/codecs.js';
-import { LIMITS, list, tcpOption, waitOptions, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
+import { checkLinkOption, LIMITS, list, tcpOption, waitOptions, oneOf, positiveInt, positiveNumber, probability, shmRingOption, tpOption } from './args.js';
 import { formatDuration, progressPrinter } from './progress.js';
 import { abortOnSignals } from './interrupt.js';
 import { checkWritable } from '../harness/output-path.js';
@@ -174,6 +174,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     ...(values['python-codecs'] === undefined ? {} : { pythonCodecs: values['python-codecs'] === '' ? [] : list(values['python-codecs'], [], checkPythonCodec) }),
     trace: values.trace !== undefined,
   };
+  if (options.link !== undefined) checkLinkOption(options.link, transports);
   // Every output is checked before anything runs: a bad --out must not cost the user a sweep.
   checkWritable(values.out, 'folder');
   if (values.trace !== undefined) checkWritable(values.trace, 'folder');

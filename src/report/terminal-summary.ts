@@ -48,7 +48,7 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
     ...(waits ? ['wait'] : []),
     'stall ms [95% CI]',
     'p99',
-    ...(cpu ? ['CPU µs/step', 'rank cores'] : []),
+    ...(cpu ? ['CPU µs/step, all', 'rank cores'] : []),
     `tp${tp ?? ''} ms band`,
     `tp${tp ?? ''} idle`,
   ];

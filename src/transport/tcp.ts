@@ -49,7 +49,7 @@ function boundEndpoint(socket: Socket): string {
  */
 export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number, options: TcpOptions = {}, wait?: WaitPolicy): Promise<TcpScheduler> {
   const host = options.host ?? '127.0.0.1';
-  if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(host)) throw new OptionsError('tcp.host', `'${host}' is not an IP address`);
+  if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(host)) throw new OptionsError('listen', `'${host}' is not an IP address`);
   const { server } = curveKeysOf(secret);
   const curve = { curveServer: true, curveSecretKey: server.secretKey };
   // linger 0: a send with no peer left must never hold the process open at exit.
@@ -65,7 +65,8 @@ export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number
   } catch (error) {
     out.close();
     acks.close();
-    throw error;
+    // An address this host does not have, or a port it may not take: the user's option, said in one line.
+    throw new OptionsError('listen', `cannot listen on ${host}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const address: TcpAddress = { transport: 'tcp', steps: boundEndpoint(out), acks: boundEndpoint(acks), ...(wait === undefined ? {} : { wait }) };
   const grace = graceOf(wait);

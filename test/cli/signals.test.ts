@@ -104,3 +104,24 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s to the command line', (signal)
     expect(r.tookMs).toBeLessThan(15_000);
   }, 120_000);
 });
+
+describe('a reader that goes away', () => {
+  it('ends the sweep as an interrupt does, once its stdout pipe closes: no stack, nothing left behind', async () => {
+    const before = new Set(runDirs());
+    const child = spawn(process.execPath, [cli, '--quick', '--no-python', '--codecs', 'msgpack,cbor', '--seq-lens', '512', '--out', out('epipe')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = once(child, 'exit');
+    const pid = child.pid ?? 0;
+    // As `… | head -1` does: read the first line, then close the pipe while the ranks are up.
+    await once(child.stdout, 'data');
+    const seen: number[] = [];
+    expect(await eventually(() => (seen.push(...descendants(pid).map((d) => d.pid)), seen.length > 0), 60_000)).toBe(true);
+    child.stdout.destroy();
+    await exited;
+    expect(/\n\s+at /.test(stderr)).toBe(false);
+    expect(await eventually(() => seen.every((p) => !isAlive(p)), 10_000)).toBe(true);
+    expect(runDirs().filter((d) => !before.has(d))).toEqual([]);
+    expect(shmRegionsOf(pid)).toEqual([]);
+  }, 120_000);
+});
