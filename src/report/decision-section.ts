@@ -29,6 +29,14 @@ export function sizeLabel(results: SweepResultsFile, seqLen: number): string {
   return sequence === 'generated' ? `seq_len ${seqLen}` : basename(sequence);
 }
 
+/** A row's codec, with its transport and wait policy where the results hold several of either. */
+function placedName(results: SweepResultsFile, row: StallRow): string {
+  const transports = new Set(results.rows.map((r) => r.transport)).size > 1;
+  const waits = (results.options.wait?.length ?? 0) > 1;
+  const where = [transports ? `over ${row.transport}` : '', waits && row.wait !== undefined ? `wait ${row.wait}` : ''].filter((w) => w !== '').join(', ');
+  return where === '' ? seriesName(row) : `${seriesName(row)} (${where})`;
+}
+
 /** The decision's rows: at the smallest and largest seq_len, the seed's system and the fastest row of each strategy. */
 export function decisionTable(results: SweepResultsFile): { header: string[]; rows: string[][] } {
   const sizes = [...new Set(results.rows.map((r) => r.seqLen))].sort((a, b) => a - b);
@@ -43,7 +51,7 @@ export function decisionTable(results: SweepResultsFile): { header: string[]; ro
     for (const [what, row] of [['seed', seed] as const, ...best.map((row) => [`best ${row?.strategy ?? ''}`, row] as const)]) {
       if (row === undefined) continue;
       const ratio = seed === undefined || row === seed ? '' : times(stallOf(seed) / stallOf(row));
-      rows.push([captured ? sizeLabel(results, seqLen) : String(seqLen), what, seriesName(row), `${withInterval(row.stallOverBlocks)} n=${row.report.stall.n}${row.report.atFloor ? ' =' : ''}`, idle(row), ratio]);
+      rows.push([captured ? sizeLabel(results, seqLen) : String(seqLen), what, placedName(results, row), `${withInterval(row.stallOverBlocks)} n=${row.report.stall.n}${row.report.atFloor ? ' =' : ''}`, idle(row), ratio]);
     }
   }
   return { header: [captured ? 'messages' : 'seq_len', 'what', 'codec', 'stall ms p50 [95% CI]', `tp${tp ?? ''} idle`, 'vs seed'], rows };
@@ -60,7 +68,7 @@ export function whatToChange(results: SweepResultsFile): string {
   const to = fastest(here);
   const at = sizeLabel(results, largest);
   if (from === undefined || to === undefined) return `At ${at}: nothing to compare.`;
-  const name = (r: StallRow): string => `${seriesName(r)} ${r.strategy}`;
+  const name = (r: StallRow): string => `${placedName(results, r)} ${r.strategy}`;
   const tp = results.options.projectTp[0];
   const idleText = idle(from) === '-' ? '' : `; tp${tp ?? ''} idle ${idle(from)} → ${idle(to)}`;
   const floor = to.report.atFloor ? ' (at the harness floor: what is left is the transport, not the codec)' : '';
