@@ -102,10 +102,10 @@ export async function openIpcFeed(dir: RunDir, sendTimeoutMs: number): Promise<I
   return { address, ...end };
 }
 
-/** A rank's ZeroMQ end: SUB to every step, PUSH for answers. */
-export function connectIpcRank(address: IpcAddress, idleTimeoutMs: number): RankTransport {
-  const steps = new Subscriber({ linger: 0 });
-  const acks = new Push({ linger: 0, sendTimeout: idleTimeoutMs });
+/** A rank's ZeroMQ end: SUB to every step, PUSH for answers; `security` (CurveZMQ keys, for tcp) goes to both sockets. */
+export function connectZmqRank(address: { steps: string; acks: string; wait?: WaitPolicy }, idleTimeoutMs: number, security: Partial<Pick<Subscriber, 'curveServerKey' | 'curvePublicKey' | 'curveSecretKey'>> = {}): RankTransport {
+  const steps = new Subscriber({ linger: 0, ...security });
+  const acks = new Push({ linger: 0, sendTimeout: idleTimeoutMs, ...security });
   steps.connect(address.steps);
   steps.subscribe();
   acks.connect(address.acks);
@@ -119,4 +119,9 @@ export function connectIpcRank(address: IpcAddress, idleTimeoutMs: number): Rank
       acks.close();
     },
   };
+}
+
+/** A rank's ipc end. */
+export function connectIpcRank(address: IpcAddress, idleTimeoutMs: number): RankTransport {
+  return connectZmqRank(address, idleTimeoutMs);
 }

@@ -1,6 +1,6 @@
-import { Publisher, Pull, Push, Subscriber, type Socket } from 'zeromq';
+import { Publisher, Pull, type Socket } from 'zeromq';
 import { OptionsError } from '../errors.js';
-import { graceOf, receiveSpinning } from './ipc.js';
+import { connectZmqRank, graceOf, receiveSpinning } from './ipc.js';
 import { curveKeysOf } from './run-secret.js';
 import type { WaitPolicy } from './shm-ring-wait.js';
 import type { RankTransport, SchedulerTransport, TcpAddress } from './types.js';
@@ -86,19 +86,5 @@ export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number
 /** A rank's tcp end: SUB to every step, PUSH for answers, both CurveZMQ clients of the scheduler with keys from `secret`. */
 export function connectTcpRank(address: TcpAddress, secret: Uint8Array, idleTimeoutMs: number): RankTransport {
   const { server, client } = curveKeysOf(secret);
-  const curve = { curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey };
-  const steps = new Subscriber({ linger: 0, ...curve });
-  const acks = new Push({ linger: 0, sendTimeout: idleTimeoutMs, ...curve });
-  steps.connect(address.steps);
-  steps.subscribe();
-  acks.connect(address.acks);
-  const grace = graceOf(address.wait);
-  return {
-    receive: () => receiveSpinning(steps, idleTimeoutMs, grace),
-    send: (frame) => acks.send(frame),
-    close: () => {
-      steps.close();
-      acks.close();
-    },
-  };
+  return connectZmqRank(address, idleTimeoutMs, { curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey });
 }
