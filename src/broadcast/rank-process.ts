@@ -8,7 +8,7 @@ import type { MessageKind } from '../kinds/types.js';
 import { connectRankTransport } from '../transport/open.js';
 import { runSecretFromEnv } from '../transport/run-secret.js';
 import { gcWindow } from '../harness/gc-time.js';
-import { runQueueClock } from '../harness/run-queue.js';
+import { readCounters as counters } from '../harness/run-queue.js';
 import { turn } from '../transport/shm-ring-wait.js';
 import type { TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
@@ -47,12 +47,6 @@ async function configure(rank: number, config: RankConfiguration): Promise<Confi
   return { config, kind, codec, side: kind.rankSide(config.strategy) };
 }
 
-/** The counters a step's answer reports as deltas: minor page faults and involuntary context switches. */
-const runQueue = runQueueClock();
-function counters(): { faults: number; involuntary: number; runQueueUs: number } {
-  const usage = process.resourceUsage();
-  return { faults: usage.minorPageFault, involuntary: usage.involuntaryContextSwitches, runQueueUs: runQueue.readUs() };
-}
 
 // msgpack has no NaN-free way to say unknown: a field left out is.
 const runQueueOf = (us: number): { runQueueUs?: number } => (Number.isFinite(us) ? { runQueueUs: us } : {});

@@ -20,7 +20,7 @@ import { openSchedulerTransport } from '../transport/open.js';
 import { createRunDir, type RunDir } from '../transport/run-dir.js';
 import type { ShmRingOptions } from '../transport/shm-ring.js';
 import { gcWindow } from '../harness/gc-time.js';
-import { runQueueClock } from '../harness/run-queue.js';
+import { readCounters as counters } from '../harness/run-queue.js';
 import { idleFor, type WaitPolicy } from '../transport/shm-ring-wait.js';
 import { MAX_IDLE_MS, waitChoiceOf } from '../transport/wait-choice.js';
 import { newRunSecret, runSecretFromEnv, SECRET_ENV, SECRET_FILE_ENV } from '../transport/run-secret.js';
@@ -183,12 +183,6 @@ export interface RankSession {
 }
 
 const ms = (ns: number): number => ns / 1e6;
-const runQueue = runQueueClock();
-/** This process's minor page faults, involuntary context switches and main-thread run-queue wait (µs) so far. */
-function counters(): { faults: number; involuntary: number; runQueueUs: number } {
-  const usage = process.resourceUsage();
-  return { faults: usage.minorPageFault, involuntary: usage.involuntaryContextSwitches, runQueueUs: runQueue.readUs() };
-}
 
 /** The regime that runs: 'reused' where the codec writes into the memory it is given or recycles its own; else 'fresh'. */
 export function regimeFor(codec: Codec, wanted: AllocationRegime): AllocationRegime {

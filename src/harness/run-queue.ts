@@ -32,3 +32,20 @@ export function runQueueClock(): RunQueueClock {
     },
   };
 }
+
+/** What a step's processes count, cumulative: minor page faults, involuntary context switches, run-queue wait (µs, NaN where unknown). */
+export interface StepCounters {
+  faults: number;
+  involuntary: number;
+  runQueueUs: number;
+}
+
+// One descriptor for the process: every reader of its counters reads the same main thread's run-queue wait.
+let processClock: RunQueueClock | null = null;
+
+/** This process's counters so far, from one getrusage and one pread; a step's are the difference of two readings. */
+export function readCounters(): StepCounters {
+  processClock ??= runQueueClock();
+  const usage = process.resourceUsage();
+  return { faults: usage.minorPageFault, involuntary: usage.involuntaryContextSwitches, runQueueUs: processClock.readUs() };
+}

@@ -1,5 +1,5 @@
 import { gcWindow } from '../harness/gc-time.js';
-import { runQueueClock } from '../harness/run-queue.js';
+import { readCounters } from '../harness/run-queue.js';
 import { createFramePool, FRESH_ALLOCATOR } from '../codecs/frame-pool.js';
 import type { Codec } from '../codecs/types.js';
 import { cursorOf, samplingDriver } from '../broadcast/sampling.js';
@@ -14,9 +14,6 @@ import { messageByteLength } from '../message/size.js';
 import type { MessageRecord } from '../message/types.js';
 import { DecodeError } from '../errors.js';
 import type { StrategyName } from '../kinds/strategy.js';
-
-// One descriptor for the process: every in-process run reads the same thread's run-queue wait.
-const runQueue = runQueueClock();
 
 /**
  * Starts a run with no transport: encode, then decode, convert and derive in this same process, one step after the
@@ -46,8 +43,7 @@ export function startInProcess(run: {
     if (restart) side.reset();
     const lease = regime === 'reused' ? pool.lease() : null;
     gc.take();
-    const before = process.resourceUsage();
-    const queuedBefore = runQueue.readUs();
+    const before = readCounters();
     const startNs = nowNs();
     const frames = encodeWith(codec, input, lease ?? FRESH_ALLOCATOR);
     const encodedNs = nowNs();
@@ -57,10 +53,9 @@ export function startInProcess(run: {
     const convertedNs = nowNs();
     const view = side.apply(columnar);
     const readyNs = nowNs();
-    const after = process.resourceUsage();
-    const runQueueUs = runQueue.readUs() - queuedBefore;
+    const after = readCounters();
     const gcMs = gc.take();
-    const pageFaults = after.minorPageFault - before.minorPageFault;
+    const pageFaults = after.faults - before.faults;
     const verified = run.verifyEvery > 0 && step % run.verifyEvery === 0 ? messageFingerprint(side.payloadOf(view)) === messageFingerprint(kind.view(payload)) : null;
     if (verified === false) throw new DecodeError(codec.name, `step ${step} rebuilt a payload that differs from the one encoded`);
     codec.release?.();
@@ -79,9 +74,9 @@ export function startInProcess(run: {
       payloadBytes: messageByteLength(wire),
       pageFaults,
       // One process does every part: its preemptions and GC are the scheduler's, and the rank has none of its own.
-      involuntary: after.involuntaryContextSwitches - before.involuntaryContextSwitches,
+      involuntary: after.involuntary - before.involuntary,
       gcMs,
-      runQueueUs,
+      runQueueUs: after.runQueueUs - before.runQueueUs,
       ranks: [{ rank: 1, receivedNs: encodedNs, decodedNs, convertedNs, readyNs, pageFaults: 0, involuntary: 0, gcMs: 0, runQueueUs: 0, verified }],
     };
   };
