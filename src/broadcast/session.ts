@@ -11,7 +11,7 @@ import type { MessageKind, StepSource } from '../kinds/types.js';
 import { messageFingerprint } from '../message/fingerprint.js';
 import { messageByteLength } from '../message/size.js';
 import type { MessageRecord } from '../message/types.js';
-import type { StepRecord } from './records.js';
+import type { RankTimes, StepRecord } from './records.js';
 
 export type { RankTimes, StepRecord } from './records.js';
 import { requireInt, requireNumber } from '../options.js';
@@ -255,6 +255,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     return out;
   };
 
+  // Each rank's clock minus rank 0's, ns, from the newest clockOffsets(): 0 until one is taken (one host, one clock).
+  const offsets = new Map<number, number>();
   const clockOffsets = async (count: number): Promise<ClockOffset[]> => {
     const byRank = new Map<number, PingExchange[]>();
     for (let i = 0; i < count; i++) {
@@ -265,7 +267,10 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
       const answeredNs = nowNs();
       for (const [rank, ack] of acks) byRank.set(rank, [...(byRank.get(rank) ?? []), { sentNs, rankNs: ack.receivedNs, answeredNs }]);
     }
-    return [...byRank].sort(([a], [b]) => a - b).map(([rank, exchanges]) => clockOffsetOf(rank, exchanges));
+    const estimates = [...byRank].sort(([a], [b]) => a - b).map(([rank, exchanges]) => clockOffsetOf(rank, exchanges));
+    // Every later step's rank stamps are put on rank 0's clock with the newest estimate.
+    for (const estimate of estimates) offsets.set(estimate.rank, estimate.offsetNs);
+    return estimates;
   };
 
   const slot = configurationSlot();
@@ -355,7 +360,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
         involuntary: after.involuntary - before.involuntary,
         gcMs,
         runQueueUs: after.runQueueUs - before.runQueueUs,
-        ranks: rankTimesOf(acks),
+        ranks: rankTimesOf(acks).map((times) => onSchedulerClock(times, offsets.get(times.rank) ?? 0)),
       };
     };
     return activeRunOf({ ...info, hold, cursor, driver: samplingDriver(cursor, runStep, stallOf, faultsOfStep), rejected: () => answers.rejected - rejectedAtStart, guard });
@@ -383,6 +388,12 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     start,
     stop: () => send({ kind: 'stop', token }),
   });
+}
+
+/** A rank's stamps moved onto rank 0's clock: its estimated offset taken off each. */
+export function onSchedulerClock(times: RankTimes, offsetNs: number): RankTimes {
+  if (offsetNs === 0) return times;
+  return { ...times, receivedNs: times.receivedNs - offsetNs, decodedNs: times.decodedNs - offsetNs, convertedNs: times.convertedNs - offsetNs, readyNs: times.readyNs - offsetNs };
 }
 
 /** The ranks' environment: this process's, with the run's secret where there is one (in hex, as STALLBENCH_SECRET). */

@@ -90,6 +90,8 @@ const COLUMNS: [string, (row: StallRow) => string | number | boolean][] = [
   ['schedulerCpuUsPerStep', (r) => r.cpu?.find((c) => c.rank === 0)?.usPerStep ?? Number.NaN],
   ['rankCpuUsPerStep', (r) => r.cpu?.find((c) => c.rank === 1)?.usPerStep ?? Number.NaN],
   ['rankCores', (r) => r.cpu?.find((c) => c.rank === 1)?.cores ?? Number.NaN],
+  ['clockOffsetUs', (r) => r.clock?.find((c) => c.rank === 1)?.offsetUs ?? Number.NaN],
+  ['clockUncertaintyUs', (r) => (r.clock === undefined ? Number.NaN : Math.max(...r.clock.map((c) => c.uncertaintyUs)))],
   ['linkLowMs', (r) => r.link?.[r.link.length - 1]?.lowMs ?? Number.NaN],
   ['linkHighMs', (r) => r.link?.[r.link.length - 1]?.highMs ?? Number.NaN],
   ['slowSteps', (r) => r.report.tails?.slow ?? Number.NaN],

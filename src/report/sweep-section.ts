@@ -194,6 +194,13 @@ export function pickleSection(results: SweepResultsFile, thresholdMs = 3): strin
   ].join('\n');
 }
 
+/** A row's transfer median; a tcp row's with the clock uncertainty it carries ("0.210 ± 0.012"), its ranks' stamps being on estimated clocks. */
+function transferText(r: StallRow): string {
+  const transfer = formatMs(r.report.parts.transfer.p50);
+  if (r.clock === undefined || r.clock.length === 0) return transfer;
+  return `${transfer} ± ${formatMs(Math.max(...r.clock.map((c) => c.uncertaintyUs)) / 1000)}`;
+}
+
 /** A tcp row's band on the link at `tp`, "0.41–0.52"; '—' for rows of other transports. */
 function linkText(r: StallRow, tp: number): string {
   const band = r.link?.find((l) => l.tp === tp);
@@ -253,7 +260,7 @@ export function transportSection(results: SweepResultsFile, source: string): str
       tailSourcesText(r),
       floorText(r),
       formatMs(r.report.parts.encode.p50),
-      formatMs(r.report.parts.transfer.p50),
+      transferText(r),
       formatMs(r.report.parts.decode.p50 + r.report.parts.convert.p50),
       `${(r.report.parts.derive.p50 * 1000).toFixed(1)} µs`,
       `${(r.report.stall.p50 / r.report.floors.memcpy.p50).toFixed(2)}x`,
@@ -265,7 +272,7 @@ export function transportSection(results: SweepResultsFile, source: string): str
   const policies = [...new Set(results.rows.map((r) => (r.report.waitPolicy === null ? null : JSON.stringify(r.report.waitPolicy))).filter((w): w is string => w !== null))];
   const idle = results.rows.find((r) => r.report.idleMs !== undefined)?.report.idleMs;
   return [
-    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting; after the slash, the cores the process kept busy over the blocks (CPU over wall time: 1.00 is a whole core, as a rank that spins through every gap keeps). ${TAIL_LEGEND}${idle === undefined ? ' Steps ran back to back.' : ` Rank 0 slept until ${idle} ms after each step's last answer before the next (the GPU's step stood in for), and the CPU and cores include waiting through it.`}${waits ? ` \`wait\`: the policy every end waited under (sleep: block at once; spin:N: spin N µs, then block; spin: always; adaptive: a grace of 1 ms² over the median of the last 8 gaps between messages, 50 µs to 20 ms).` : ''}${waits && step !== null ? ` \`rank cores at tp${step.tp} step\`: the cores a rank's wait would keep busy through the GPU's ${step.ms} ms step, projected from its policy (its spin window over the step; the ring's polling wake-ups aside), with the basis${idle === step.ms ? ' — the gap these rows were measured at' : idle === undefined ? ' — a gap these rows, run back to back, did not wait through: their stall is not what that gap would give' : ` — not the ${idle} ms gap these rows were measured at`}.` : ''}${policies.length > 0 && !waits ? ` Wait policy: \`${policies.join('`, `')}\`.` : ''}`,
+    `${provenance(results.context, source)} Batch ${results.options.batch}, tp=2, real processes; \`floor\` is the empty message's stall on that transport in the same run (\`=\`: the stall is within 2× of it); \`stall/memcpy\` is the stall over one hot memcpy of the payload's content bytes, \`stall/ring copy\` (shm-ring rows) over a reference copy of the same bytes from two sources in turn into four targets in turn: once those outgrow the cache, a cold copy, as a message built each step lands in a ring of 4 slots; both timed in the same run. \`CPU µs/step\`: user + system CPU time per step of the scheduler (for Node rows this orchestrating process, harness work included) and of each rank, taken between blocks (rows measured before this column existed show \`-\`); in brackets the rank's decode + convert + derive, the rest being receiving, answering, the transport's own threads and waiting; after the slash, the cores the process kept busy over the blocks (CPU over wall time: 1.00 is a whole core, as a rank that spins through every gap keeps). ${TAIL_LEGEND}${results.rows.some((r) => r.clock !== undefined) ? " tcp rows' `transfer` carries ± the largest clock uncertainty of their ranks: each rank's offset to rank 0 is estimated NTP-style before every block (the shortest of 8 ping round trips; half of it the uncertainty) and taken off its stamps." : ''}${idle === undefined ? ' Steps ran back to back.' : ` Rank 0 slept until ${idle} ms after each step's last answer before the next (the GPU's step stood in for), and the CPU and cores include waiting through it.`}${waits ? ` \`wait\`: the policy every end waited under (sleep: block at once; spin:N: spin N µs, then block; spin: always; adaptive: a grace of 1 ms² over the median of the last 8 gaps between messages, 50 µs to 20 ms).` : ''}${waits && step !== null ? ` \`rank cores at tp${step.tp} step\`: the cores a rank's wait would keep busy through the GPU's ${step.ms} ms step, projected from its policy (its spin window over the step; the ring's polling wake-ups aside), with the basis${idle === step.ms ? ' — the gap these rows were measured at' : idle === undefined ? ' — a gap these rows, run back to back, did not wait through: their stall is not what that gap would give' : ` — not the ${idle} ms gap these rows were measured at`}.` : ''}${policies.length > 0 && !waits ? ` Wait policy: \`${policies.join('`, `')}\`.` : ''}`,
     '',
     markdownTable(
       [

@@ -46,6 +46,19 @@ export interface ProcessCpu {
   blocks: number;
 }
 
+/** A rank's clock against rank 0's over a run's blocks, estimated NTP-style before each (clockOffsetOf). */
+export interface RankClock {
+  rank: number;
+  /** The newest block's estimate of the rank's clock minus rank 0's, µs: taken off its stamps before they were used. */
+  offsetUs: number;
+  /** The largest half round trip of any block's estimate, µs: every cross-host part (transfer most of all) and the stall are known to ± this. */
+  uncertaintyUs: number;
+  /** Largest minus smallest estimate over the blocks, µs: how far the clocks drifted apart during the run. */
+  driftUs: number;
+  /** Blocks estimated. */
+  blocks: number;
+}
+
 /**
  * One codec × strategy × message × transport, measured: what every driver returns (measureStall, runBroadcast, the ipc
  * bench, each row of a sweep); tables, charts and comparisons are views of it.
@@ -87,6 +100,8 @@ export interface StallRow {
   launchSpread: number;
   /** CPU time per step on every process (sweep rows over real processes), by rank. */
   cpu?: ProcessCpu[];
+  /** tcp rows: each rank's clock offset to rank 0 with its uncertainty, estimated before every block. */
+  clock?: RankClock[];
   /** The machine and runtime it came from, for a row that stands alone (a results file of rows records it once). */
   context?: RunContext;
   /** The measured steps themselves, where the caller asked to keep them (a trace). */

@@ -1,3 +1,4 @@
+import type { ClockOffset } from '../broadcast/clock-offset.js';
 import { basename } from 'node:path';
 import { stepsNeeded, type SamplingPlan } from '../broadcast/sampling.js';
 import type { Runtime } from '../broadcast/session.js';
@@ -140,4 +141,6 @@ export interface LaunchState {
   cpuBlocks: Map<number, number[]>;
   /** The same CPU over the block's wall time, by rank: the cores the process kept busy (1: a core, spinning or working). */
   coreBlocks: Map<number, number[]>;
+  /** tcp launches: each rank's clock offset estimate before each block, by rank. */
+  clockBlocks: Map<number, ClockOffset[]>;
 }

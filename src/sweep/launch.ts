@@ -10,6 +10,9 @@ import type { Config, LaunchState } from './configs.js';
 import type { Sessions } from './sessions.js';
 import type { SweepOptions } from './types.js';
 
+/** Ping exchanges per clock estimate: the shortest round trip of these gives the offset. */
+export const CLOCK_EXCHANGES = 8;
+
 /** Starts one launch of a configuration on the launch's sessions (or in this process). */
 export async function startLaunch(config: Config, sessions: Sessions | null, options: SweepOptions, baseline: Baseline): Promise<LaunchState> {
   const run = { codec: config.codec, kind: config.kind, strategy: config.strategy, source: config.source, regime: options.regime ?? ('reused' as const), verifyEvery: 10 };
@@ -41,6 +44,7 @@ export async function startLaunch(config: Config, sessions: Sessions | null, opt
     session: own !== null ? null : (sessions as Sessions).two,
     cpuBlocks: new Map(),
     coreBlocks: new Map(),
+    clockBlocks: new Map(),
   };
 }
 
@@ -56,6 +60,10 @@ export async function measureBlock(state: LaunchState, plan: SamplingPlan): Prom
   const rejectedBefore = state.run.rejectedFrames;
   // The ranks are configured for this run first, so the CPU and wall time between the pings are the block's steps'.
   await state.run.activate();
+  // Over tcp the ranks' clocks may be another host's: estimated again before every block, so drift is tracked.
+  if (state.session?.transport === 'tcp') {
+    for (const estimate of await state.session.clockOffsets(CLOCK_EXCHANGES)) state.clockBlocks.set(estimate.rank, [...(state.clockBlocks.get(estimate.rank) ?? []), estimate]);
+  }
   // CPU times around the block, by one ping each side: the block's own steps carry no extra work.
   const cpuBefore = await state.session?.cpuTimes();
   const wallBefore = performance.now();

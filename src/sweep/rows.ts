@@ -2,7 +2,8 @@ import { stallOf, type Measurement } from '../broadcast/session.js';
 import { codecModulePath, isCodecModuleRef } from '../codecs/module.js';
 import { isPythonCodecModule, pythonCodecRef } from '../python/codecs.js';
 import { measuredReport, type CopyFloors } from '../run/report.js';
-import { overBlocks, projectionsOf, spreadOf, type ProcessCpu, type StallRow } from '../run/row.js';
+import type { ClockOffset } from '../broadcast/clock-offset.js';
+import { overBlocks, projectionsOf, spreadOf, type ProcessCpu, type RankClock, type StallRow } from '../run/row.js';
 import { summarizeSamples } from '../stats/summary.js';
 import { linkBands } from '../model/link.js';
 import type { Config } from './configs.js';
@@ -25,6 +26,24 @@ function cpuOf(launches: readonly LaunchState[], report: StallRow['report']): Pi
     return { rank, usPerStep, workUs, otherUs: Math.max(0, usPerStep - workUs), cores: summarizeSamples(coresByRank.get(rank) ?? [0]).p50, blocks: used.length };
   });
   return { cpu };
+}
+
+/** Each rank's clock over the launches' blocks (tcp launches estimate one before each block); nothing elsewhere. */
+export function clockOf(launches: readonly Pick<LaunchState, 'clockBlocks'>[]): Pick<StallRow, 'clock'> {
+  const byRank = new Map<number, ClockOffset[]>();
+  for (const launch of launches) for (const [rank, estimates] of launch.clockBlocks) byRank.set(rank, [...(byRank.get(rank) ?? []), ...estimates]);
+  if (byRank.size === 0) return {};
+  const clock: RankClock[] = [...byRank].sort(([a], [b]) => a - b).map(([rank, estimates]) => {
+    const offsets = estimates.map((e) => e.offsetNs);
+    return {
+      rank,
+      offsetUs: (offsets[offsets.length - 1] as number) / 1000,
+      uncertaintyUs: Math.max(...estimates.map((e) => e.uncertaintyNs)) / 1000,
+      driftUs: (Math.max(...offsets) - Math.min(...offsets)) / 1000,
+      blocks: estimates.length,
+    };
+  });
+  return { clock };
 }
 
 /** Pools a configuration's launches into one row: samples concatenated, each launch's median kept for the spread. */
@@ -73,6 +92,7 @@ export async function rowOf(
     launches: launchMedians.map((s) => ({ p50: s.p50, ci95: s.ci95, n: s.n })),
     launchSpread: spreadOf(launchMedians.map((s) => s.p50)),
     ...cpuOf(launches, report),
+    ...clockOf(launches),
     ...(config.transport === 'tcp' && options.link !== undefined ? { link: linkBands(report.stall.p50, report.wireBytes, [2, ...options.projectTp], options.link) } : {}),
   };
 }
