@@ -10,6 +10,7 @@ import { reportCommand, REPORT_HELP } from './cli/report.js';
 import { stallCommand, STALL_HELP } from './cli/stall.js';
 import { sweepCommand, SWEEP_HELP } from './cli/sweep.js';
 import { checkCommand, CHECK_HELP } from './cli/check.js';
+import { rankCommand, RANK_HELP } from './cli/rank.js';
 import { StallbenchError } from './errors.js';
 
 const SUITES: Record<Suite, (args: string[]) => Promise<number>> = { sweep: sweepCommand, codecs: codecsCommand, ipc: ipcCommand };
@@ -43,6 +44,8 @@ const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<numbe
   ipc: { run: packaged('ipc'), help: IPC_HELP },
   stall: { run: stallCommand, help: STALL_HELP },
   check: { run: checkCommand, help: CHECK_HELP },
+  // Rank 0 runs its command through main, as if it had been typed alone.
+  rank: { run: (args) => rankCommand(args, main), help: RANK_HELP },
 };
 
 const OVERVIEW = `usage: stallbench [command] [options]    (stallbench COMMAND --help for each)
@@ -55,6 +58,7 @@ const OVERVIEW = `usage: stallbench [command] [options]    (stallbench COMMAND -
   ipc       full payloads broadcast to real rank processes, against the floor
   stall     measureStall for one codec and strategy
   check     what the machine is doing and how it is set, as a run sees it before it starts
+  rank      one process of a world started by mpirun, srun, torchrun or a shell per host (tcp ranks on other hosts)
 
 ${SWEEP_HELP}`;
 

@@ -15,7 +15,8 @@ export interface Ranks {
   killAll(): void;
 }
 
-function rankEntry(): { path: string; execArgv: string[] } {
+/** Where the rank process's entry point is, and how Node must be started to load it. */
+export function rankEntry(): { path: string; execArgv: string[] } {
   // Under tsx or vitest this module is TypeScript, and so is its sibling; ranks then load it through tsx.
   const fromSource = import.meta.url.endsWith('.ts');
   const path = new URL(fromSource ? './rank-process.ts' : './rank-process.js', import.meta.url).pathname;
@@ -36,10 +37,42 @@ export type RankFailure = (exit: {
 
 const rankFailed: RankFailure = ({ rank, step, reason, code, signal }) => new RankFailedError(rank, step, reason, code, signal);
 
+/**
+ * How a session gets its rank processes: forked here (spawnRanks), or started by the agents of a launched world on
+ * their own hosts. `env` is what forked ranks run with; an agent's ranks run with the agent's own.
+ */
+export type RankStarter = (configs: readonly RankStart[], env: NodeJS.ProcessEnv) => Ranks | Promise<Ranks>;
+
+/** Ranks on other hosts, started on request by the agents of a world a launcher made (`stallbench rank`). */
+export interface RemoteWorld {
+  /** Processes in the world, rank 0 (this one) included: a session's tp may not exceed it. */
+  readonly size: number;
+  /** Starts a session's ranks 1..tp-1, each on the agent of that rank. */
+  readonly starter: RankStarter;
+}
+
 /** Forks ranks 1..configs.length with the IPC channel open, so a rank exits when this process goes; `env` is theirs. */
 export function spawnRanks(configs: readonly RankStart[], env: NodeJS.ProcessEnv = process.env): Ranks {
   const { path, execArgv } = rankEntry();
   return superviseRanks(configs.map((config) => ({ rank: config.rank, child: fork(path, [JSON.stringify(config)], { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }) })));
+}
+
+/** How a process ended, with the last of what it said: the reason a RankFailedError gives. */
+export function exitReason(code: number | null, signal: string | null, stderr: string): string {
+  return `exited${code !== null ? ` with code ${code}` : ''}${signal !== null ? ` by ${signal}` : ''}${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
+}
+
+/** Calls `report` once the exited child's stderr has closed (its last words can come after 'exit'), or 200 ms on. */
+export function afterStderr(child: ChildProcess, report: () => void): void {
+  if (child.stderr === null || child.stderr.closed) {
+    report();
+    return;
+  }
+  const late = setTimeout(report, 200);
+  child.stderr.once('close', () => {
+    clearTimeout(late);
+    report();
+  });
 }
 
 /** Watches started rank processes: the first that exits (or cannot start) before it was asked to rejects `failed`. */
@@ -63,19 +96,7 @@ export function superviseRanks(started: readonly { rank: number; child: ChildPro
     });
     child.on('exit', (code, signal) => {
       if (stopping && code === 0) return;
-      const report = (): void => {
-        const reason = `exited${code !== null ? ` with code ${code}` : ''}${signal !== null ? ` by ${signal}` : ''}${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
-        rejectFailed(failure({ rank, step, reason, code, signal, stderr, spawnError: null }));
-      };
-      // 'exit' can come before the last of stderr (the reason) has been read: wait for it to close, briefly.
-      if (child.stderr === null || child.stderr.closed) report();
-      else {
-        const late = setTimeout(report, 200);
-        child.stderr.once('close', () => {
-          clearTimeout(late);
-          report();
-        });
-      }
+      afterStderr(child, () => rejectFailed(failure({ rank, step, reason: exitReason(code, signal, stderr), code, signal, stderr, spawnError: null })));
     });
     return child;
   });

@@ -14,6 +14,7 @@ import type { MessageRecord } from '../message/types.js';
 import type { RankTimes, StepRecord } from './records.js';
 
 export type { RankTimes, StepRecord } from './records.js';
+import { OptionsError } from '../errors.js';
 import { requireInt, requireNumber } from '../options.js';
 import type { StrategyName } from '../kinds/strategy.js';
 import { openSchedulerTransport } from '../transport/open.js';
@@ -32,7 +33,7 @@ import type { FaultInjection } from './faults.js';
 import { sessionGuard, type SessionGuard } from './guard.js';
 import { configurationSlot, type RunHold } from './hold.js';
 import { nowNs, packControl, type Ack, type Command, type RankConfiguration } from './protocol.js';
-import { spawnRanks, type Ranks } from './ranks.js';
+import { spawnRanks, type Ranks, type RemoteWorld } from './ranks.js';
 import { packStepHeader, tokenBytesOf, TOKEN_BYTES } from './step-header.js';
 import {
   checkPlan,
@@ -48,6 +49,11 @@ import {
   type WarmupPlan,
 } from './sampling.js';
 
+/** Where a tcp run listens, and the launched world whose agents start its ranks on their hosts (else they are forked here). */
+export interface TcpRunOptions extends TcpOptions {
+  world?: RemoteWorld;
+}
+
 /** Options of openRankSession. */
 export interface SessionOptions {
   /** Ranks in all, including this process (rank 0, the scheduler). @default 2 */
@@ -62,7 +68,7 @@ export interface SessionOptions {
    * Where the tcp transport listens (loopback unless asked). Its CurveZMQ keys come from the run's secret: the file
    * STALLBENCH_SECRET_FILE names or STALLBENCH_SECRET (hex), else a fresh one; the ranks get it in their environment.
    */
-  tcp?: TcpOptions;
+  tcp?: TcpRunOptions;
   /**
    * How every end waits for the other, by name (waitChoiceOf): `sleep`, `spin:N`, `spin`, `adaptive`. @default the
    * transport's own (ipc: block at once; shm-ring: defaultWaitPolicy)
@@ -198,6 +204,8 @@ export function shmBackendOf(codec: Codec): ShmBackendKind | null {
 /** Starts ranks 1..tp-1 as child processes and completes the handshake; measure() then reuses them. */
 export async function openRankSession(options: SessionOptions = {}): Promise<RankSession> {
   const tp = requireInt('tp', options.tp ?? 2, 2, 64);
+  const world = options.transport === 'tcp' ? options.tcp?.world : undefined;
+  if (world !== undefined && tp > world.size) throw new OptionsError('tp', `${tp} needs more ranks than the launched world's ${world.size}`);
   const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
   const transportName = options.transport ?? 'ipc';
   const wait = options.wait === undefined ? undefined : waitChoiceOf(options.wait);
@@ -236,7 +244,9 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const { started: live, address } = await guard.run(async () => {
     transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing, wait, tcp: options.tcp, ...(secret === null ? {} : { secret }) });
     const { address } = transport;
-    const started = spawnRanks(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })), rankEnv(secret));
+    // A launched world's agents start tcp ranks on their own hosts; every other rank is forked here.
+    const starter = transportName === 'tcp' ? (options.tcp?.world?.starter ?? spawnRanks) : spawnRanks;
+    const started = await starter(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })), rankEnv(secret));
     ranks = started;
     guard.watch(started.failed);
     await options.onStart?.({ pids: started.pids, runDir: dir.path });

@@ -1,6 +1,8 @@
 import { OptionsError } from '../errors.js';
 import { MAX_IDLE_MS, waitChoicesOf } from '../transport/wait-choice.js';
 import { parseLink } from '../model/link.js';
+import type { TcpRunOptions } from '../broadcast/session.js';
+import { launchedWorld } from './launched-world.js';
 export { LIMITS } from '../options.js';
 
 /** A comma-separated option parsed item by item, or the fallback when the option was not given. */
@@ -31,10 +33,15 @@ export function shmRingOption(text: string | undefined, transports: readonly str
   return { shmRing: { wait: { spinUs } } };
 }
 
-/** The tcp options of `--listen ADDR` (where a tcp scheduler listens); refused without the tcp transport. */
-export function tcpOption(listen: string | undefined, transports: readonly string[]): { tcp?: { host: string } } {
+/**
+ * The tcp options of `--listen ADDR` (where a tcp scheduler listens); refused without the tcp transport. Under
+ * `stallbench rank` the launched world's agents start the tcp ranks, and the scheduler listens at the master's address.
+ */
+export function tcpOption(listen: string | undefined, transports: readonly string[]): { tcp?: TcpRunOptions } {
+  const world = launchedWorld();
+  if (listen !== undefined && !transports.includes('tcp')) throw new OptionsError('listen', 'applies only where the tcp transport runs (--transport tcp)');
+  if (world !== null && transports.includes('tcp')) return { tcp: { host: listen?.trim() ?? world.listenHost, world } };
   if (listen === undefined) return {};
-  if (!transports.includes('tcp')) throw new OptionsError('listen', 'applies only where the tcp transport runs (--transport tcp)');
   return { tcp: { host: listen.trim() } };
 }
 

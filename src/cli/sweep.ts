@@ -15,6 +15,7 @@ import { STEP_PRESETS, type StepPresetName } from '../model/presets.js';
 import { renderCharts } from '../report/charts.js';
 import { SWEEP_SCHEMA_VERSION, writeSweepResults, type StoredSweepOptions, type SweepResultsFile } from '../report/sweep-results.js';
 import { terminalSummary } from '../report/terminal-summary.js';
+import { terminalWidth } from '../report/terminal-table.js';
 import { checkStrategy, type StrategyName } from '../kinds/strategy.js';
 import { DEFAULT_ORDER_SEED } from '../sweep/order.js';
 import { pythonCodecsOf } from '../sweep/configs.js';
@@ -289,5 +290,5 @@ async function messagesFrom(spec: string): Promise<MessageSequence> {
 
 /** The decision first, fitted to the terminal (100 columns when it is not one); the method is in docs/method.md. */
 function printSummary(results: SweepResultsFile): void {
-  console.log(`\n${terminalSummary(results, process.stdout.columns ?? 100)}`);
+  console.log(`\n${terminalSummary(results, terminalWidth(100))}`);
 }

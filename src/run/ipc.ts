@@ -1,5 +1,5 @@
 import type { SamplingPlan } from '../broadcast/sampling.js';
-import { openRankSession, type AllocationRegime } from '../broadcast/session.js';
+import { openRankSession, type AllocationRegime, type TcpRunOptions } from '../broadcast/session.js';
 import type { PayloadSize } from '../bench/sizes.js';
 import { CTX_META_KIND } from '../kinds/ctx-meta/kind.js';
 import { generatedSource } from '../kinds/ctx-meta/source.js';
@@ -7,7 +7,6 @@ import type { MessageKind, StepSource } from '../kinds/types.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
 import type { TransportName } from '../transport/types.js';
 import { checkWaitOptions } from '../transport/wait-choice.js';
-import type { TcpOptions } from '../transport/tcp.js';
 import { measureBaseline } from './baseline.js';
 import { gateCodec } from './gate.js';
 import { measuredReport } from './report.js';
@@ -26,7 +25,7 @@ export interface IpcBenchOptions {
   shmRing?: ShmRingOptions;
   regime?: AllocationRegime;
   /** Where the tcp transport listens (loopback unless asked). */
-  tcp?: TcpOptions;
+  tcp?: TcpRunOptions;
   /** Wait policies to measure under, each on ranks of its own (waitChoiceOf); rows record theirs. @default the transport's own */
   wait?: readonly string[];
   /** Rank 0's sleep before each step, ms (the GPU's step stood in for). @default 0 */

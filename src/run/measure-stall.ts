@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { SamplingPlan, SamplingPresetName } from '../broadcast/sampling.js';
-import { measureOnce, openRankSession, type AllocationRegime, type Measurement, type MeasureRun, type RankSession } from '../broadcast/session.js';
+import { measureOnce, openRankSession, type AllocationRegime, type Measurement, type MeasureRun, type RankSession, type TcpRunOptions } from '../broadcast/session.js';
 import { openCodec } from '../codecs/module.js';
 import type { Codec } from '../codecs/types.js';
 import { OptionsError } from '../errors.js';
@@ -13,7 +13,6 @@ import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ri
 import type { TransportName } from '../transport/types.js';
 import { checkWaitOptions } from '../transport/wait-choice.js';
 import { linkBands, parseLink } from '../model/link.js';
-import type { TcpOptions } from '../transport/tcp.js';
 import { IN_PROCESS_BASELINE, measureBaseline, type Baseline } from './baseline.js';
 import { gateCodec } from './gate.js';
 import { checkKindStrategy, inputOf, type MeasureInput } from './input.js';
@@ -36,7 +35,7 @@ export interface MeasureStallOptions {
   /** Geometry and wait policy of the shm-ring transport (the report records the policy that ran). */
   shmRing?: ShmRingOptions;
   /** Where the tcp transport listens (loopback unless asked). */
-  tcp?: TcpOptions;
+  tcp?: TcpRunOptions;
   /** Over tcp: a link to project the row onto, "RTT,BANDWIDTH" such as "25us,100Gbps". */
   link?: string;
   /** How every end waits, by name (waitChoiceOf: sleep, spin:N, spin, adaptive); the row records it. @default the transport's own */

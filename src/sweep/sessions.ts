@@ -58,7 +58,10 @@ export async function openSessions(options: SweepOptions, transport: TransportNa
     const direct = new Map<number, RankSession>();
     for (const tp of options.projectTp) {
       // Honest only with a core per process and one to spare; a Python session has its scheduler process too.
-      if (tp > 2 && availableParallelism() >= tp + 1 + (runtime === 'python' ? 1 : 0) && !direct.has(tp)) {
+      // A launched world's tcp ranks are on their own hosts: what counts there is that the world has them.
+      const world = transport === 'tcp' && runtime === 'node' ? options.tcp?.world : undefined;
+      const room = world !== undefined ? tp <= world.size : availableParallelism() >= tp + 1 + (runtime === 'python' ? 1 : 0);
+      if (tp > 2 && room && !direct.has(tp)) {
         const session = await open(tp);
         opened.push(session);
         direct.set(tp, session);

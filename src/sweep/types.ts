@@ -1,5 +1,5 @@
 import type { SamplingPlan, SamplingPresetName } from '../broadcast/sampling.js';
-import type { AllocationRegime } from '../broadcast/session.js';
+import type { AllocationRegime, TcpRunOptions } from '../broadcast/session.js';
 import type { ChromeTrace } from '../broadcast/trace.js';
 import type { StrategyName } from '../kinds/strategy.js';
 import type { MessageSequence } from '../message/types.js';
@@ -8,7 +8,6 @@ import type { ReferenceRow } from '../reference/reference-row.js';
 import type { MeasuredTransport } from '../run/report.js';
 import type { StallRow } from '../run/row.js';
 import type { ShmRingOptions } from '../transport/shm-ring.js';
-import type { TcpOptions } from '../transport/tcp.js';
 
 /** Options of runSweep. */
 export interface SweepOptions {
@@ -31,7 +30,7 @@ export interface SweepOptions {
   /** Geometry and wait policy of the shm-ring transport (each row records the policy that ran). */
   shmRing?: ShmRingOptions;
   /** Where the tcp transport listens (loopback unless asked). */
-  tcp?: TcpOptions;
+  tcp?: TcpRunOptions;
   /** A link to project tcp rows onto, "RTT,BANDWIDTH" such as "25us,100Gbps" (parseLink). */
   link?: string;
   /**

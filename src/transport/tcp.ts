@@ -24,7 +24,7 @@ export interface TcpScheduler extends SchedulerTransport {
 }
 
 /** Counts a socket's failed handshakes as they happen, until the socket closes. */
-function countRefusals(socket: Socket, count: () => void): void {
+export function countRefusals(socket: Socket, count: () => void): void {
   void (async () => {
     try {
       for await (const event of socket.events) if (event.type.startsWith('handshake:error')) count();

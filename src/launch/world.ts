@@ -1,0 +1,290 @@
+import { lookup } from 'node:dns/promises';
+import { Router } from 'zeromq';
+import { RankFailedError } from '../broadcast/errors.js';
+import type { RankStart } from '../broadcast/rank-process.js';
+import { exitReason, type Ranks, type RemoteWorld } from '../broadcast/ranks.js';
+import { curveKeysOf } from '../transport/run-secret.js';
+import { countRefusals } from '../transport/tcp.js';
+import { LaunchError } from './errors.js';
+import type { RankIdentity } from './identity.js';
+import { packWorld, unpackWorld, WORLD_MAX_MESSAGE_BYTES, type WorldMessage } from './world-protocol.js';
+
+/** How rank 0 forms and watches its world. */
+export interface WorldOptions {
+  /** Rank 0's identity: the world's size and where to listen. */
+  identity: RankIdentity;
+  secret: Uint8Array;
+  /** Longest wait for every other rank to join, ms. */
+  joinTimeoutMs: number;
+  /** An agent silent this long is lost (and so is rank 0 to an agent: ZMTP heartbeats), ms. */
+  peerTimeoutMs: number;
+}
+
+/** A rank ≥ 1 as it joined. */
+export interface AgentInfo {
+  rank: number;
+  host: string;
+  pid: number;
+  launcher: string;
+}
+
+/** Rank 0's side of a launched world: the agents that joined, and the starter that runs sessions' ranks on them. */
+export interface LaunchedWorld extends RemoteWorld {
+  readonly agents: readonly AgentInfo[];
+  /** The address rank 0 listens on (the master's, resolved): where its tcp sessions listen unless told otherwise. */
+  readonly listenHost: string;
+  /** Peers whose CurveZMQ handshake failed on the rendezvous: refused before any frame. */
+  refusedPeers(): number;
+  /** Sessions whose ranks the agents started so far. */
+  sessionsStarted(): number;
+  /** Tells every agent to stop and closes the rendezvous (once). */
+  close(): Promise<void>;
+}
+
+/** The IP address of a host name or address, as ZeroMQ binds it. */
+async function addressOf(host: string): Promise<string> {
+  try {
+    return (await lookup(host)).address;
+  } catch (error) {
+    throw new LaunchError(`cannot resolve rank 0's address '${host}': ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const bracketed = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/** One session's ranks on the agents: their pids once started, and what each reported at its end. */
+interface RemoteSession {
+  ranks: number[];
+  pids: Map<number, number>;
+  exited: Set<number>;
+  stopping: boolean;
+  step: number;
+  onStarted(rank: number, pid: number): void;
+  onStartFailed(rank: number, reason: string): void;
+  onExit(rank: number, code: number | null, signal: string | null, stderr: string): void;
+  onLost(rank: number, reason: string): void;
+}
+
+/**
+ * Forms the world as rank 0: binds a CurveZMQ ROUTER at the master address (keys from the run's secret), waits for
+ * ranks 1..worldSize-1 to join, and refuses (LaunchError, exit 2) a world whose ranks disagree on its size or on who
+ * is who, or that does not fill within the join timeout.
+ */
+export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
+  const { identity, peerTimeoutMs } = options;
+  const host = await addressOf(identity.master.host);
+  const { server } = curveKeysOf(options.secret);
+  // linger: a stop or kill queued as the world closes still reaches the agents.
+  const router = new Router({ linger: 1000, curveServer: true, curveSecretKey: server.secretKey, maxMessageSize: WORLD_MAX_MESSAGE_BYTES, heartbeatInterval: Math.max(100, Math.floor(peerTimeoutMs / 5)), heartbeatTimeout: peerTimeoutMs });
+  let refused = 0;
+  countRefusals(router, () => refused++);
+  const endpoint = `tcp://${bracketed(host)}:${identity.master.port}`;
+  try {
+    await router.bind(endpoint);
+  } catch (error) {
+    router.close();
+    throw new LaunchError(`rank 0 cannot listen on ${endpoint}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  // ZeroMQ sockets take one send at a time: every send waits its turn.
+  let sending: Promise<void> = Promise.resolve();
+  const send = (id: Buffer, message: WorldMessage): Promise<void> => {
+    sending = sending.then(() => router.send([id, packWorld(message)])).catch(() => undefined);
+    return sending;
+  };
+
+  const joined = new Map<number, { id: Buffer; info: AgentInfo; lastSeen: number; lost: boolean }>();
+  const sessions = new Map<number, RemoteSession>();
+  let fatal: LaunchError | null = null;
+  let wake: () => void = () => undefined;
+
+  const handle = (id: Buffer, message: WorldMessage): void => {
+    if (message.kind === 'join') {
+      const { rank, worldSize } = message;
+      let reason: string | null = null;
+      if (worldSize !== identity.worldSize) reason = `rank ${rank} says the world has ${worldSize} ranks; rank 0 says ${identity.worldSize}`;
+      else if (rank < 1 || rank >= identity.worldSize) reason = `a process on ${message.host} says it is rank ${rank}, outside 1..${identity.worldSize - 1}`;
+      else if (joined.has(rank) && !(joined.get(rank)?.id.equals(id) ?? false)) reason = `rank ${rank} joined twice (from ${joined.get(rank)?.info.host} and ${message.host})`;
+      if (reason !== null) {
+        void send(id, { kind: 'refused', reason });
+        // A world whose ranks disagree cannot run: rank 0 says so too, before anything is measured.
+        fatal ??= new LaunchError(reason);
+        wake();
+        return;
+      }
+      joined.set(rank, { id, info: { rank, host: message.host, pid: message.pid, launcher: message.launcher }, lastSeen: Date.now(), lost: false });
+      void send(id, { kind: 'welcome' });
+      wake();
+      return;
+    }
+    const agent = [...joined.values()].find((a) => a.id.equals(id));
+    // Only a rank that joined may speak for one.
+    if (agent === undefined) return;
+    agent.lastSeen = Date.now();
+    if (message.kind === 'started') sessions.get(message.session)?.onStarted(message.rank, message.pid);
+    else if (message.kind === 'start-failed') sessions.get(message.session)?.onStartFailed(message.rank, message.reason);
+    else if (message.kind === 'exit') sessions.get(message.session)?.onExit(message.rank, message.code, message.signal, message.stderr);
+  };
+
+  const reading = (async () => {
+    try {
+      for await (const [id, frame] of router) {
+        const message = unpackWorld(frame);
+        if (id !== undefined && message !== null) handle(Buffer.from(id), message);
+      }
+    } catch {
+      // The socket closed: the world is over.
+    }
+  })();
+
+  const missing = (): number[] => Array.from({ length: identity.worldSize - 1 }, (_, i) => i + 1).filter((r) => !joined.has(r));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const refusedNote = refused > 0 ? `; ${refused} handshake${refused === 1 ? ' was' : 's were'} refused for want of the run's secret` : '';
+        reject(new LaunchError(`rank${missing().length === 1 ? '' : 's'} ${missing().join(', ')} did not join rank 0 at ${endpoint} within ${options.joinTimeoutMs / 1000} s${refusedNote}`));
+      }, options.joinTimeoutMs);
+      wake = () => {
+        if (fatal !== null || missing().length === 0) {
+          clearTimeout(timer);
+          if (fatal !== null) reject(fatal);
+          else resolve();
+        }
+      };
+      wake();
+    });
+  } catch (error) {
+    for (const agent of joined.values()) await send(agent.id, { kind: 'stop' });
+    router.close();
+    await reading;
+    throw error;
+  }
+
+  // An agent silent for the peer timeout is lost: its sessions fail at once. A timer that itself ran late means this
+  // process was busy (a long block) and could not read what came meanwhile: it judges nobody on that tick.
+  const tickMs = Math.max(100, Math.floor(peerTimeoutMs / 5));
+  let lastTick = Date.now();
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    const late = now - lastTick > 2 * tickMs;
+    lastTick = now;
+    for (const agent of joined.values()) {
+      if (late) agent.lastSeen = Math.max(agent.lastSeen, now - tickMs);
+      else if (!agent.lost && now - agent.lastSeen > peerTimeoutMs) {
+        agent.lost = true;
+        for (const session of sessions.values()) if (session.ranks.includes(agent.info.rank)) session.onLost(agent.info.rank, `its agent on ${agent.info.host} was silent for ${peerTimeoutMs / 1000} s (link down, or the agent killed)`);
+      }
+    }
+  }, tickMs);
+  watchdog.unref();
+
+  let sessionCount = 0;
+  const starter = async (configs: readonly RankStart[]): Promise<Ranks> => {
+    const id = ++sessionCount;
+    const wanted = configs.map((c) => c.rank);
+    let rejectFailed: (error: Error) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => {
+      rejectFailed = reject;
+    });
+    failed.catch(() => undefined);
+    let started: () => void = () => undefined;
+    let startFailed: (error: Error) => void = () => undefined;
+    const allStarted = new Promise<void>((resolve, reject) => {
+      started = resolve;
+      startFailed = reject;
+    });
+    let exitedAll: () => void = () => undefined;
+    const allExited = new Promise<void>((resolve) => {
+      exitedAll = resolve;
+    });
+    const session: RemoteSession = {
+      ranks: wanted,
+      pids: new Map(),
+      exited: new Set(),
+      stopping: false,
+      step: -1,
+      onStarted(rank, pid) {
+        session.pids.set(rank, pid);
+        if (wanted.every((r) => session.pids.has(r))) started();
+      },
+      onStartFailed(rank, reason) {
+        const error = new RankFailedError(rank, -1, `its agent could not start it: ${reason}`);
+        startFailed(error);
+        rejectFailed(error);
+      },
+      onExit(rank, code, signal, stderr) {
+        session.exited.add(rank);
+        if (wanted.every((r) => session.exited.has(r))) exitedAll();
+        if (session.stopping && code === 0) return;
+        const error = new RankFailedError(rank, session.step, exitReason(code, signal, stderr), code, signal as NodeJS.Signals | null);
+        startFailed(error);
+        rejectFailed(error);
+      },
+      onLost(rank, reason) {
+        session.exited.add(rank);
+        if (wanted.every((r) => session.exited.has(r))) exitedAll();
+        const error = new RankFailedError(rank, session.step, reason);
+        startFailed(error);
+        rejectFailed(error);
+      },
+    };
+    sessions.set(id, session);
+    for (const config of configs) {
+      const agent = joined.get(config.rank);
+      if (agent === undefined || agent.lost) throw new RankFailedError(config.rank, -1, 'its agent is not in the world');
+      await send(agent.id, { kind: 'start', session: id, start: config });
+    }
+    const kill = (): void => {
+      session.stopping = true;
+      for (const rank of wanted) {
+        const agent = joined.get(rank);
+        if (agent !== undefined && !session.exited.has(rank)) void send(agent.id, { kind: 'kill', session: id });
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([allStarted, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RankFailedError(wanted.find((r) => !session.pids.has(r)) ?? 1, -1, `its agent did not start it within ${peerTimeoutMs / 1000} s`)), peerTimeoutMs)))]);
+    } catch (error) {
+      kill();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    return {
+      pids: wanted.map((r) => session.pids.get(r) ?? -1),
+      failed,
+      setStep: (step) => {
+        session.step = step;
+      },
+      stop: async (graceMs) => {
+        session.stopping = true;
+        const bounded = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+        await Promise.race([allExited, bounded(graceMs)]);
+        if (wanted.every((r) => session.exited.has(r))) return;
+        kill();
+        // An agent that can no longer be reached is lost, and its own watch on rank 0 ends what it started.
+        await Promise.race([allExited, bounded(peerTimeoutMs)]);
+      },
+      killAll: kill,
+    };
+  };
+
+  let closing: Promise<void> | null = null;
+  return {
+    size: identity.worldSize,
+    agents: [...joined.values()].map((a) => a.info).sort((a, b) => a.rank - b.rank),
+    listenHost: host,
+    starter,
+    refusedPeers: () => refused,
+    sessionsStarted: () => sessionCount,
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(watchdog);
+        for (const agent of joined.values()) if (!agent.lost) await send(agent.id, { kind: 'stop' });
+        router.close();
+        await reading;
+      })();
+      return closing;
+    },
+  };
+}

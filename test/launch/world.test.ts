@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { StallRow } from '../../src/run/row.js';
+import { packWorld, unpackWorld } from '../../src/launch/world-protocol.js';
+import { isAlive } from '../broadcast/leftovers.js';
+import { freePort, newSecret, printed, startRank } from './world-processes.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'stallbench-world-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+// A quick tcp sweep, small enough for a loaded 2-core machine.
+const QUICK_TCP = ['sweep', '--quick', '--no-python', '--transport', 'tcp', '--codecs', 'msgpack', '--strategies', 'delta', '--seq-lens', '256', '--batch', '4'];
+
+/** The rows of the results a sweep wrote to `out`. */
+function rowsIn(out: string): StallRow[] {
+  const latest = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { json: string };
+  return (JSON.parse(readFileSync(join(out, latest.json), 'utf8')) as { rows: StallRow[] }).rows;
+}
+
+describe('the world protocol', () => {
+  it('reads back what it packs, and drops anything that is not a well-formed message', () => {
+    const join1 = { kind: 'join' as const, rank: 1, worldSize: 3, launcher: 'openmpi', host: 'b', pid: 7 };
+    expect(unpackWorld(packWorld(join1))).toEqual(join1);
+    expect(unpackWorld(Buffer.from('not json'))).toBeNull();
+    expect(unpackWorld(Buffer.from(JSON.stringify({ kind: 'teleport' })))).toBeNull();
+    expect(unpackWorld(Buffer.from(JSON.stringify({ kind: 'join', rank: '1', worldSize: 3 })))).toBeNull();
+    expect(unpackWorld(Buffer.from(JSON.stringify({ kind: 'exit', session: 1, rank: 1, code: null, signal: 'SIGKILL', stderr: '' })))).not.toBeNull();
+    expect(unpackWorld(undefined)).toBeNull();
+  });
+});
+
+describe('stallbench rank on one host (loopback)', () => {
+  it('runs rank 0\'s sweep on the other ranks over tcp, and every rank exits 0', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const out = join(folder, 'three');
+    const agents = [1, 2].map((rank) => startRank(['--rank', String(rank), '--world-size', '3', '--master', master], env));
+    const zero = startRank(['--rank', '0', '--world-size', '3', '--master', master, '--', ...QUICK_TCP, '--tp', '3', '--out', out], env);
+    expect(await zero.exited(120_000), zero.output()).toBe(0);
+    for (const agent of agents) expect(await agent.exited(20_000), agent.output()).toBe(0);
+    expect(zero.output()).toMatch(/rank 0 of 3 \(flags\); joined: rank 1 on .+, rank 2 on /);
+    const [row] = rowsIn(out);
+    expect(row?.transport).toBe('tcp');
+    expect(row?.clock?.map((c) => c.rank)).toEqual([1]);
+    // The direct tp=3 session ran on both other ranks of the world.
+    expect(row?.projections.find((p) => p.tp === 3)?.direct?.stall.n).toBeGreaterThan(0);
+  });
+
+  it('refuses a world whose ranks disagree on its size: both ends say so in one line and exit 2', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '3', '--master', master, '--join-timeout', '30'], env);
+    const zero = startRank(['--rank', '0', '--world-size', '2', '--master', master, '--join-timeout', '30', '--', ...QUICK_TCP], env);
+    expect(await zero.exited(40_000)).toBe(2);
+    expect(await agent.exited(40_000)).toBe(2);
+    expect(zero.output().trim()).toBe('stallbench rank: rank 1 says the world has 3 ranks; rank 0 says 2');
+    expect(agent.output().trim()).toBe('stallbench rank: rank 1: refused by rank 0: rank 1 says the world has 3 ranks; rank 0 says 2');
+  });
+
+  it('says in one line and exits 2 when rank 0 cannot be reached within the join timeout', async () => {
+    const master = `127.0.0.1:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '2', '--master', master, '--join-timeout', '1'], { STALLBENCH_SECRET: newSecret() });
+    expect(await agent.exited(30_000)).toBe(2);
+    expect(agent.output().trim()).toBe(`stallbench rank: rank 1: could not reach rank 0 at tcp://${master} within 1 s`);
+  });
+
+  it('refuses and counts a peer without the secret, while the ranks that hold it run', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const zero = startRank(['--rank', '0', '--world-size', '2', '--master', master, '--', ...QUICK_TCP, '--out', join(folder, 'intruder')], env);
+    // The intruder claims rank 1 with a secret of its own: its handshakes are refused until it gives up.
+    const intruder = startRank(['--rank', '1', '--world-size', '2', '--master', master, '--join-timeout', '3'], { STALLBENCH_SECRET: newSecret() });
+    expect(await intruder.exited(30_000)).toBe(2);
+    expect(intruder.output()).toMatch(/could not reach rank 0 .* rank 0 dropped \d+ handshakes? \(does every rank hold the same secret\?\)/);
+    // The real rank 1 still gets in: the intruder never took its place.
+    const agent = startRank(['--rank', '1', '--world-size', '2', '--master', master], env);
+    expect(await zero.exited(120_000), zero.output()).toBe(0);
+    expect(await agent.exited(20_000), agent.output()).toBe(0);
+    expect(zero.output()).toMatch(/\d+ handshakes? (was|were) refused at the rendezvous for want of the run's secret/);
+    expect(rowsIn(join(folder, 'intruder'))[0]?.transport).toBe('tcp');
+  });
+
+  it('stops every rank, and what it started, when rank 0 is lost mid-run', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '2', '--master', master, '--peer-timeout', '3'], env);
+    // Long enough to be mid-run when it is killed: every step waits 20 ms for the GPU stood in for.
+    const zero = startRank(['--rank', '0', '--world-size', '2', '--master', master, '--', ...QUICK_TCP, '--codecs', 'msgpack,json,cbor', '--idle-ms', '20', '--out', join(folder, 'lost')], env);
+    expect(await printed(zero.output, /\[1\/\d+\]/), zero.output()).toBe(true);
+    const ranks = childrenOf(agent.child.pid ?? -1);
+    expect(ranks.length).toBeGreaterThan(0);
+    zero.child.kill('SIGKILL');
+    expect(await agent.exited(30_000), agent.output()).toBe(1);
+    expect(agent.output()).toMatch(/rank 1: lost rank 0 at tcp:\/\/127\.0\.0\.1:\d+ .*stopped what it started/);
+    expect(ranks.filter(isAlive)).toEqual([]);
+  });
+});
+
+/** The pids of a process's children, from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
