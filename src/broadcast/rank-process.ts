@@ -10,7 +10,7 @@ import { runSecretFromEnv } from '../transport/run-secret.js';
 import { gcWindow } from '../harness/gc-time.js';
 import { readCounters as counters } from '../harness/run-queue.js';
 import { turn } from '../transport/shm-ring-wait.js';
-import type { TransportAddress } from '../transport/types.js';
+import { isTcp, type TransportAddress } from '../transport/types.js';
 import { INJECTED_CRASH_EXIT_CODE } from './faults.js';
 import { nowNs as hostNs, packControl, unpackControl, type Ack, type RankConfiguration } from './protocol.js';
 
@@ -53,7 +53,7 @@ const runQueueOf = (us: number): { runQueueUs?: number } => (Number.isFinite(us)
 
 async function main(start: RankStart): Promise<void> {
   // A tcp rank's keys come from the run's secret, which its environment carries and no command line does.
-  const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank, start.address.transport === 'tcp' ? runSecretFromEnv() : null);
+  const transport = connectRankTransport(start.address, start.idleTimeoutMs, start.rank, isTcp(start.address.transport) ? runSecretFromEnv() : null);
   const tokenBytes = tokenBytesOf(start.token);
   const yieldEveryMs = start.address.transport === 'shm-ring' ? start.address.wait.yieldEveryMs : Number.POSITIVE_INFINITY;
   let lastTurn = performance.now();

@@ -49,6 +49,8 @@ export interface RemoteWorld {
   readonly size: number;
   /** Starts a session's ranks 1..tp-1, each on the agent of that rank. */
   readonly starter: RankStarter;
+  /** The host a rank's agent said it runs on, or null for a rank not in the world. */
+  hostOf(rank: number): string | null;
 }
 
 /** Forks ranks 1..configs.length with the IPC channel open, so a rank exits when this process goes; `env` is theirs. */

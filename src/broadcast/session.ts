@@ -26,7 +26,7 @@ import { idleFor, type WaitPolicy } from '../transport/shm-ring-wait.js';
 import { MAX_IDLE_MS, waitChoiceOf } from '../transport/wait-choice.js';
 import { newRunSecret, runSecretFromEnv, SECRET_ENV, SECRET_FILE_ENV } from '../transport/run-secret.js';
 import type { TcpOptions, TcpScheduler } from '../transport/tcp.js';
-import type { SchedulerTransport, TransportAddress, TransportName } from '../transport/types.js';
+import { isTcp, type SchedulerTransport, type TransportAddress, type TransportName } from '../transport/types.js';
 import { answerCollector, handshake, rankTimesOf } from './answers.js';
 import { clockOffsetOf, type ClockOffset, type PingExchange } from './clock-offset.js';
 import type { FaultInjection } from './faults.js';
@@ -204,7 +204,7 @@ export function shmBackendOf(codec: Codec): ShmBackendKind | null {
 /** Starts ranks 1..tp-1 as child processes and completes the handshake; measure() then reuses them. */
 export async function openRankSession(options: SessionOptions = {}): Promise<RankSession> {
   const tp = requireInt('tp', options.tp ?? 2, 2, 64);
-  const world = options.transport === 'tcp' ? options.tcp?.world : undefined;
+  const world = isTcp(options.transport ?? 'ipc') ? options.tcp?.world : undefined;
   if (world !== undefined && tp > world.size) throw new OptionsError('tp', `${tp} needs more ranks than the launched world's ${world.size}`);
   const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
   const transportName = options.transport ?? 'ipc';
@@ -213,7 +213,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const token = randomBytes(TOKEN_BYTES).toString('hex');
   const tokenBytes = tokenBytesOf(token);
   // Only tcp listens where another host could reach it, so only tcp needs the secret.
-  const secret = transportName === 'tcp' ? (runSecretFromEnv() ?? newRunSecret()) : null;
+  const secret = isTcp(transportName) ? (runSecretFromEnv() ?? newRunSecret()) : null;
   const dir: RunDir = createRunDir();
   let transport: SchedulerTransport | null = null;
   let ranks: Ranks | null = null;
@@ -245,7 +245,7 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing, wait, tcp: options.tcp, ...(secret === null ? {} : { secret }) });
     const { address } = transport;
     // A launched world's agents start tcp ranks on their own hosts; every other rank is forked here.
-    const starter = transportName === 'tcp' ? (options.tcp?.world?.starter ?? spawnRanks) : spawnRanks;
+    const starter = isTcp(transportName) ? (options.tcp?.world?.starter ?? spawnRanks) : spawnRanks;
     const started = await starter(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })), rankEnv(secret));
     ranks = started;
     guard.watch(started.failed);

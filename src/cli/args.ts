@@ -3,6 +3,7 @@ import { MAX_IDLE_MS, waitChoicesOf } from '../transport/wait-choice.js';
 import { parseLink } from '../model/link.js';
 import type { TcpRunOptions } from '../broadcast/session.js';
 import { launchedWorld } from './launched-world.js';
+import { isTcp } from '../transport/types.js';
 export { LIMITS } from '../options.js';
 
 /** A comma-separated option parsed item by item, or the fallback when the option was not given. */
@@ -39,8 +40,8 @@ export function shmRingOption(text: string | undefined, transports: readonly str
  */
 export function tcpOption(listen: string | undefined, transports: readonly string[]): { tcp?: TcpRunOptions } {
   const world = launchedWorld();
-  if (listen !== undefined && !transports.includes('tcp')) throw new OptionsError('listen', 'applies only where the tcp transport runs (--transport tcp)');
-  if (world !== null && transports.includes('tcp')) return { tcp: { host: listen?.trim() ?? world.listenHost, world } };
+  if (listen !== undefined && !transports.some(isTcp)) throw new OptionsError('listen', 'applies only where a tcp transport runs (--transport tcp or tcp-plain)');
+  if (world !== null && transports.some(isTcp)) return { tcp: { host: listen?.trim() ?? world.listenHost, world } };
   if (listen === undefined) return {};
   return { tcp: { host: listen.trim() } };
 }
@@ -48,7 +49,7 @@ export function tcpOption(listen: string | undefined, transports: readonly strin
 /** Checks `--link RTT,BW`: a link it can read, and a tcp transport to project. */
 export function checkLinkOption(link: string, transports: readonly string[]): void {
   parseLink(link);
-  if (!transports.includes('tcp')) throw new OptionsError('link', 'projects tcp rows: give --transport tcp');
+  if (!transports.some(isTcp)) throw new OptionsError('link', 'projects tcp rows: give --transport tcp or tcp-plain');
 }
 
 /** The `--wait LIST` and `--idle-ms MS` options; --spin-us is the older spelling of one spin:N and cannot go with --wait. */

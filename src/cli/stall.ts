@@ -37,7 +37,7 @@ rank process and projected onto the TP asked for.
   --overlap          the engine overlaps scheduling with the GPU step
   --regime R         reused or fresh (default: reused)
   --quick            the quick sampling plan
-  --transport NAME   ipc (default), shm-ring or tcp (ZeroMQ tcp://, CurveZMQ)
+  --transport NAME   ipc (default), shm-ring, tcp (ZeroMQ tcp://, CurveZMQ) or tcp-plain (frames in the clear)
   --link RTT,BW      over tcp: project the row onto a network link, e.g. 25us,100Gbps
   --listen ADDR      where a tcp scheduler listens (default: 127.0.0.1); keys from STALLBENCH_SECRET_FILE or
                      STALLBENCH_SECRET (hex), else a fresh secret

@@ -63,8 +63,9 @@ ${Object.entries(STEP_PRESETS)
   --out DIR           results folder (default: results)
   --trace DIR         also write a Chrome trace (Perfetto) of every configuration's measured steps
   --transport a,b     how frames travel: ipc (ZeroMQ ipc://, the default), shm-ring (a shared-memory ring in
-                      the style of vLLM's MessageQueue) and/or tcp (ZeroMQ tcp://, one PUB to every rank, CurveZMQ);
-                      each is measured with its empty-message floor
+                      the style of vLLM's MessageQueue), tcp (ZeroMQ tcp://, one PUB to every rank, CurveZMQ: every
+                      frame encrypted) and/or tcp-plain (the same, frames in the clear as engines send them; a ZAP-
+                      checked password from the secret); each is measured with its empty-message floor
   --link RTT,BW       project each tcp row onto a network link, e.g. 25us,100Gbps: its one-way latency once, and
                       the bytes over its bandwidth once (low: one send reaches every peer) or once per peer (high)
   --listen ADDR       where a tcp scheduler listens (default: 127.0.0.1, loopback); its CurveZMQ keys come from

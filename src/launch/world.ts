@@ -275,6 +275,7 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
     agents: [...joined.values()].map((a) => a.info).sort((a, b) => a.rank - b.rank),
     listenHost: host,
     starter,
+    hostOf: (rank) => joined.get(rank)?.info.host ?? null,
     refusedPeers: () => refused,
     sessionsStarted: () => sessionCount,
     close: () => {

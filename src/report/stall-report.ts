@@ -44,7 +44,7 @@ export function formatStallReport(row: StallRow): string {
         : `tail: ${t.slow} of ${t.steps} steps above ${SLOW_STEP_FACTOR}× the median (${formatMs(t.thresholdMs)} ms); of those, ${pct0(t.slowWith.preemption)} preempted, ${pct0(t.slowWith.gc)} in GC, ${pct0(t.slowWith.faults)} faulting (of all steps: ${pct0(t.allWith.preemption)}, ${pct0(t.allWith.gc)}, ${pct0(t.allWith.faults)}); p99 ${formatMs(r.stall.p99)} ms, ${formatMs(t.p99Without)} ms without them${t.mostlyPreemption ? ' — mostly preemption: the machine, not the codec' : ''}`,
     );
   }
-  for (const c of row.clock ?? []) lines.push(`clock of rank ${c.rank}: ${c.offsetUs.toFixed(1)} ± ${c.uncertaintyUs.toFixed(1)} µs from rank 0's (drift ${c.driftUs.toFixed(1)} µs over ${c.blocks} blocks); transfer and stall are known to ± ${c.uncertaintyUs.toFixed(1)} µs`);
+  for (const c of row.clock ?? []) lines.push(`clock of rank ${c.rank}${c.host === undefined ? '' : ` on ${c.host}`}: ${c.offsetUs.toFixed(1)} ± ${c.uncertaintyUs.toFixed(1)} µs from rank 0's (drift ${c.driftUs.toFixed(1)} µs over ${c.blocks} blocks); transfer and stall are known to ± ${c.uncertaintyUs.toFixed(1)} µs`);
   for (const l of row.link ?? []) lines.push(`onto ${l.link} at tp=${l.tp}: ${formatMs(l.lowMs)}–${formatMs(l.highMs)} ms per step (${l.basis})`);
   if (r.atFloor) lines.push(`the stall is within 2x of the empty message's: what is left is the harness and the transport, not the codec`);
   if (r.oversubscribed) lines.push('* more ranks than cores: the stall includes waiting for a core');

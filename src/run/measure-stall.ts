@@ -10,7 +10,7 @@ import { startInProcess } from '../model/in-process.js';
 import type { StepPresetName } from '../model/presets.js';
 import { requireInt } from '../options.js';
 import { checkShmRingOptionsUse, type ShmRingOptions } from '../transport/shm-ring.js';
-import type { TransportName } from '../transport/types.js';
+import { isTcp, type TransportName } from '../transport/types.js';
 import { checkWaitOptions } from '../transport/wait-choice.js';
 import { linkBands, parseLink } from '../model/link.js';
 import { IN_PROCESS_BASELINE, measureBaseline, type Baseline } from './baseline.js';
@@ -77,7 +77,7 @@ export async function measureStall(payload: MeasureInput, codec: Codec | string,
   checkShmRingOptionsUse(options.shmRing, [transport], options.session === undefined);
   if (options.link !== undefined) {
     parseLink(options.link);
-    if (transport !== 'tcp') throw new OptionsError('link', 'projects a tcp row: give transport tcp');
+    if (!isTcp(transport)) throw new OptionsError('link', 'projects a tcp row: give transport tcp or tcp-plain');
   }
   checkWaitOptions({ ...(options.wait === undefined ? {} : { wait: [options.wait] }), idleMs: options.idleMs });
   if ((options.wait !== undefined || options.idleMs !== undefined) && (options.session !== undefined || transport === 'none')) {

@@ -49,6 +49,8 @@ export interface ProcessCpu {
 /** A rank's clock against rank 0's over a run's blocks, estimated NTP-style before each (clockOffsetOf). */
 export interface RankClock {
   rank: number;
+  /** The host the rank ran on, where a launched world (`stallbench rank`) put it on another. */
+  host?: string;
   /** The newest block's estimate of the rank's clock minus rank 0's, µs: taken off its stamps before they were used. */
   offsetUs: number;
   /** The largest half round trip of any block's estimate, µs: every cross-host part (transfer most of all) and the stall are known to ± this. */

@@ -9,6 +9,7 @@ import { summarizeSamples } from '../stats/summary.js';
 import type { Config, LaunchState } from './configs.js';
 import type { Sessions } from './sessions.js';
 import type { SweepOptions } from './types.js';
+import { isTcp } from '../transport/types.js';
 
 /** Ping exchanges per clock estimate: the shortest round trip of these gives the offset. */
 export const CLOCK_EXCHANGES = 8;
@@ -61,7 +62,7 @@ export async function measureBlock(state: LaunchState, plan: SamplingPlan): Prom
   // The ranks are configured for this run first, so the CPU and wall time between the pings are the block's steps'.
   await state.run.activate();
   // Over tcp the ranks' clocks may be another host's: estimated again before every block, so drift is tracked.
-  if (state.session?.transport === 'tcp') {
+  if (state.session !== null && isTcp(state.session.transport)) {
     for (const estimate of await state.session.clockOffsets(CLOCK_EXCHANGES)) state.clockBlocks.set(estimate.rank, [...(state.clockBlocks.get(estimate.rank) ?? []), estimate]);
   }
   // CPU times around the block, by one ping each side: the block's own steps carry no extra work.

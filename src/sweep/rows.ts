@@ -9,6 +9,7 @@ import { linkBands } from '../model/link.js';
 import type { Config } from './configs.js';
 import type { LaunchState } from './configs.js';
 import type { SweepOptions } from './types.js';
+import { isTcp } from '../transport/types.js';
 
 /** Every process's CPU per step, pooled over the launches' blocks; nothing for a row measured in this process. */
 function cpuOf(launches: readonly LaunchState[], report: StallRow['report']): Pick<StallRow, 'cpu'> {
@@ -28,15 +29,20 @@ function cpuOf(launches: readonly LaunchState[], report: StallRow['report']): Pi
   return { cpu };
 }
 
-/** Each rank's clock over the launches' blocks (tcp launches estimate one before each block); nothing elsewhere. */
-export function clockOf(launches: readonly Pick<LaunchState, 'clockBlocks'>[]): Pick<StallRow, 'clock'> {
+/**
+ * Each rank's clock over the launches' blocks (tcp launches estimate one before each block), with the host it ran on
+ * where a launched world says; nothing elsewhere.
+ */
+export function clockOf(launches: readonly Pick<LaunchState, 'clockBlocks'>[], hostOf: (rank: number) => string | null = () => null): Pick<StallRow, 'clock'> {
   const byRank = new Map<number, ClockOffset[]>();
   for (const launch of launches) for (const [rank, estimates] of launch.clockBlocks) byRank.set(rank, [...(byRank.get(rank) ?? []), ...estimates]);
   if (byRank.size === 0) return {};
   const clock: RankClock[] = [...byRank].sort(([a], [b]) => a - b).map(([rank, estimates]) => {
     const offsets = estimates.map((e) => e.offsetNs);
+    const host = hostOf(rank);
     return {
       rank,
+      ...(host === null ? {} : { host }),
       offsetUs: (offsets[offsets.length - 1] as number) / 1000,
       uncertaintyUs: Math.max(...estimates.map((e) => e.uncertaintyNs)) / 1000,
       driftUs: (Math.max(...offsets) - Math.min(...offsets)) / 1000,
@@ -92,7 +98,7 @@ export async function rowOf(
     launches: launchMedians.map((s) => ({ p50: s.p50, ci95: s.ci95, n: s.n })),
     launchSpread: spreadOf(launchMedians.map((s) => s.p50)),
     ...cpuOf(launches, report),
-    ...clockOf(launches),
-    ...(config.transport === 'tcp' && options.link !== undefined ? { link: linkBands(report.stall.p50, report.wireBytes, [2, ...options.projectTp], options.link) } : {}),
+    ...clockOf(launches, (rank) => (isTcp(config.transport) ? (options.tcp?.world?.hostOf(rank) ?? null) : null)),
+    ...(isTcp(config.transport) && options.link !== undefined ? { link: linkBands(report.stall.p50, report.wireBytes, [2, ...options.projectTp], options.link) } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { openRankSession, type RankSession, type Runtime } from '../broadcast/session.js';
 import { DEFAULT_PYTHONS, findPython, type PythonInfo } from '../python/probe.js';
 import { openPythonSession } from '../python/session.js';
-import type { TransportName } from '../transport/types.js';
+import { isTcp, type TransportName } from '../transport/types.js';
 import type { SweepOptions } from './types.js';
 
 /** A session left idle this long between blocks gets a ping, well inside the ranks' 60 s idle timeout. */
@@ -59,7 +59,7 @@ export async function openSessions(options: SweepOptions, transport: TransportNa
     for (const tp of options.projectTp) {
       // Honest only with a core per process and one to spare; a Python session has its scheduler process too.
       // A launched world's tcp ranks are on their own hosts: what counts there is that the world has them.
-      const world = transport === 'tcp' && runtime === 'node' ? options.tcp?.world : undefined;
+      const world = isTcp(transport) && runtime === 'node' ? options.tcp?.world : undefined;
       const room = world !== undefined ? tp <= world.size : availableParallelism() >= tp + 1 + (runtime === 'python' ? 1 : 0);
       if (tp > 2 && room && !direct.has(tp)) {
         const session = await open(tp);

@@ -10,6 +10,7 @@ import { timeCopyFloors, type CopyFloors } from '../run/report.js';
 import type { StallRow } from '../run/row.js';
 import { checkShmRingOptionsUse } from '../transport/shm-ring.js';
 import { checkWaitOptions } from '../transport/wait-choice.js';
+import { isTcp } from '../transport/types.js';
 import { OptionsError } from '../errors.js';
 import { parseLink } from '../model/link.js';
 import { configLabel, configsOf, type Config } from './configs.js';
@@ -37,7 +38,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   checkWaitOptions(options);
   if (options.link !== undefined) {
     parseLink(options.link);
-    if (!options.transports.includes('tcp')) throw new OptionsError('link', 'projects tcp rows: give --transport tcp');
+    if (!options.transports.some(isTcp)) throw new OptionsError('link', 'projects tcp rows: give --transport tcp or tcp-plain');
   }
   const repeat = options.repeat ?? 1;
   const configs = configsOf(options, plan);

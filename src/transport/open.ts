@@ -38,8 +38,9 @@ export async function openSchedulerTransport(name: TransportName, dir: RunDir, t
     case 'shm-ring':
       return openShmRingScheduler(options.ranks, timeoutMs, options.wait === undefined ? options.shmRing : { ...options.shmRing, wait: { ...options.shmRing?.wait, ...options.wait } });
     case 'tcp':
+    case 'tcp-plain':
       if (options.secret === undefined) throw new OptionsError('secret', 'a tcp transport needs the run\'s secret');
-      return openTcpScheduler(options.secret, timeoutMs, options.tcp, ipcWaitOf(options.wait));
+      return openTcpScheduler(options.secret, timeoutMs, options.tcp, ipcWaitOf(options.wait), name === 'tcp' ? 'curve' : 'plain');
     default:
       throw new OptionsError('transport', `unknown transport '${String(name)}'; known: ${TRANSPORT_NAMES.join(', ')}`);
   }
@@ -53,6 +54,7 @@ export function connectRankTransport(address: TransportAddress, idleTimeoutMs: n
     case 'shm-ring':
       return connectShmRingRank(address, idleTimeoutMs, rank);
     case 'tcp':
+    case 'tcp-plain':
       if (secret === null) throw new Error('a tcp rank needs the run\'s secret in STALLBENCH_SECRET or STALLBENCH_SECRET_FILE');
       return connectTcpRank(address, secret, idleTimeoutMs);
   }

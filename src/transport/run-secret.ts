@@ -78,3 +78,14 @@ export function z85(bytes: Uint8Array): string {
   }
   return out;
 }
+
+/** The PLAIN user name of a tcp-plain rank: the password is what proves the secret. */
+export const PLAIN_USER = 'stallbench';
+
+/**
+ * The PLAIN password of a tcp-plain run (HKDF-SHA256 of the secret, salted with the scheduler's nonce): it proves the
+ * secret without being it, and crosses the wire in the clear at each handshake, so it holds for one scheduler only.
+ */
+export function plainPasswordOf(secret: Uint8Array, nonce: string): string {
+  return Buffer.from(hkdfSync('sha256', secret, `stallbench-plain:${nonce}`, 'password', 32)).toString('hex');
+}

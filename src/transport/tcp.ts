@@ -1,7 +1,9 @@
-import { Publisher, Pull, type Socket } from 'zeromq';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Context, Publisher, Pull, type Socket } from 'zeromq';
 import { OptionsError } from '../errors.js';
 import { connectZmqRank, graceOf, receiveSpinning } from './ipc.js';
-import { curveKeysOf } from './run-secret.js';
+import { curveKeysOf, PLAIN_USER, plainPasswordOf } from './run-secret.js';
+import { startZapHandler, type ZapHandler } from './zap.js';
 import type { WaitPolicy } from './shm-ring-wait.js';
 import type { RankTransport, SchedulerTransport, TcpAddress } from './types.js';
 
@@ -41,50 +43,67 @@ function boundEndpoint(socket: Socket): string {
   return endpoint;
 }
 
+/** How a tcp run's ends prove the secret: CurveZMQ (every frame encrypted), or a PLAIN password from it checked by ZAP (frames in the clear). */
+export type TcpSecurity = 'curve' | 'plain';
+
+/** The server side of a tcp run's security: socket options, and the ZAP handler plain needs. */
+async function serverSecurity(secret: Uint8Array, security: TcpSecurity): Promise<{ options: object; nonce?: string; zap?: ZapHandler }> {
+  if (security === 'curve') return { options: { curveServer: true, curveSecretKey: curveKeysOf(secret).server.secretKey } };
+  const nonce = randomBytes(16).toString('hex');
+  const password = Buffer.from(plainPasswordOf(secret, nonce));
+  // Its own context: its ZAP handler then judges only its own handshakes, never the CurveZMQ sockets beside it.
+  const context = new Context();
+  const zap = await startZapHandler(context, (mechanism, [user, pass]) => mechanism === 'PLAIN' && user?.toString() === PLAIN_USER && pass !== undefined && pass.length === password.length && timingSafeEqual(pass, password));
+  return { options: { context, plainServer: true, zapDomain: 'stallbench' }, nonce, zap };
+}
+
 /**
  * The scheduler's ZeroMQ tcp end: one PUB that every rank subscribes to (one send reaches them all, as vLLM's remote
- * readers' XPUB does) and a PULL for the answers, both on ephemeral ports of `host`. Both are CurveZMQ servers whose
- * keys come from `secret`: a peer without it cannot complete the handshake, is counted, and never sends or receives
- * a frame.
+ * readers' XPUB does) and a PULL for the answers, both on ephemeral ports of `host`. A peer must prove the run's
+ * `secret` to complete a handshake — `curve`: CurveZMQ servers with keys from it, every frame encrypted; `plain`: a
+ * PLAIN password derived from it, checked by ZAP, frames in the clear as engines send them. A peer without it is
+ * counted, and never sends or receives a frame.
  */
-export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number, options: TcpOptions = {}, wait?: WaitPolicy): Promise<TcpScheduler> {
+export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number, options: TcpOptions = {}, wait?: WaitPolicy, security: TcpSecurity = 'curve'): Promise<TcpScheduler> {
   const host = options.host ?? '127.0.0.1';
   if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(host)) throw new OptionsError('listen', `'${host}' is not an IP address`);
-  const { server } = curveKeysOf(secret);
-  const curve = { curveServer: true, curveSecretKey: server.secretKey };
+  const guard = await serverSecurity(secret, security);
   // linger 0: a send with no peer left must never hold the process open at exit.
-  const out = new Publisher({ linger: 0, sendTimeout: sendTimeoutMs, ...curve });
-  const acks = new Pull({ linger: 0, ...curve });
+  const out = new Publisher({ linger: 0, sendTimeout: sendTimeoutMs, ...guard.options });
+  const acks = new Pull({ linger: 0, ...guard.options });
   let refused = 0;
   countRefusals(out, () => refused++);
   countRefusals(acks, () => refused++);
   const bracket = host.includes(':') ? `[${host}]` : host;
+  const close = (): void => {
+    out.close();
+    acks.close();
+    guard.zap?.close();
+  };
   try {
     await out.bind(`tcp://${bracket}:*`);
     await acks.bind(`tcp://${bracket}:*`);
   } catch (error) {
-    out.close();
-    acks.close();
+    close();
     // An address this host does not have, or a port it may not take: the user's option, said in one line.
     throw new OptionsError('listen', `cannot listen on ${host}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const address: TcpAddress = { transport: 'tcp', steps: boundEndpoint(out), acks: boundEndpoint(acks), ...(wait === undefined ? {} : { wait }) };
+  const name = security === 'curve' ? 'tcp' : 'tcp-plain';
+  const address: TcpAddress = { transport: name, steps: boundEndpoint(out), acks: boundEndpoint(acks), ...(guard.nonce === undefined ? {} : { nonce: guard.nonce }), ...(wait === undefined ? {} : { wait }) };
   const grace = graceOf(wait);
   return {
-    name: 'tcp',
+    name,
     address,
     refusedPeers: () => refused,
     send: (frames) => out.send(frames as Uint8Array[]),
     receive: async (timeoutMs) => (await receiveSpinning(acks, timeoutMs, grace))?.[0] ?? null,
-    close: () => {
-      out.close();
-      acks.close();
-    },
+    close,
   };
 }
 
-/** A rank's tcp end: SUB to every step, PUSH for answers, both CurveZMQ clients of the scheduler with keys from `secret`. */
+/** A rank's tcp end: SUB to every step, PUSH for answers, both proving `secret` as the address's transport says. */
 export function connectTcpRank(address: TcpAddress, secret: Uint8Array, idleTimeoutMs: number): RankTransport {
+  if (address.transport === 'tcp-plain') return connectZmqRank(address, idleTimeoutMs, { plainUsername: PLAIN_USER, plainPassword: plainPasswordOf(secret, address.nonce ?? '') });
   const { server, client } = curveKeysOf(secret);
   return connectZmqRank(address, idleTimeoutMs, { curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey });
 }

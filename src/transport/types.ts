@@ -2,10 +2,18 @@ import type { FrameLease } from '../codecs/frame-pool.js';
 import type { WaitPolicy } from './shm-ring-wait.js';
 
 /** How frames travel between the scheduler and its ranks. */
-export type TransportName = 'ipc' | 'shm-ring' | 'tcp';
+export type TransportName = 'ipc' | 'shm-ring' | 'tcp' | 'tcp-plain';
 
 /** Every transport, in the order reports list them. */
-export const TRANSPORT_NAMES: readonly TransportName[] = ['ipc', 'shm-ring', 'tcp'];
+export const TRANSPORT_NAMES: readonly TransportName[] = ['ipc', 'shm-ring', 'tcp', 'tcp-plain'];
+
+/**
+ * True for the ZeroMQ tcp:// transports, which listen where another host can reach them: `tcp` (CurveZMQ: every
+ * frame encrypted) and `tcp-plain` (frames in the clear, as engines send them; peers still prove the run's secret).
+ */
+export function isTcp(name: string): name is 'tcp' | 'tcp-plain' {
+  return name === 'tcp' || name === 'tcp-plain';
+}
 
 /** Where ZeroMQ ranks reach the scheduler. */
 export interface IpcAddress {
@@ -31,7 +39,9 @@ export interface ShmRingAddress {
 
 /** Where ZeroMQ tcp ranks reach the scheduler; the CurveZMQ keys come from the run's secret, which no address carries. */
 export interface TcpAddress {
-  transport: 'tcp';
+  transport: 'tcp' | 'tcp-plain';
+  /** tcp-plain: the scheduler's random nonce, from which with the run's secret each rank derives its ZAP password. */
+  nonce?: string;
   /** tcp://host:port the scheduler publishes commands and steps on. */
   steps: string;
   /** tcp://host:port ranks send their answers to. */

@@ -55,6 +55,8 @@ describe.skipIf(unavailable !== null)('stallbench rank across network namespaces
     // The namespaces share one kernel and so one CLOCK_MONOTONIC: the estimate must come out within its uncertainty of 0.
     for (const clock of row?.clock ?? []) expect(Math.abs(clock.offsetUs)).toBeLessThanOrEqual(clock.uncertaintyUs);
     expect(row?.clock?.length).toBe(1);
+    // Each rank's clock names the host its agent ran on.
+    expect(row?.clock?.[0]?.host).toMatch(/\S/);
     expect(row?.link?.map((band) => band.tp)).toEqual([2, 3]);
     expect(row?.projections.find((p) => p.tp === 3)?.direct?.stall.n).toBeGreaterThan(0);
     expect(await goneWith(pair.addressA)).toEqual([]);

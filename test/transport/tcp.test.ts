@@ -7,7 +7,7 @@ import { fixedPlan } from '../../src/broadcast/sampling.js';
 import { openRankSession } from '../../src/broadcast/session.js';
 import { OptionsError } from '../../src/errors.js';
 import { generatedSource } from '../../src/kinds/ctx-meta/source.js';
-import { curveKeysOf, runSecretFromEnv, z85 } from '../../src/transport/run-secret.js';
+import { curveKeysOf, PLAIN_USER, plainPasswordOf, runSecretFromEnv, z85 } from '../../src/transport/run-secret.js';
 import { isLoopback, openTcpScheduler } from '../../src/transport/tcp.js';
 import { eventually, leftovers } from '../broadcast/leftovers.js';
 
@@ -88,11 +88,49 @@ describe('tcp between processes', () => {
   });
 });
 
+describe('tcp-plain: frames in the clear, peers proving the secret by a ZAP-checked password', () => {
+  it('derives a password per scheduler nonce, never the secret itself', () => {
+    const secret = Buffer.alloc(32, 3);
+    expect(plainPasswordOf(secret, 'a')).toBe(plainPasswordOf(Buffer.from(secret), 'a'));
+    expect(plainPasswordOf(secret, 'a')).not.toBe(plainPasswordOf(secret, 'b'));
+    expect(plainPasswordOf(Buffer.alloc(32, 4), 'a')).not.toBe(plainPasswordOf(secret, 'a'));
+    expect(plainPasswordOf(secret, 'a')).not.toContain(secret.toString('hex'));
+  });
+
+  it('runs verified steps, and refuses and counts a peer with a password from another secret', async () => {
+    const session = await openRankSession({ transport: 'tcp-plain' });
+    const info = { pids: session.pids, runDir: session.runDir };
+    const { steps, acks, nonce } = tcpEndpointsOf(session);
+    // The intruder knows the nonce (it crosses the wire in the clear) but not the secret the password comes from.
+    const credentials = { plainUsername: PLAIN_USER, plainPassword: plainPasswordOf(Buffer.alloc(32, 9), nonce ?? '') };
+    const spy = new Subscriber({ linger: 0, receiveTimeout: 200, ...credentials });
+    const forger = new Push({ linger: 0, sendTimeout: 200, ...credentials });
+    try {
+      spy.connect(steps);
+      spy.subscribe();
+      forger.connect(acks);
+      await forger.send(Buffer.from('forged answer')).catch(() => undefined);
+      const source = generatedSource({ batch: 4, seqLen: 64, steps: 30, blockSize: 4, seed: 1, finishRate: 0 });
+      const m = await session.measure({ codec: 'msgpack', strategy: 'full', source, plan: fixedPlan(20, 2), verifyEvery: 1 });
+      expect(session.transport).toBe('tcp-plain');
+      expect(m.steps.every((s) => s.ranks.every((k) => k.verified === true))).toBe(true);
+      expect(await eventually(() => session.refusedPeers() >= 1, 10_000)).toBe(true);
+      await expect(spy.receive()).rejects.toThrow();
+      expect(m.rejectedFrames).toBe(0);
+    } finally {
+      spy.close();
+      forger.close();
+      await session.close();
+    }
+    expect(await leftovers(info)).toEqual([]);
+  });
+});
+
 /** The endpoints a tcp session's ranks were given. */
-function tcpEndpointsOf(session: Awaited<ReturnType<typeof openRankSession>>): { steps: string; acks: string } {
+function tcpEndpointsOf(session: Awaited<ReturnType<typeof openRankSession>>): { steps: string; acks: string; nonce?: string } {
   const address = session.address;
-  if (address?.transport !== 'tcp') throw new Error('not a tcp session');
-  return { steps: address.steps, acks: address.acks };
+  if (address?.transport !== 'tcp' && address?.transport !== 'tcp-plain') throw new Error('not a tcp session');
+  return { steps: address.steps, acks: address.acks, ...(address.nonce === undefined ? {} : { nonce: address.nonce }) };
 }
 
 describe('projection onto a link', () => {
