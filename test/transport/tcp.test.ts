@@ -55,36 +55,46 @@ describe('the run secret and its CurveZMQ keys', () => {
   });
 });
 
+/** Credentials an intruder brings: socket options of its own, chosen knowing what crosses the wire. */
+type Intruder = (endpoints: { nonce?: string }) => Partial<Pick<Subscriber, 'curveServerKey' | 'curvePublicKey' | 'curveSecretKey' | 'plainUsername' | 'plainPassword'>>;
+
+/** Runs verified steps on a session of `transport` while an intruder subscribes to its steps and forges an answer. */
+async function withIntruder(transport: 'tcp' | 'tcp-plain', intruder: Intruder): Promise<void> {
+  const session = await openRankSession({ transport });
+  const info = { pids: session.pids, runDir: session.runDir };
+  const endpoints = tcpEndpointsOf(session);
+  const credentials = intruder(endpoints);
+  const spy = new Subscriber({ linger: 0, receiveTimeout: 200, ...credentials });
+  const forger = new Push({ linger: 0, sendTimeout: 200, ...credentials });
+  try {
+    spy.connect(endpoints.steps);
+    spy.subscribe();
+    forger.connect(endpoints.acks);
+    // Frames it tries to inject: were any to arrive, the session would count them as rejected.
+    await forger.send(Buffer.from('forged answer')).catch(() => undefined);
+    const source = generatedSource({ batch: 4, seqLen: 64, steps: 30, blockSize: 4, seed: 1, finishRate: 0 });
+    const m = await session.measure({ codec: 'msgpack', strategy: 'delta', source, plan: fixedPlan(20, 2), verifyEvery: 1 });
+    expect(session.transport).toBe(transport);
+    expect(m.steps.every((s) => s.ranks.every((k) => k.verified === true))).toBe(true);
+    // Handshake failures are reported as they happen: wait for them, a bounded while.
+    expect(await eventually(() => session.refusedPeers() >= 1, 10_000)).toBe(true);
+    await expect(spy.receive()).rejects.toThrow();
+    expect(m.rejectedFrames).toBe(0);
+  } finally {
+    spy.close();
+    forger.close();
+    await session.close();
+  }
+  expect(await leftovers(info)).toEqual([]);
+}
+
 describe('tcp between processes', () => {
   it('refuses and counts a peer without the secret: it never receives a step, and its answers never arrive', async () => {
-    const session = await openRankSession({ transport: 'tcp' });
-    const info = { pids: session.pids, runDir: session.runDir };
     // An intruder with keys of its own: it knows where the scheduler listens, but not the secret the keys come from.
-    const own = curveKeyPair();
-    const stranger = curveKeyPair();
-    const curve = { curveServerKey: stranger.publicKey, curvePublicKey: own.publicKey, curveSecretKey: own.secretKey };
-    const spy = new Subscriber({ linger: 0, receiveTimeout: 200, ...curve });
-    const forger = new Push({ linger: 0, sendTimeout: 200, ...curve });
-    try {
-      const { steps, acks } = tcpEndpointsOf(session);
-      spy.connect(steps);
-      spy.subscribe();
-      forger.connect(acks);
-      // Frames it tries to inject: were any to arrive, the session would count them as rejected.
-      await forger.send(Buffer.from('forged answer')).catch(() => undefined);
-      const source = generatedSource({ batch: 4, seqLen: 64, steps: 30, blockSize: 4, seed: 1, finishRate: 0 });
-      const m = await session.measure({ codec: 'msgpack', strategy: 'delta', source, plan: fixedPlan(20, 2), verifyEvery: 1 });
-      expect(m.steps.every((s) => s.ranks.every((k) => k.verified === true))).toBe(true);
-      // Handshake failures are reported as they happen: wait for them, a bounded while.
-      expect(await eventually(() => session.refusedPeers() >= 1, 10_000)).toBe(true);
-      await expect(spy.receive()).rejects.toThrow();
-      expect(m.rejectedFrames).toBe(0);
-    } finally {
-      spy.close();
-      forger.close();
-      await session.close();
-    }
-    expect(await leftovers(info)).toEqual([]);
+    await withIntruder('tcp', () => {
+      const own = curveKeyPair();
+      return { curveServerKey: curveKeyPair().publicKey, curvePublicKey: own.publicKey, curveSecretKey: own.secretKey };
+    });
   });
 });
 
@@ -98,31 +108,8 @@ describe('tcp-plain: frames in the clear, peers proving the secret by a ZAP-chec
   });
 
   it('runs verified steps, and refuses and counts a peer with a password from another secret', async () => {
-    const session = await openRankSession({ transport: 'tcp-plain' });
-    const info = { pids: session.pids, runDir: session.runDir };
-    const { steps, acks, nonce } = tcpEndpointsOf(session);
     // The intruder knows the nonce (it crosses the wire in the clear) but not the secret the password comes from.
-    const credentials = { plainUsername: PLAIN_USER, plainPassword: plainPasswordOf(Buffer.alloc(32, 9), nonce ?? '') };
-    const spy = new Subscriber({ linger: 0, receiveTimeout: 200, ...credentials });
-    const forger = new Push({ linger: 0, sendTimeout: 200, ...credentials });
-    try {
-      spy.connect(steps);
-      spy.subscribe();
-      forger.connect(acks);
-      await forger.send(Buffer.from('forged answer')).catch(() => undefined);
-      const source = generatedSource({ batch: 4, seqLen: 64, steps: 30, blockSize: 4, seed: 1, finishRate: 0 });
-      const m = await session.measure({ codec: 'msgpack', strategy: 'full', source, plan: fixedPlan(20, 2), verifyEvery: 1 });
-      expect(session.transport).toBe('tcp-plain');
-      expect(m.steps.every((s) => s.ranks.every((k) => k.verified === true))).toBe(true);
-      expect(await eventually(() => session.refusedPeers() >= 1, 10_000)).toBe(true);
-      await expect(spy.receive()).rejects.toThrow();
-      expect(m.rejectedFrames).toBe(0);
-    } finally {
-      spy.close();
-      forger.close();
-      await session.close();
-    }
-    expect(await leftovers(info)).toEqual([]);
+    await withIntruder('tcp-plain', ({ nonce }) => ({ plainUsername: PLAIN_USER, plainPassword: plainPasswordOf(Buffer.alloc(32, 9), nonce ?? '') }));
   });
 });
 
