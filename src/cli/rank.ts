@@ -20,19 +20,22 @@ The rank, the world size and rank 0's address come from the launcher's environme
 LOCAL_RANK, MASTER_ADDR, MASTER_PORT), Open MPI (OMPI_COMM_WORLD_RANK, _SIZE, _LOCAL_RANK), MPICH/PMI (PMI_RANK,
 PMI_SIZE), SLURM (SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID), LeaderWorkerSet (LWS_WORKER_INDEX, LWS_GROUP_SIZE,
 LWS_LEADER_ADDRESS), or the flags. Every rank needs the run's secret, the same on every host, from
-${SECRET_FILE_ENV} (a file) or ${SECRET_ENV} (hex), never the command line: rank 0's rendezvous and its tcp
-sessions are CurveZMQ servers, and a peer without the secret is refused and counted.
+${SECRET_FILE_ENV} (a file) or ${SECRET_ENV} (hex), never the command line: rank 0's rendezvous is a
+CurveZMQ server, its tcp and tcp-plain sessions check the secret at every handshake, and a peer without it is
+refused and counted.
 
   --rank N            this process's rank (with --world-size; over the launcher's)
   --world-size N      processes in the world, rank 0 included
   --master HOST:PORT  where rank 0 listens for the others (default: MASTER_ADDR:MASTER_PORT, LWS_LEADER_ADDRESS or
-                      STALLBENCH_MASTER, else 127.0.0.1:29517); rank 0's tcp sessions listen at HOST too
+                      STALLBENCH_MASTER, else 127.0.0.1:29517); an IP address binds that interface, a host name
+                      every interface; rank 0's tcp sessions listen there too
   --join-timeout S    longest wait for the world to form, s (default: 60): a rank that cannot reach rank 0, or a
                       rank 0 left short of ranks, says so in one line and exits 2
-  --peer-timeout S    a peer unheard this long is lost, s (default: 10)
+  --peer-timeout S    a peer unheard this long is lost, s (default: 10; rank 0's holds for the world)
   --help              this text
 
-A rank that disagrees on the world's size, or claims a rank another holds, is refused, and both ends exit 2.`;
+While the world forms, a rank that disagrees on its size, or claims a rank another holds, is refused, and rank 0
+and every rank that joined exit 2; one that comes after it formed is refused, and the run goes on.`;
 
 /** What rank 0 runs once the world has formed: the command line's own dispatch. */
 export type RunCommand = (argv: string[]) => Promise<number>;

@@ -36,7 +36,7 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
   const { identity, peerTimeoutMs, say } = options;
   const { server, client } = curveKeysOf(options.secret);
   const beatMs = Math.max(100, Math.floor(peerTimeoutMs / 5));
-  const dealer = new Dealer({ linger: 1000, curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey, maxMessageSize: WORLD_MAX_MESSAGE_BYTES, heartbeatInterval: beatMs, heartbeatTimeout: peerTimeoutMs });
+  const dealer = new Dealer({ linger: 1000, curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey, maxMessageSize: WORLD_MAX_MESSAGE_BYTES, heartbeatInterval: beatMs, heartbeatTimeout: peerTimeoutMs, ipv6: identity.master.host.includes(':') });
   const endpoint = `tcp://${identity.master.host.includes(':') ? `[${identity.master.host}]` : identity.master.host}:${identity.master.port}`;
   const children = new Map<string, { child: ChildProcess; session: number; rank: number }>();
   let sending: Promise<void> = Promise.resolve();
@@ -121,13 +121,17 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
           if (message.kind === 'welcome') {
             welcomed = true;
             clearTimeout(joinTimer);
-            // Rank 0 hears from every agent between its ZMTP heartbeats, from the agent's own event loop.
-            alive = setInterval(() => void send({ kind: 'alive' }), beatMs);
+            // Rank 0 hears from every agent often enough for its own peer timeout, whatever this agent's flag says.
+            alive = setInterval(() => void send({ kind: 'alive' }), Math.max(50, Math.min(beatMs, Math.floor(message.peerTimeoutMs / 5))));
           } else if (message.kind === 'refused') {
             finish(2, `rank ${identity.rank}: refused by rank 0: ${message.reason}`);
-          } else if (message.kind === 'start' && welcomed) start(message.session, message.start as RankStart);
+          } else if (message.kind === 'start' && welcomed && !ended) start(message.session, reachableStart(message.start as RankStart, identity.master.host));
           else if (message.kind === 'kill') killSession(message.session);
-          else if (message.kind === 'stop') finish(0);
+          else if (message.kind === 'stop') {
+            // Said before rank 0 closes its end, so the close that follows is not taken for a loss.
+            finish(0);
+            void send({ kind: 'stopping' });
+          }
         }
       } catch {
         // The socket closed.
@@ -144,6 +148,18 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
     for (const { child } of children.values()) child.kill('SIGKILL');
     dealer.close();
   }
+}
+
+/**
+ * A session's start as this host must use it: rank 0's tcp sockets bound on every interface (0.0.0.0 or ::) are
+ * reached by the name this agent reached rank 0 by.
+ */
+export function reachableStart(start: RankStart, masterHost: string): RankStart {
+  const address = start.address;
+  if (address.transport !== 'tcp' && address.transport !== 'tcp-plain') return start;
+  const host = masterHost.includes(':') ? `[${masterHost}]` : masterHost;
+  const rewrite = (endpoint: string): string => endpoint.replace(/^tcp:\/\/(0\.0\.0\.0|\[::\]|\*):/, `tcp://${host}:`);
+  return { ...start, address: { ...address, steps: rewrite(address.steps), acks: rewrite(address.acks) } };
 }
 
 /** Waits up to graceMs for the rank processes to exit by themselves, then kills the rest and waits for them to go. */

@@ -6,7 +6,8 @@ export const WORLD_MAX_MESSAGE_BYTES = 64 * 1024;
 /** What an agent (rank ≥ 1) and rank 0 say to each other over the world's rendezvous socket. */
 export type WorldMessage =
   | { kind: 'join'; rank: number; worldSize: number; launcher: string; host: string; pid: number }
-  | { kind: 'welcome' }
+  /** Rank 0's peer timeout rides on the welcome: an agent beats often enough for it, whatever its own flag says. */
+  | { kind: 'welcome'; peerTimeoutMs: number }
   | { kind: 'refused'; reason: string }
   | { kind: 'start'; session: number; start: RankStart }
   | { kind: 'started'; session: number; rank: number; pid: number }
@@ -14,9 +15,11 @@ export type WorldMessage =
   | { kind: 'exit'; session: number; rank: number; code: number | null; signal: string | null; stderr: string }
   | { kind: 'kill'; session: number }
   | { kind: 'stop' }
+  /** An agent's answer to stop: rank 0 closes only after it, so the agent never reads the close as a loss. */
+  | { kind: 'stopping' }
   | { kind: 'alive' };
 
-const KINDS = new Set<WorldMessage['kind']>(['join', 'welcome', 'refused', 'start', 'started', 'start-failed', 'exit', 'kill', 'stop', 'alive']);
+const KINDS = new Set<WorldMessage['kind']>(['join', 'welcome', 'refused', 'start', 'started', 'start-failed', 'exit', 'kill', 'stop', 'stopping', 'alive']);
 
 /** The frame of a world message. */
 export function packWorld(message: WorldMessage): Buffer {
@@ -31,6 +34,8 @@ function wellFormed(m: Record<string, unknown>): boolean {
   switch (m.kind) {
     case 'join':
       return isInt(m.rank) && isInt(m.worldSize) && isText(m.launcher) && isText(m.host) && isInt(m.pid);
+    case 'welcome':
+      return isInt(m.peerTimeoutMs) && (m.peerTimeoutMs as number) > 0;
     case 'refused':
       return isText(m.reason);
     case 'start':

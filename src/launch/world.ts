@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { Router } from 'zeromq';
 import { RankFailedError } from '../broadcast/errors.js';
 import type { RankStart } from '../broadcast/rank-process.js';
@@ -31,7 +32,7 @@ export interface AgentInfo {
 /** Rank 0's side of a launched world: the agents that joined, and the starter that runs sessions' ranks on them. */
 export interface LaunchedWorld extends RemoteWorld {
   readonly agents: readonly AgentInfo[];
-  /** The address rank 0 listens on (the master's, resolved): where its tcp sessions listen unless told otherwise. */
+  /** The address rank 0 listens on (the master's; 0.0.0.0 for a host name): where its tcp sessions listen unless told otherwise. */
   readonly listenHost: string;
   /** Peers whose CurveZMQ handshake failed on the rendezvous: refused before any frame. */
   refusedPeers(): number;
@@ -41,13 +42,20 @@ export interface LaunchedWorld extends RemoteWorld {
   close(): Promise<void>;
 }
 
-/** The IP address of a host name or address, as ZeroMQ binds it. */
-async function addressOf(host: string): Promise<string> {
+/**
+ * Where rank 0 binds for a master host: an IP address as given; a name on every IPv4 interface (0.0.0.0), since a
+ * host's own name often resolves to loopback on that host (Debian's 127.0.1.1) while the others reach it by the same
+ * name, which the agents then use for its tcp sessions too. The name must resolve here, or it is a typo.
+ */
+async function bindAddressOf(host: string): Promise<string> {
+  if (isIP(host) !== 0) return host;
+  if (host === 'localhost') return '127.0.0.1';
   try {
-    return (await lookup(host)).address;
+    await lookup(host);
   } catch (error) {
     throw new LaunchError(`cannot resolve rank 0's address '${host}': ${error instanceof Error ? error.message : String(error)}`);
   }
+  return '0.0.0.0';
 }
 
 const bracketed = (host: string): string => (host.includes(':') ? `[${host}]` : host);
@@ -72,10 +80,10 @@ interface RemoteSession {
  */
 export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
   const { identity, peerTimeoutMs } = options;
-  const host = await addressOf(identity.master.host);
+  const host = await bindAddressOf(identity.master.host);
   const { server } = curveKeysOf(options.secret);
   // linger: a stop or kill queued as the world closes still reaches the agents.
-  const router = new Router({ linger: 1000, curveServer: true, curveSecretKey: server.secretKey, maxMessageSize: WORLD_MAX_MESSAGE_BYTES, heartbeatInterval: Math.max(100, Math.floor(peerTimeoutMs / 5)), heartbeatTimeout: peerTimeoutMs });
+  const router = new Router({ linger: 1000, curveServer: true, curveSecretKey: server.secretKey, maxMessageSize: WORLD_MAX_MESSAGE_BYTES, heartbeatInterval: Math.max(100, Math.floor(peerTimeoutMs / 5)), heartbeatTimeout: peerTimeoutMs, ipv6: host.includes(':') });
   let refused = 0;
   countRefusals(router, () => refused++);
   const endpoint = `tcp://${bracketed(host)}:${identity.master.port}`;
@@ -96,6 +104,10 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
   const joined = new Map<number, { id: Buffer; info: AgentInfo; lastSeen: number; lost: boolean }>();
   const sessions = new Map<number, RemoteSession>();
   let fatal: LaunchError | null = null;
+  let formed = false;
+  // Agents that answered rank 0's stop: it closes once all have, so none reads the close as rank 0 lost.
+  const stopped = new Set<number>();
+  let onStopping: () => void = () => undefined;
   let wake: () => void = () => undefined;
 
   const handle = (id: Buffer, message: WorldMessage): void => {
@@ -105,25 +117,32 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
       if (worldSize !== identity.worldSize) reason = `rank ${rank} says the world has ${worldSize} ranks; rank 0 says ${identity.worldSize}`;
       else if (rank < 1 || rank >= identity.worldSize) reason = `a process on ${message.host} says it is rank ${rank}, outside 1..${identity.worldSize - 1}`;
       else if (joined.has(rank) && !(joined.get(rank)?.id.equals(id) ?? false)) reason = `rank ${rank} joined twice (from ${joined.get(rank)?.info.host} and ${message.host})`;
+      else if ([...joined.values()].some((a) => a.id.equals(id) && a.info.rank !== rank)) reason = `one process on ${message.host} claims two ranks`;
+      else if (formed && !joined.has(rank)) reason = `rank ${rank} joined a world already formed`;
       if (reason !== null) {
         void send(id, { kind: 'refused', reason });
-        // A world whose ranks disagree cannot run: rank 0 says so too, before anything is measured.
-        fatal ??= new LaunchError(reason);
+        // A world whose ranks disagree cannot run: while it forms, rank 0 says so too, before anything is measured.
+        if (!formed) fatal ??= new LaunchError(reason);
         wake();
         return;
       }
       joined.set(rank, { id, info: { rank, host: message.host, pid: message.pid, launcher: message.launcher }, lastSeen: Date.now(), lost: false });
-      void send(id, { kind: 'welcome' });
+      void send(id, { kind: 'welcome', peerTimeoutMs });
       wake();
       return;
     }
     const agent = [...joined.values()].find((a) => a.id.equals(id));
-    // Only a rank that joined may speak for one.
+    // Only a rank that joined may speak, and only for itself.
     if (agent === undefined) return;
     agent.lastSeen = Date.now();
-    if (message.kind === 'started') sessions.get(message.session)?.onStarted(message.rank, message.pid);
-    else if (message.kind === 'start-failed') sessions.get(message.session)?.onStartFailed(message.rank, message.reason);
-    else if (message.kind === 'exit') sessions.get(message.session)?.onExit(message.rank, message.code, message.signal, message.stderr);
+    const rank = agent.info.rank;
+    if (message.kind === 'started') sessions.get(message.session)?.onStarted(rank, message.pid);
+    else if (message.kind === 'start-failed') sessions.get(message.session)?.onStartFailed(rank, message.reason);
+    else if (message.kind === 'exit') sessions.get(message.session)?.onExit(rank, message.code, message.signal, message.stderr);
+    else if (message.kind === 'stopping') {
+      stopped.add(rank);
+      onStopping();
+    }
   };
 
   const reading = (async () => {
@@ -154,11 +173,13 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
       wake();
     });
   } catch (error) {
-    for (const agent of joined.values()) await send(agent.id, { kind: 'stop' });
+    // The ranks that did join hear why the world did not form, and exit 2 as rank 0 does.
+    for (const agent of joined.values()) await send(agent.id, { kind: 'refused', reason: `the world did not form: ${error instanceof Error ? error.message : String(error)}` });
     router.close();
     await reading;
     throw error;
   }
+  formed = true;
 
   // An agent silent for the peer timeout is lost: its sessions fail at once. A timer that itself ran late means this
   // process was busy (a long block) and could not read what came meanwhile: it judges nobody on that tick.
@@ -229,11 +250,8 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
       },
     };
     sessions.set(id, session);
-    for (const config of configs) {
-      const agent = joined.get(config.rank);
-      if (agent === undefined || agent.lost) throw new RankFailedError(config.rank, -1, 'its agent is not in the world');
-      await send(agent.id, { kind: 'start', session: id, start: config });
-    }
+    // A session whose ranks have all ended hears nothing more.
+    void allExited.then(() => sessions.delete(id));
     const kill = (): void => {
       session.stopping = true;
       for (const rank of wanted) {
@@ -241,6 +259,16 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
         if (agent !== undefined && !session.exited.has(rank)) void send(agent.id, { kind: 'kill', session: id });
       }
     };
+    for (const config of configs) {
+      const agent = joined.get(config.rank);
+      if (agent === undefined || agent.lost) {
+        // Those asked already are told to stop again: nothing of a session that could not start is left running.
+        kill();
+        sessions.delete(id);
+        throw new RankFailedError(config.rank, -1, 'its agent is not in the world');
+      }
+      await send(agent.id, { kind: 'start', session: id, start: config });
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([allStarted, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RankFailedError(wanted.find((r) => !session.pids.has(r)) ?? 1, -1, `its agent did not start it within ${peerTimeoutMs / 1000} s`)), peerTimeoutMs)))]);
@@ -281,7 +309,16 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
     close: () => {
       closing ??= (async () => {
         clearInterval(watchdog);
-        for (const agent of joined.values()) if (!agent.lost) await send(agent.id, { kind: 'stop' });
+        const reachable = [...joined.values()].filter((a) => !a.lost);
+        const allStopped = new Promise<void>((resolve) => {
+          onStopping = () => {
+            if (reachable.every((a) => stopped.has(a.info.rank))) resolve();
+          };
+          onStopping();
+        });
+        for (const agent of reachable) await send(agent.id, { kind: 'stop' });
+        // Bounded: an agent that cannot answer is lost, and its own watch on rank 0 ends it.
+        await Promise.race([allStopped, new Promise((resolve) => setTimeout(resolve, Math.min(peerTimeoutMs, 5000)).unref())]);
         router.close();
         await reading;
       })();

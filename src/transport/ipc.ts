@@ -103,7 +103,7 @@ export async function openIpcFeed(dir: RunDir, sendTimeoutMs: number): Promise<I
 }
 
 /** A rank's ZeroMQ end: SUB to every step, PUSH for answers; `security` (CurveZMQ keys, for tcp) goes to both sockets. */
-export function connectZmqRank(address: { steps: string; acks: string; wait?: WaitPolicy }, idleTimeoutMs: number, security: Partial<Pick<Subscriber, 'curveServerKey' | 'curvePublicKey' | 'curveSecretKey' | 'plainUsername' | 'plainPassword'>> = {}): RankTransport {
+export function connectZmqRank(address: { steps: string; acks: string; wait?: WaitPolicy }, idleTimeoutMs: number, security: Partial<Pick<Subscriber, 'ipv6' | 'curveServerKey' | 'curvePublicKey' | 'curveSecretKey' | 'plainUsername' | 'plainPassword'>> = {}): RankTransport {
   const steps = new Subscriber({ linger: 0, ...security });
   const acks = new Push({ linger: 0, sendTimeout: idleTimeoutMs, ...security });
   steps.connect(address.steps);

@@ -69,8 +69,9 @@ export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number
   if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(host)) throw new OptionsError('listen', `'${host}' is not an IP address`);
   const guard = await serverSecurity(secret, security);
   // linger 0: a send with no peer left must never hold the process open at exit.
-  const out = new Publisher({ linger: 0, sendTimeout: sendTimeoutMs, ...guard.options });
-  const acks = new Pull({ linger: 0, ...guard.options });
+  const ipv6 = host.includes(':');
+  const out = new Publisher({ linger: 0, sendTimeout: sendTimeoutMs, ipv6, ...guard.options });
+  const acks = new Pull({ linger: 0, ipv6, ...guard.options });
   let refused = 0;
   countRefusals(out, () => refused++);
   countRefusals(acks, () => refused++);
@@ -103,7 +104,8 @@ export async function openTcpScheduler(secret: Uint8Array, sendTimeoutMs: number
 
 /** A rank's tcp end: SUB to every step, PUSH for answers, both proving `secret` as the address's transport says. */
 export function connectTcpRank(address: TcpAddress, secret: Uint8Array, idleTimeoutMs: number): RankTransport {
-  if (address.transport === 'tcp-plain') return connectZmqRank(address, idleTimeoutMs, { plainUsername: PLAIN_USER, plainPassword: plainPasswordOf(secret, address.nonce ?? '') });
+  const ipv6 = address.steps.includes('[');
+  if (address.transport === 'tcp-plain') return connectZmqRank(address, idleTimeoutMs, { ipv6, plainUsername: PLAIN_USER, plainPassword: plainPasswordOf(secret, address.nonce ?? '') });
   const { server, client } = curveKeysOf(secret);
-  return connectZmqRank(address, idleTimeoutMs, { curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey });
+  return connectZmqRank(address, idleTimeoutMs, { ipv6, curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey });
 }

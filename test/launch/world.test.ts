@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StallRow } from '../../src/run/row.js';
+import { lookup } from 'node:dns/promises';
+import { createServer } from 'node:net';
+import { hostname } from 'node:os';
+import { reachableStart } from '../../src/launch/agent.js';
 import { packWorld, unpackWorld } from '../../src/launch/world-protocol.js';
 import { isAlive } from '../broadcast/leftovers.js';
 import { freePort, newSecret, printed, startRank } from './world-processes.js';
@@ -28,7 +32,25 @@ describe('the world protocol', () => {
     expect(unpackWorld(Buffer.from(JSON.stringify({ kind: 'join', rank: '1', worldSize: 3 })))).toBeNull();
     expect(unpackWorld(Buffer.from(JSON.stringify({ kind: 'exit', session: 1, rank: 1, code: null, signal: 'SIGKILL', stderr: '' })))).not.toBeNull();
     expect(unpackWorld(undefined)).toBeNull();
+    expect(unpackWorld(Buffer.from(JSON.stringify({ kind: 'welcome', peerTimeoutMs: 0 })))).toBeNull();
   });
+
+  it('points a rank at rank 0 by the master\'s name where rank 0 bound every interface, and nowhere else', () => {
+    const start = (steps: string, acks: string) => ({ rank: 1, token: 't', idleTimeoutMs: 1, address: { transport: 'tcp' as const, steps, acks } });
+    expect(reachableStart(start('tcp://0.0.0.0:5000', 'tcp://0.0.0.0:5001'), 'node-a').address).toMatchObject({ steps: 'tcp://node-a:5000', acks: 'tcp://node-a:5001' });
+    expect(reachableStart(start('tcp://[::]:5000', 'tcp://[::]:5001'), 'fd00::1').address).toMatchObject({ steps: 'tcp://[fd00::1]:5000' });
+    expect(reachableStart(start('tcp://10.0.0.1:5000', 'tcp://10.0.0.1:5001'), 'node-a').address).toMatchObject({ steps: 'tcp://10.0.0.1:5000' });
+    const ipc = { rank: 1, token: 't', idleTimeoutMs: 1, address: { transport: 'ipc' as const, steps: 'ipc:///x', acks: 'ipc:///y' } };
+    expect(reachableStart(ipc, 'node-a')).toBe(ipc);
+  });
+});
+
+/** Whether this machine resolves its own name and listens on IPv6 loopback: what two of the tests need. */
+const ownNameResolves = await lookup(hostname()).then(() => true, () => false);
+const ipv6Loopback = await new Promise<boolean>((resolve) => {
+  const server = createServer();
+  server.once('error', () => resolve(false));
+  server.listen(0, '::1', () => server.close(() => resolve(true)));
 });
 
 describe('stallbench rank on one host (loopback)', () => {
@@ -57,6 +79,37 @@ describe('stallbench rank on one host (loopback)', () => {
     expect(await agent.exited(40_000)).toBe(2);
     expect(zero.output().trim()).toBe('stallbench rank: rank 1 says the world has 3 ranks; rank 0 says 2');
     expect(agent.output().trim()).toBe('stallbench rank: rank 1: refused by rank 0: rank 1 says the world has 3 ranks; rank 0 says 2');
+  });
+
+  it('tells the ranks that joined why a world that did not fill failed to form: all exit 2', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '3', '--master', master], env);
+    const zero = startRank(['--rank', '0', '--world-size', '3', '--master', master, '--join-timeout', '3', '--', ...QUICK_TCP], env);
+    expect(await zero.exited(40_000)).toBe(2);
+    expect(await agent.exited(40_000)).toBe(2);
+    expect(zero.output().trim()).toBe(`stallbench rank: rank 2 did not join rank 0 at tcp://${master} within 3 s`);
+    expect(agent.output().trim()).toBe(`stallbench rank: rank 1: refused by rank 0: the world did not form: rank 2 did not join rank 0 at tcp://${master} within 3 s`);
+  });
+
+  it.skipIf(!ownNameResolves)('listens on every interface for a host name, and its ranks reach the sessions by that name', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `${hostname()}:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '2', '--master', master], env);
+    const zero = startRank(['--rank', '0', '--world-size', '2', '--master', master, '--', ...QUICK_TCP, '--transport', 'tcp-plain', '--out', join(folder, 'named')], env);
+    expect(await zero.exited(120_000), zero.output()).toBe(0);
+    expect(await agent.exited(20_000), agent.output()).toBe(0);
+    expect(rowsIn(join(folder, 'named'))[0]?.transport).toBe('tcp-plain');
+  });
+
+  it.skipIf(!ipv6Loopback)('forms a world and runs its sessions over IPv6', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `[::1]:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '2', '--master', master], env);
+    const zero = startRank(['--rank', '0', '--world-size', '2', '--master', master, '--', ...QUICK_TCP, '--out', join(folder, 'v6')], env);
+    expect(await zero.exited(120_000), zero.output()).toBe(0);
+    expect(await agent.exited(20_000), agent.output()).toBe(0);
+    expect(rowsIn(join(folder, 'v6'))[0]?.clock?.[0]?.host).toBe(hostname());
   });
 
   it('says in one line and exits 2 when rank 0 cannot be reached within the join timeout', async () => {
