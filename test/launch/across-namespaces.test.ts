@@ -34,7 +34,8 @@ const quoted = (args: readonly string[]): string => args.map((a) => `'${a.replac
 function mpirun(pair: NamespacePair, np: number, args: readonly string[], env: NodeJS.ProcessEnv): Started {
   const rankLine = quoted([process.execPath, CLI, 'rank', '--master', `${pair.addressA}:${PORT}`, '--peer-timeout', '5', ...args]);
   const script = `exec ip netns exec "$( [ "$OMPI_COMM_WORLD_RANK" = 0 ] && echo ${pair.a} || echo ${pair.b} )" ${rankLine}`;
-  return start('mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', String(np), 'sh', '-c', script], env);
+  // --bind-to none: Open MPI would otherwise pin each process to one core, and rank 0's forks with it.
+  return start('mpirun', ['--allow-run-as-root', '--oversubscribe', '--bind-to', 'none', '-np', String(np), 'sh', '-c', script], env);
 }
 
 /** One rank started in `ns` by hand, as one shell per host would. */
