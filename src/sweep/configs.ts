@@ -121,6 +121,8 @@ export function configLabel(config: Config, options: SweepOptions): string {
 export interface LaunchState {
   run: ActiveRun;
   direct: Map<number, ActiveRun>;
+  /** The sessions the direct runs are on, by TP: over tcp each estimates its ranks' clocks before its blocks too. */
+  directSessions: ReadonlyMap<number, RankSession>;
   steps: StepRecord[];
   directSteps: Map<number, StepRecord[]>;
   blockMedians: number[];

@@ -32,6 +32,7 @@ export async function startLaunch(config: Config, sessions: Sessions | null, opt
   return {
     run: own !== null ? startInProcess({ ...run, codec: own, signal: options.signal }) : await (sessions as Sessions).two.start(run),
     direct,
+    directSessions: sessions?.direct ?? new Map(),
     steps: [],
     directSteps: new Map(),
     blockMedians: [],
@@ -91,6 +92,9 @@ export async function measureBlock(state: LaunchState, plan: SamplingPlan): Prom
       await run.warmUp(plan.warmup);
       run.rewind();
     }
+    // A direct session's ranks over tcp may be on other hosts too: their stamps go onto rank 0's clock the same way.
+    const directSession = state.directSessions.get(tp);
+    if (directSession !== undefined && isTcp(directSession.transport)) await directSession.clockOffsets(CLOCK_EXCHANGES);
     const directBlock = await run.block(ask);
     state.directSteps.set(tp, [...(state.directSteps.get(tp) ?? []), ...directBlock.steps]);
   }

@@ -54,11 +54,13 @@ const ipv6Loopback = await new Promise<boolean>((resolve) => {
 });
 
 describe('stallbench rank on one host (loopback)', () => {
-  it('runs rank 0\'s sweep on the other ranks over tcp, and every rank exits 0', async () => {
+  it('runs rank 0\'s sweep on the other ranks over tcp, every stamp on rank 0\'s clock, and every rank exits 0', async () => {
     const env = { STALLBENCH_SECRET: newSecret() };
     const master = `127.0.0.1:${await freePort()}`;
     const out = join(folder, 'three');
-    const agents = [1, 2].map((rank) => startRank(['--rank', String(rank), '--world-size', '3', '--master', master], env));
+    // The other ranks' clocks run 10 s ahead, as another host's might: the tp=2 and the direct tp=3 stamps must both be corrected.
+    const shiftNs = 10_000_000_000;
+    const agents = [1, 2].map((rank) => startRank(['--rank', String(rank), '--world-size', '3', '--master', master], { ...env, STALLBENCH_TEST_CLOCK_SHIFT_NS: String(shiftNs) }));
     const zero = startRank(['--rank', '0', '--world-size', '3', '--master', master, '--', ...QUICK_TCP, '--tp', '3', '--out', out], env);
     expect(await zero.exited(120_000), zero.output()).toBe(0);
     for (const agent of agents) expect(await agent.exited(20_000), agent.output()).toBe(0);
@@ -66,8 +68,13 @@ describe('stallbench rank on one host (loopback)', () => {
     const [row] = rowsIn(out);
     expect(row?.transport).toBe('tcp');
     expect(row?.clock?.map((c) => c.rank)).toEqual([1]);
-    // The direct tp=3 session ran on both other ranks of the world.
-    expect(row?.projections.find((p) => p.tp === 3)?.direct?.stall.n).toBeGreaterThan(0);
+    const [clock] = row?.clock ?? [];
+    expect(Math.abs((clock?.offsetUs ?? 0) - shiftNs / 1000)).toBeLessThanOrEqual(clock?.uncertaintyUs ?? 0);
+    expect(row?.report.stall.p50).toBeLessThan(shiftNs / 2e6);
+    // The direct tp=3 session ran on both other ranks of the world, its stamps corrected as well.
+    const direct = row?.projections.find((p) => p.tp === 3)?.direct?.stall;
+    expect(direct?.n).toBeGreaterThan(0);
+    expect(direct?.p50).toBeLessThan(shiftNs / 2e6);
   });
 
   it('refuses a world whose ranks disagree on its size: both ends say so in one line and exit 2', async () => {
