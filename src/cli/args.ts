@@ -41,7 +41,8 @@ export function shmRingOption(text: string | undefined, transports: readonly str
 export function tcpOption(listen: string | undefined, transports: readonly string[]): { tcp?: TcpRunOptions } {
   const world = launchedWorld();
   if (listen !== undefined && !transports.some(isTcp)) throw new OptionsError('listen', 'applies only where a tcp transport runs (--transport tcp or tcp-plain)');
-  if (world !== null && transports.some(isTcp)) return { tcp: { host: listen?.trim() ?? world.listenHost, world } };
+  if (world !== null && !transports.some(isTcp)) throw new OptionsError('transport', `under stallbench rank the other ranks serve only tcp sessions: give --transport tcp or tcp-plain (beside ${transports.join(', ') || 'nothing'})`);
+  if (world !== null) return { tcp: { host: listen?.trim() ?? world.listenHost, world } };
   if (listen === undefined) return {};
   return { tcp: { host: listen.trim() } };
 }

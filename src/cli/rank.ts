@@ -12,8 +12,9 @@ import { setLaunchedWorld } from './launched-world.js';
 export const RANK_HELP = `usage: stallbench rank [options] [-- COMMAND [its options]]
 
 One process of a world a launcher started (mpirun, srun, torchrun, or one shell per host). Rank 0 is the scheduler:
-it waits for the others to join, then runs COMMAND (sweep, stall or ipc; default: sweep) exactly as it runs alone,
-with its tcp sessions' ranks on the other processes' hosts. Every other rank serves rank 0 until it stops them, and
+it runs COMMAND (sweep, stall, ipc or run; default: sweep) exactly as it runs alone, its tcp and tcp-plain
+sessions' ranks on the other processes' hosts (so COMMAND needs --transport tcp or tcp-plain, beside any other);
+the first such session waits for the others to join. Every other rank serves rank 0 until it stops them, and
 exits; if rank 0 is lost, so are they, and nothing they started is left behind.
 
 The rank, the world size and rank 0's address come from the launcher's environment: torchrun (RANK, WORLD_SIZE,
@@ -80,16 +81,23 @@ export async function rankCommand(args: string[], run: RunCommand): Promise<numb
     abortOnSignals(local);
     return serveAgent({ identity, secret, joinTimeoutMs, peerTimeoutMs, signal: local.signal, say: (line) => console.error(`stallbench rank: ${line}`) });
   }
-  const world = await openWorld({ identity, secret, joinTimeoutMs, peerTimeoutMs });
-  console.error(`stallbench rank: rank 0 of ${identity.worldSize} (${identity.launcher}); joined: ${world.agents.map((a) => `rank ${a.rank} on ${a.host}`).join(', ')}`);
+  // The world forms while the command parses its options, so a typo fails at once, not after the join timeout.
+  const world = await openWorld({
+    identity,
+    secret,
+    joinTimeoutMs,
+    peerTimeoutMs,
+    onFormed: (agents) => console.error(`stallbench rank: rank 0 of ${identity.worldSize} (${identity.launcher}); joined: ${agents.map((a) => `rank ${a.rank} on ${a.host}`).join(', ')}`),
+  });
   setLaunchedWorld(world);
+  let code = 1;
   try {
-    const code = await run(command.length === 0 ? ['sweep'] : command);
-    if (world.sessionsStarted() === 0) console.error(`stallbench rank: no tcp session used the world's ${identity.worldSize - 1} other rank${identity.worldSize === 2 ? '' : 's'} (give the command --transport …,tcp)`);
+    code = await run(command.length === 0 ? ['sweep'] : command);
+    if (code === 0 && world.sessionsStarted() === 0) console.error(`stallbench rank: no tcp session used the world's ${identity.worldSize - 1} other rank${identity.worldSize === 2 ? '' : 's'}`);
     if (world.refusedPeers() > 0) console.error(`stallbench rank: ${world.refusedPeers()} handshake${world.refusedPeers() === 1 ? ' was' : 's were'} refused at the rendezvous for want of the run's secret`);
     return code;
   } finally {
     setLaunchedWorld(null);
-    await world.close();
+    await world.close(`its command exited ${code}`);
   }
 }

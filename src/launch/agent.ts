@@ -102,7 +102,11 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
     for (const entry of children.values()) if (entry.session === session) entry.child.kill('SIGKILL');
   };
 
-  const onAbort = (): void => finish(1, `rank ${identity.rank}: interrupted; stopped what it started`);
+  const onAbort = (): void => {
+    // Rank 0 hears it first, so its sessions fail at once and say why, rather than wait out the peer timeout.
+    if (welcomed) void send({ kind: 'leaving', reason: `rank ${identity.rank} was interrupted` });
+    finish(1, `rank ${identity.rank}: interrupted; stopped what it started`);
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let joinTimer: NodeJS.Timeout | undefined;
   let alive: NodeJS.Timeout | undefined;
@@ -121,6 +125,7 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
           if (message.kind === 'welcome') {
             welcomed = true;
             clearTimeout(joinTimer);
+            say(`rank ${identity.rank} of ${identity.worldSize} joined rank 0 at ${endpoint}; serving its tcp sessions until it stops`);
             // Rank 0 hears from every agent often enough for its own peer timeout, whatever this agent's flag says.
             alive = setInterval(() => void send({ kind: 'alive' }), Math.max(50, Math.min(beatMs, Math.floor(message.peerTimeoutMs / 5))));
           } else if (message.kind === 'refused') {

@@ -15,11 +15,13 @@ export type WorldMessage =
   | { kind: 'exit'; session: number; rank: number; code: number | null; signal: string | null; stderr: string }
   | { kind: 'kill'; session: number }
   | { kind: 'stop' }
+  /** An agent going of its own accord (interrupted): rank 0 fails its sessions at once, with the reason. */
+  | { kind: 'leaving'; reason: string }
   /** An agent's answer to stop: rank 0 closes only after it, so the agent never reads the close as a loss. */
   | { kind: 'stopping' }
   | { kind: 'alive' };
 
-const KINDS = new Set<WorldMessage['kind']>(['join', 'welcome', 'refused', 'start', 'started', 'start-failed', 'exit', 'kill', 'stop', 'stopping', 'alive']);
+const KINDS = new Set<WorldMessage['kind']>(['join', 'welcome', 'refused', 'start', 'started', 'start-failed', 'exit', 'kill', 'stop', 'leaving', 'stopping', 'alive']);
 
 /** The frame of a world message. */
 export function packWorld(message: WorldMessage): Buffer {
@@ -37,6 +39,7 @@ function wellFormed(m: Record<string, unknown>): boolean {
     case 'welcome':
       return isInt(m.peerTimeoutMs) && (m.peerTimeoutMs as number) > 0;
     case 'refused':
+    case 'leaving':
       return isText(m.reason);
     case 'start':
       return isInt(m.session) && typeof m.start === 'object' && m.start !== null;

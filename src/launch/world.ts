@@ -19,6 +19,8 @@ export interface WorldOptions {
   joinTimeoutMs: number;
   /** An agent silent this long is lost (and so is rank 0 to an agent: ZMTP heartbeats), ms. */
   peerTimeoutMs: number;
+  /** Called once every rank has joined, with who joined. */
+  onFormed?: (agents: readonly AgentInfo[]) => void;
 }
 
 /** A rank ≥ 1 as it joined. */
@@ -38,8 +40,8 @@ export interface LaunchedWorld extends RemoteWorld {
   refusedPeers(): number;
   /** Sessions whose ranks the agents started so far. */
   sessionsStarted(): number;
-  /** Tells every agent to stop and closes the rendezvous (once). */
-  close(): Promise<void>;
+  /** Tells every agent to stop (or, before the world formed, why it never will: `reason`) and closes the rendezvous (once). */
+  close(reason?: string): Promise<void>;
 }
 
 /**
@@ -74,9 +76,9 @@ interface RemoteSession {
 }
 
 /**
- * Forms the world as rank 0: binds a CurveZMQ ROUTER at the master address (keys from the run's secret), waits for
- * ranks 1..worldSize-1 to join, and refuses (LaunchError, exit 2) a world whose ranks disagree on its size or on who
- * is who, or that does not fill within the join timeout.
+ * Opens the world as rank 0: binds a CurveZMQ ROUTER at the master address (keys from the run's secret) and lets ranks
+ * 1..worldSize-1 join in the background; the first session that needs them waits for all, and fails (LaunchError,
+ * exit 2) for a world whose ranks disagree on its size or on who is who, or that does not fill within the join timeout.
  */
 export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
   const { identity, peerTimeoutMs } = options;
@@ -105,6 +107,13 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
   const sessions = new Map<number, RemoteSession>();
   let fatal: LaunchError | null = null;
   let formed = false;
+  const agentsOf = (): AgentInfo[] => [...joined.values()].map((a) => a.info).sort((x, y) => x.rank - y.rank);
+  /** Marks an agent lost and fails every session with a rank on it. */
+  const loseAgent = (agent: { info: AgentInfo; lost: boolean }, reason: string): void => {
+    if (agent.lost) return;
+    agent.lost = true;
+    for (const session of sessions.values()) if (session.ranks.includes(agent.info.rank)) session.onLost(agent.info.rank, reason);
+  };
   // Agents that answered rank 0's stop: it closes once all have, so none reads the close as rank 0 lost.
   const stopped = new Set<number>();
   let onStopping: () => void = () => undefined;
@@ -139,6 +148,7 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
     if (message.kind === 'started') sessions.get(message.session)?.onStarted(rank, message.pid);
     else if (message.kind === 'start-failed') sessions.get(message.session)?.onStartFailed(rank, message.reason);
     else if (message.kind === 'exit') sessions.get(message.session)?.onExit(rank, message.code, message.signal, message.stderr);
+    else if (message.kind === 'leaving') loseAgent(agent, `its agent on ${agent.info.host} stopped: ${message.reason}`);
     else if (message.kind === 'stopping') {
       stopped.add(rank);
       onStopping();
@@ -157,50 +167,58 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
   })();
 
   const missing = (): number[] => Array.from({ length: identity.worldSize - 1 }, (_, i) => i + 1).filter((r) => !joined.has(r));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const refusedNote = refused > 0 ? `; ${refused} handshake${refused === 1 ? ' was' : 's were'} refused for want of the run's secret` : '';
-        reject(new LaunchError(`rank${missing().length === 1 ? '' : 's'} ${missing().join(', ')} did not join rank 0 at ${endpoint} within ${options.joinTimeoutMs / 1000} s${refusedNote}`));
-      }, options.joinTimeoutMs);
-      wake = () => {
-        if (fatal !== null || missing().length === 0) {
-          clearTimeout(timer);
-          if (fatal !== null) reject(fatal);
-          else resolve();
-        }
-      };
-      wake();
-    });
-  } catch (error) {
-    // The ranks that did join hear why the world did not form, and exit 2 as rank 0 does.
-    for (const agent of joined.values()) await send(agent.id, { kind: 'refused', reason: `the world did not form: ${error instanceof Error ? error.message : String(error)}` });
-    router.close();
-    await reading;
-    throw error;
-  }
-  formed = true;
-
-  // An agent silent for the peer timeout is lost: its sessions fail at once. A timer that itself ran late means this
-  // process was busy (a long block) and could not read what came meanwhile: it judges nobody on that tick.
-  const tickMs = Math.max(100, Math.floor(peerTimeoutMs / 5));
-  let lastTick = Date.now();
-  const watchdog = setInterval(() => {
-    const now = Date.now();
-    const late = now - lastTick > 2 * tickMs;
-    lastTick = now;
-    for (const agent of joined.values()) {
-      if (late) agent.lastSeen = Math.max(agent.lastSeen, now - tickMs);
-      else if (!agent.lost && now - agent.lastSeen > peerTimeoutMs) {
-        agent.lost = true;
-        for (const session of sessions.values()) if (session.ranks.includes(agent.info.rank)) session.onLost(agent.info.rank, `its agent on ${agent.info.host} was silent for ${peerTimeoutMs / 1000} s (link down, or the agent killed)`);
-      }
+  let watchdog: NodeJS.Timeout | undefined;
+  let settled = false;
+  // The world forms while rank 0's command parses its options: a session that needs its ranks waits for it, and a
+  // command that fails first never waits for it at all.
+  const formation = (async () => {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const refusedNote = refused > 0 ? `; ${refused} handshake${refused === 1 ? ' was' : 's were'} refused for want of the run's secret` : '';
+          reject(new LaunchError(`rank${missing().length === 1 ? '' : 's'} ${missing().join(', ')} did not join rank 0 at ${endpoint} within ${options.joinTimeoutMs / 1000} s${refusedNote}`));
+        }, options.joinTimeoutMs);
+        wake = () => {
+          if (fatal !== null || missing().length === 0) {
+            clearTimeout(timer);
+            if (fatal !== null) reject(fatal);
+            else resolve();
+          }
+        };
+        wake();
+      });
+    } catch (error) {
+      settled = true;
+      // The ranks that did join hear why the world did not form, and exit 2 as rank 0 does.
+      for (const agent of joined.values()) await send(agent.id, { kind: 'refused', reason: `the world did not form: ${error instanceof Error ? error.message : String(error)}` });
+      router.close();
+      await reading;
+      throw error;
     }
-  }, tickMs);
-  watchdog.unref();
+    settled = true;
+    formed = true;
+    // An agent silent for the peer timeout is lost: its sessions fail at once. A timer that itself ran late means this
+    // process was busy (a long block) and could not read what came meanwhile: it judges nobody on that tick.
+    const tickMs = Math.max(100, Math.floor(peerTimeoutMs / 5));
+    let lastTick = Date.now();
+    watchdog = setInterval(() => {
+      const now = Date.now();
+      const late = now - lastTick > 2 * tickMs;
+      lastTick = now;
+      for (const agent of joined.values()) {
+        if (late) agent.lastSeen = Math.max(agent.lastSeen, now - tickMs);
+        else if (!agent.lost && now - agent.lastSeen > peerTimeoutMs) loseAgent(agent, `its agent on ${agent.info.host} was silent for ${peerTimeoutMs / 1000} s (link down, or the agent killed)`);
+      }
+    }, tickMs);
+    watchdog.unref();
+    options.onFormed?.(agentsOf());
+  })();
+  // Nobody may be waiting when it fails; whoever needs the world next hears of it.
+  formation.catch(() => undefined);
 
   let sessionCount = 0;
   const starter = async (configs: readonly RankStart[]): Promise<Ranks> => {
+    await formation;
     const id = ++sessionCount;
     const wanted = configs.map((c) => c.rank);
     let rejectFailed: (error: Error) => void = () => undefined;
@@ -300,14 +318,24 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
   let closing: Promise<void> | null = null;
   return {
     size: identity.worldSize,
-    agents: [...joined.values()].map((a) => a.info).sort((a, b) => a.rank - b.rank),
+    get agents() {
+      return agentsOf();
+    },
     listenHost: host,
     starter,
     hostOf: (rank) => joined.get(rank)?.info.host ?? null,
     refusedPeers: () => refused,
     sessionsStarted: () => sessionCount,
-    close: () => {
+    close: (reason = 'rank 0 is done') => {
       closing ??= (async () => {
+        if (!settled) {
+          // Rank 0 ended before its world formed (its command failed first): the ranks that joined hear why.
+          fatal ??= new LaunchError(`rank 0 ended before the world formed: ${reason}`);
+          wake();
+          await formation.catch(() => undefined);
+          return;
+        }
+        if (!formed) return;
         clearInterval(watchdog);
         const reachable = [...joined.values()].filter((a) => !a.lost);
         const allStopped = new Promise<void>((resolve) => {

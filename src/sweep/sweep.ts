@@ -54,7 +54,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const transports = [...new Set(configs.map((c) => c.transport))];
   // One group per transport and wait policy: each opens its own ranks, whose ends wait that way.
   const groupKey = (c: Pick<Config, 'transport' | 'wait'>): string => `${c.transport} ${c.wait ?? ''}`;
-  const groups = [...new Map(configs.map((c) => [groupKey(c), { transport: c.transport, wait: c.wait }])).values()];
+  const grouped = [...new Map(configs.map((c) => [groupKey(c), { transport: c.transport, wait: c.wait }])).values()];
+  // A launched world forms, or fails to, before anything else is measured: its tcp groups come first.
+  const groups = options.tcp?.world === undefined ? grouped : [...grouped.filter((g) => isTcp(g.transport)), ...grouped.filter((g) => !isTcp(g.transport))];
   const waits = new Set(configs.map((c) => c.wait));
   const orderSeed = options.orderSeed ?? DEFAULT_ORDER_SEED;
   const reference: ReferenceRow[] = [];

@@ -15,7 +15,8 @@ describe.each(TRANSPORT_NAMES)('a rank session over %s', (transport) => {
     const session = await openRankSession({ tp: 3, transport });
     const info = { pids: session.pids, runDir: session.runDir };
     try {
-      const source = generatedSource({ batch: 4, seqLen: 40, steps: 12, blockSize: 4, seed: 3, finishRate: 0.1 });
+      // Long enough that a block's re-warm on a loaded machine (cold first steps) cannot wrap the source into a restart.
+      const source = generatedSource({ batch: 4, seqLen: 40, steps: 40, blockSize: 4, seed: 3, finishRate: 0.1 });
       for (const [codec, strategy] of [['msgpack', 'full'], ['shm', 'delta'], ['cbor-boxed', 'no-slots'], ['flatbuffers', 'delta']] as const) {
         const m = await session.measure({ codec, strategy, source, plan: fixedPlan(10, 3), verifyEvery: 1 });
         expect(m.codec).toBe(codec);

@@ -84,8 +84,8 @@ describe('stallbench rank on one host (loopback)', () => {
     const zero = startRank(['--rank', '0', '--world-size', '2', '--master', master, '--join-timeout', '30', '--', ...QUICK_TCP], env);
     expect(await zero.exited(40_000)).toBe(2);
     expect(await agent.exited(40_000)).toBe(2);
-    expect(zero.output().trim()).toBe('stallbench rank: rank 1 says the world has 3 ranks; rank 0 says 2');
-    expect(agent.output().trim()).toBe('stallbench rank: rank 1: refused by rank 0: rank 1 says the world has 3 ranks; rank 0 says 2');
+    expect(lastLine(zero.output())).toBe('stallbench sweep: rank 1 says the world has 3 ranks; rank 0 says 2');
+    expect(lastLine(agent.output())).toBe('stallbench rank: rank 1: refused by rank 0: rank 1 says the world has 3 ranks; rank 0 says 2');
   });
 
   it('tells the ranks that joined why a world that did not fill failed to form: all exit 2', async () => {
@@ -95,8 +95,8 @@ describe('stallbench rank on one host (loopback)', () => {
     const zero = startRank(['--rank', '0', '--world-size', '3', '--master', master, '--join-timeout', '3', '--', ...QUICK_TCP], env);
     expect(await zero.exited(40_000)).toBe(2);
     expect(await agent.exited(40_000)).toBe(2);
-    expect(zero.output().trim()).toBe(`stallbench rank: rank 2 did not join rank 0 at tcp://${master} within 3 s`);
-    expect(agent.output().trim()).toBe(`stallbench rank: rank 1: refused by rank 0: the world did not form: rank 2 did not join rank 0 at tcp://${master} within 3 s`);
+    expect(lastLine(zero.output())).toBe(`stallbench sweep: rank 2 did not join rank 0 at tcp://${master} within 3 s`);
+    expect(lastLine(agent.output())).toBe(`stallbench rank: rank 1: refused by rank 0: the world did not form: rank 2 did not join rank 0 at tcp://${master} within 3 s`);
   });
 
   it.skipIf(!ownNameResolves)('listens on every interface for a host name, and its ranks reach the sessions by that name', async () => {
@@ -117,6 +117,25 @@ describe('stallbench rank on one host (loopback)', () => {
     expect(await zero.exited(120_000), zero.output()).toBe(0);
     expect(await agent.exited(20_000), agent.output()).toBe(0);
     expect(rowsIn(join(folder, 'v6'))[0]?.clock?.[0]?.host).toBe(hostname());
+  });
+
+  it('fails a typo in rank 0\'s command at once, and tells the ranks that joined why', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '3', '--master', master, '--join-timeout', '5'], env);
+    // World of 3 with rank 2 never coming: the command's own error must not wait out rank 0's join timeout.
+    const zero = startRank(['--rank', '0', '--world-size', '3', '--master', master, '--join-timeout', '600', '--', ...QUICK_TCP, '--codecs', 'msgpak'], env);
+    expect(await zero.exited(60_000)).toBe(2);
+    expect(lastLine(zero.output())).toMatch(/^stallbench sweep: codec: unknown codec 'msgpak'/);
+    // Rank 1 joined in time and was told why, or rank 0 was gone before it could: either way one line and exit 2.
+    expect(await agent.exited(30_000)).toBe(2);
+    expect(lastLine(agent.output())).toMatch(/refused by rank 0: the world did not form: rank 0 ended before the world formed: its command exited 2|could not reach rank 0 at .* within 5 s/);
+  });
+
+  it('refuses, at once, a command whose transports leave the world\'s ranks idle', async () => {
+    const zero = startRank(['--rank', '0', '--world-size', '2', '--master', `127.0.0.1:${await freePort()}`, '--join-timeout', '600', '--', 'sweep', '--quick', '--transport', 'ipc'], { STALLBENCH_SECRET: newSecret() });
+    expect(await zero.exited(60_000)).toBe(2);
+    expect(lastLine(zero.output())).toBe('stallbench sweep: transport: under stallbench rank the other ranks serve only tcp sessions: give --transport tcp or tcp-plain (beside ipc)');
   });
 
   it('says in one line and exits 2 when rank 0 cannot be reached within the join timeout', async () => {
@@ -142,6 +161,22 @@ describe('stallbench rank on one host (loopback)', () => {
     expect(rowsIn(join(folder, 'intruder'))[0]?.transport).toBe('tcp');
   });
 
+  it('fails rank 0 at once, saying why, when an agent is interrupted mid-run', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const agent = startRank(['--rank', '1', '--world-size', '2', '--master', master], env);
+    const zero = startRank(['--rank', '0', '--world-size', '2', '--master', master, '--', ...QUICK_TCP, '--codecs', 'msgpack,json,cbor', '--idle-ms', '20', '--out', join(folder, 'left')], env);
+    expect(await printed(zero.output, /\[1\/\d+\]/), zero.output()).toBe(true);
+    const ranks = childrenOf(agent.child.pid ?? -1);
+    agent.child.kill('SIGINT');
+    // Told by the agent, not by a 10 s silence: the failure names the interruption.
+    expect(await printed(zero.output, /rank 1 failed at step -?\d+: its agent on .+ stopped: rank 1 was interrupted/, 5000), zero.output()).toBe(true);
+    expect(await zero.exited(30_000)).toBe(1);
+    // 130: a shell's code for SIGINT, as every stallbench command gives it.
+    expect(await agent.exited(30_000)).toBe(130);
+    expect(ranks.filter(isAlive)).toEqual([]);
+  });
+
   it('stops every rank, and what it started, when rank 0 is lost mid-run', async () => {
     const env = { STALLBENCH_SECRET: newSecret() };
     const master = `127.0.0.1:${await freePort()}`;
@@ -157,6 +192,9 @@ describe('stallbench rank on one host (loopback)', () => {
     expect(ranks.filter(isAlive)).toEqual([]);
   });
 });
+
+/** The last line a process printed. */
+const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
 
 /** The pids of a process's children, from /proc. */
 function childrenOf(pid: number): number[] {
