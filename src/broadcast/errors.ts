@@ -1,4 +1,10 @@
 import { StallbenchError } from '../errors.js';
+/** Where in a run a failure came, in words: a step's index, the handshake (-1), or a ping between steps (below -1). */
+function whenOf(step: number): string {
+  if (step >= 0) return `at step ${step}`;
+  return step === -1 ? 'during the handshake' : 'between steps (answering a ping)';
+}
+
 /** A rank process failed: it exited, was killed, stopped answering, or could not decode a step. */
 export class RankFailedError extends StallbenchError {
   readonly cliExitCode = 1;
@@ -11,7 +17,7 @@ export class RankFailedError extends StallbenchError {
     readonly exitCode: number | null = null,
     readonly signal: NodeJS.Signals | null = null,
   ) {
-    super(`rank ${rank} failed at step ${step}: ${reason}`);
+    super(`rank ${rank} failed ${whenOf(step)}: ${reason}`);
   }
 }
 
