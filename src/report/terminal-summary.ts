@@ -65,5 +65,21 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
     `Every row at ${sizeLabel(results, largest)} (= at the harness floor; band: every rank as fast as this one – the slowest of tp−1; *: measured with more processes than cores):`,
     all.text + dropped,
     ...(preempted ? ["†: most of the row's slow steps (above 3× its median) had a preemption — the machine's tail, not the codec's; the results file has each row's attribution"] : []),
+    ...networkLines(results.rows.filter((r) => r.seqLen === largest)),
   ].join('\n');
+}
+
+/** What only tcp rows carry, a line each: rank 1's clock against rank 0's (and its host), and the link band at the largest TP. */
+function networkLines(rows: SweepResultsFile['rows']): string[] {
+  const lines = rows.flatMap((r) => {
+    const clock = r.clock?.find((c) => c.rank === 1);
+    const band = r.link?.[r.link.length - 1];
+    if (clock === undefined && band === undefined) return [];
+    const parts = [
+      ...(band === undefined ? [] : [`link ${band.link} at tp${band.tp} ${band.lowMs.toFixed(3)}–${band.highMs.toFixed(3)} ms`]),
+      ...(clock === undefined ? [] : [`clock of rank 1${clock.host === undefined ? '' : ` on ${clock.host}`} ${clock.offsetUs.toFixed(1)} ± ${clock.uncertaintyUs.toFixed(1)} µs`]),
+    ];
+    return [`  ${seriesName(r)} ${r.strategy} over ${r.transport}: ${parts.join('; ')}`];
+  });
+  return lines.length === 0 ? [] : ['', 'Over tcp (stall and transfer known to ± the clock estimate; the band adds the link to the measured stall):', ...lines];
 }

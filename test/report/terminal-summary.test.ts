@@ -17,6 +17,17 @@ describe('the terminal summary', () => {
     expect(lines.filter((l) => /^(msgpack-boxed|msgpack|cbor) /.test(l))).toHaveLength(9);
   });
 
+  it('gives each tcp row a line with its link band and rank 1\'s clock, and none where no row crossed a network', async () => {
+    const results = await smallResults({ codecs: ['msgpack'], strategies: ['full', 'delta'], seqLens: [64] });
+    expect(terminalSummary(results, 100)).not.toMatch(/Over tcp/);
+    const [tcp] = results.rows;
+    if (tcp === undefined) throw new Error('no row');
+    Object.assign(tcp, { transport: 'tcp-plain', clock: [{ rank: 1, host: 'node-b', offsetUs: -20.5, uncertaintyUs: 150.25, driftUs: 3, blocks: 8 }], link: [{ tp: 2, link: '25us,100Gbps', lowMs: 1.5, highMs: 1.5, basis: '' }, { tp: 8, link: '25us,100Gbps', lowMs: 1.5, highMs: 2.25, basis: '' }] });
+    const lines = terminalSummary(results, 100).split('\n');
+    expect(lines).toContain(`  msgpack ${tcp.strategy} over tcp-plain: link 25us,100Gbps at tp8 1.500–2.250 ms; clock of rank 1 on node-b -20.5 ± 150.3 µs`);
+    expect(lines.filter((l) => / over /.test(l))).toHaveLength(1);
+  });
+
   it('names the change from the fastest full row to the fastest row, with both stalls, when no Python rows ran', async () => {
     const results = await smallResults({ codecs: ['msgpack-boxed'], strategies: ['full', 'delta'], seqLens: [512] });
     const sentence = whatToChange(results);
