@@ -1,8 +1,7 @@
 import { StallbenchError } from '../errors.js';
-/** Where in a run a failure came, in words: a step's index, the handshake (-1), or a ping between steps (below -1). */
+/** Where in a run a failure came, in words: a step's index, or (negative) the control traffic between steps. */
 function whenOf(step: number): string {
-  if (step >= 0) return `at step ${step}`;
-  return step === -1 ? 'during the handshake' : 'between steps (answering a ping)';
+  return step >= 0 ? `at step ${step}` : 'between steps (handshake, configuration or a ping)';
 }
 
 /** A rank process failed: it exited, was killed, stopped answering, or could not decode a step. */

@@ -246,7 +246,8 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
     const { address } = transport;
     // A launched world's agents start tcp ranks on their own hosts; every other rank is forked here.
     const starter = isTcp(transportName) ? (options.tcp?.world?.starter ?? spawnRanks) : spawnRanks;
-    const started = await starter(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })), rankEnv(secret));
+    // Raced with an interruption: a launched world's starter may be waiting for its ranks to join.
+    const started = await guard.race(Promise.resolve(starter(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })), rankEnv(secret))));
     ranks = started;
     guard.watch(started.failed);
     await options.onStart?.({ pids: started.pids, runDir: dir.path });

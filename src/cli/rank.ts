@@ -12,7 +12,7 @@ import { setLaunchedWorld } from './launched-world.js';
 export const RANK_HELP = `usage: stallbench rank [options] [-- COMMAND [its options]]
 
 One process of a world a launcher started (mpirun, srun, torchrun, or one shell per host). Rank 0 is the scheduler:
-it runs COMMAND (sweep, stall, ipc or run; default: sweep) exactly as it runs alone, its tcp and tcp-plain
+it runs COMMAND (sweep, stall, ipc or run; default: sweep --transport tcp) exactly as it runs alone, its tcp and tcp-plain
 sessions' ranks on the other processes' hosts (so COMMAND needs --transport tcp or tcp-plain, beside any other);
 the first such session waits for the others to join. Every other rank serves rank 0 until it stops them, and
 exits; if rank 0 is lost, so are they, and nothing they started is left behind.
@@ -37,6 +37,9 @@ refused and counted.
 
 While the world forms, a rank that disagrees on its size, or claims a rank another holds, is refused, and rank 0
 and every rank that joined exit 2; one that comes after it formed is refused, and the run goes on.`;
+
+/** What rank 0 runs when nothing follows `--`: the sweep, over the transport the world's ranks serve. */
+const DEFAULT_COMMAND = ['sweep', '--transport', 'tcp'];
 
 /** What rank 0 runs once the world has formed: the command line's own dispatch. */
 export type RunCommand = (argv: string[]) => Promise<number>;
@@ -92,12 +95,11 @@ export async function rankCommand(args: string[], run: RunCommand): Promise<numb
   setLaunchedWorld(world);
   let code = 1;
   try {
-    code = await run(command.length === 0 ? ['sweep'] : command);
-    if (code === 0 && world.sessionsStarted() === 0) console.error(`stallbench rank: no tcp session used the world's ${identity.worldSize - 1} other rank${identity.worldSize === 2 ? '' : 's'}`);
+    code = await run(command.length === 0 ? DEFAULT_COMMAND : command);
     if (world.refusedPeers() > 0) console.error(`stallbench rank: ${world.refusedPeers()} handshake${world.refusedPeers() === 1 ? ' was' : 's were'} refused at the rendezvous for want of the run's secret`);
     return code;
   } finally {
     setLaunchedWorld(null);
-    await world.close(`its command exited ${code}`);
+    await world.close({ ok: code === 0, reason: `its command exited ${code}` });
   }
 }

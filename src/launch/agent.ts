@@ -130,6 +130,8 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
             alive = setInterval(() => void send({ kind: 'alive' }), Math.max(50, Math.min(beatMs, Math.floor(message.peerTimeoutMs / 5))));
           } else if (message.kind === 'refused') {
             finish(2, `rank ${identity.rank}: refused by rank 0: ${message.reason}`);
+            // Read before rank 0 closes its end: it waits for this answer, as it does after a stop.
+            if (welcomed) void send({ kind: 'stopping' });
           } else if (message.kind === 'start' && welcomed && !ended) start(message.session, reachableStart(message.start as RankStart, identity.master.host));
           else if (message.kind === 'kill') killSession(message.session);
           else if (message.kind === 'stop') {

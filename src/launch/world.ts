@@ -38,10 +38,11 @@ export interface LaunchedWorld extends RemoteWorld {
   readonly listenHost: string;
   /** Peers whose CurveZMQ handshake failed on the rendezvous: refused before any frame. */
   refusedPeers(): number;
-  /** Sessions whose ranks the agents started so far. */
-  sessionsStarted(): number;
-  /** Tells every agent to stop (or, before the world formed, why it never will: `reason`) and closes the rendezvous (once). */
-  close(reason?: string): Promise<void>;
+  /**
+   * Tells every agent to stop and closes the rendezvous (once). Before the world formed, a rank 0 that ended well
+   * (`ok`) stops the ranks that joined; one that failed tells them `reason`, and they exit 2.
+   */
+  close(outcome?: { ok: boolean; reason: string }): Promise<void>;
 }
 
 /**
@@ -128,6 +129,7 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
       else if (joined.has(rank) && !(joined.get(rank)?.id.equals(id) ?? false)) reason = `rank ${rank} joined twice (from ${joined.get(rank)?.info.host} and ${message.host})`;
       else if ([...joined.values()].some((a) => a.id.equals(id) && a.info.rank !== rank)) reason = `one process on ${message.host} claims two ranks`;
       else if (formed && !joined.has(rank)) reason = `rank ${rank} joined a world already formed`;
+      else if (settled && !formed) reason = 'the world did not form';
       if (reason !== null) {
         void send(id, { kind: 'refused', reason });
         // A world whose ranks disagree cannot run: while it forms, rank 0 says so too, before anything is measured.
@@ -166,6 +168,25 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
     }
   })();
 
+  let endedCleanly = false;
+  /**
+   * Says `message` (stop, or why the world did not form) to every agent still reachable, waits for each to answer
+   * (bounded: one that cannot is lost, and its own watch on rank 0 ends it), then closes the rendezvous: an agent
+   * never reads the close as rank 0 lost before it has read why.
+   */
+  const farewell = async (message: WorldMessage): Promise<void> => {
+    const reachable = [...joined.values()].filter((a) => !a.lost);
+    const allAnswered = new Promise<void>((resolve) => {
+      onStopping = () => {
+        if (reachable.every((a) => stopped.has(a.info.rank))) resolve();
+      };
+      onStopping();
+    });
+    for (const agent of reachable) await send(agent.id, message);
+    await Promise.race([allAnswered, new Promise((resolve) => setTimeout(resolve, Math.min(peerTimeoutMs, 5000)).unref())]);
+    router.close();
+    await reading;
+  };
   const missing = (): number[] => Array.from({ length: identity.worldSize - 1 }, (_, i) => i + 1).filter((r) => !joined.has(r));
   let watchdog: NodeJS.Timeout | undefined;
   let settled = false;
@@ -189,10 +210,10 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
       });
     } catch (error) {
       settled = true;
-      // The ranks that did join hear why the world did not form, and exit 2 as rank 0 does.
-      for (const agent of joined.values()) await send(agent.id, { kind: 'refused', reason: `the world did not form: ${error instanceof Error ? error.message : String(error)}` });
-      router.close();
-      await reading;
+      // The ranks that did join hear why the world did not form and exit 2 as rank 0 does — or, where rank 0 ended
+      // cleanly before it needed them (a --help, a run with no tcp session), are stopped and exit 0.
+      if (endedCleanly) await farewell({ kind: 'stop' });
+      else await farewell({ kind: 'refused', reason: `the world did not form: ${error instanceof Error ? error.message : String(error)}` });
       throw error;
     }
     settled = true;
@@ -325,30 +346,20 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
     starter,
     hostOf: (rank) => joined.get(rank)?.info.host ?? null,
     refusedPeers: () => refused,
-    sessionsStarted: () => sessionCount,
-    close: (reason = 'rank 0 is done') => {
+    close: (outcome = { ok: true, reason: 'rank 0 is done' }) => {
       closing ??= (async () => {
         if (!settled) {
-          // Rank 0 ended before its world formed (its command failed first): the ranks that joined hear why.
-          fatal ??= new LaunchError(`rank 0 ended before the world formed: ${reason}`);
+          // Rank 0 ended before its world formed: the ranks that joined hear why (or are stopped, if it ended well).
+          endedCleanly = outcome.ok;
+          fatal ??= new LaunchError(`rank 0 ended before the world formed: ${outcome.reason}`);
           wake();
           await formation.catch(() => undefined);
-          return;
+          // The world may have formed in the same turn: then it ends as a formed one does.
+          if (!formed) return;
         }
         if (!formed) return;
         clearInterval(watchdog);
-        const reachable = [...joined.values()].filter((a) => !a.lost);
-        const allStopped = new Promise<void>((resolve) => {
-          onStopping = () => {
-            if (reachable.every((a) => stopped.has(a.info.rank))) resolve();
-          };
-          onStopping();
-        });
-        for (const agent of reachable) await send(agent.id, { kind: 'stop' });
-        // Bounded: an agent that cannot answer is lost, and its own watch on rank 0 ends it.
-        await Promise.race([allStopped, new Promise((resolve) => setTimeout(resolve, Math.min(peerTimeoutMs, 5000)).unref())]);
-        router.close();
-        await reading;
+        await farewell({ kind: 'stop' });
       })();
       return closing;
     },

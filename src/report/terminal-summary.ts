@@ -73,7 +73,7 @@ export function terminalSummary(results: SweepResultsFile, width: number): strin
 function networkLines(rows: SweepResultsFile['rows']): string[] {
   const lines = rows.flatMap((r) => {
     const clock = r.clock?.find((c) => c.rank === 1);
-    const band = r.link?.[r.link.length - 1];
+    const band = r.link?.reduce((a, b) => (b.tp > a.tp ? b : a));
     if (clock === undefined && band === undefined) return [];
     const parts = [
       ...(band === undefined ? [] : [`link ${band.link} at tp${band.tp} ${band.lowMs.toFixed(3)}–${band.highMs.toFixed(3)} ms`]),

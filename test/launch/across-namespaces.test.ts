@@ -92,8 +92,8 @@ describe.skipIf(unavailable !== null)('stallbench rank across network namespaces
     const victim = (await waitForRankProcess(pair.addressA))[0];
     expect(victim).toBeDefined();
     process.kill(victim as number, 'SIGKILL');
-    // Its agent reports the exit at once: well inside the session's 5 s answer timeout, which would name it anyway.
-    expect(await printed(run.output, /stallbench( sweep)?: rank 1 failed at step \d+: exited by SIGKILL/, 5000), run.output()).toBe(true);
+    // Its agent reports the exit at once, so the failure names the signal, not the session's answer timeout.
+    expect(await printed(run.output, /stallbench( sweep)?: rank 1 failed at step \d+: exited by SIGKILL/), run.output()).toBe(true);
     const code = await run.exited(60_000);
     expect(code, run.output()).not.toBe(0);
     expect(code).not.toBeNull();
@@ -109,7 +109,7 @@ describe.skipIf(unavailable !== null)('stallbench rank across network namespaces
     expect(await printed(zero.output, /\[1\/\d+\]/), zero.output()).toBe(true);
     pair.cut();
     expect(await zero.exited(60_000), zero.output()).toBe(1);
-    expect(zero.output()).toMatch(/stallbench( sweep)?: rank 1 failed (at step \d+|during the handshake|between steps \(answering a ping\)): /);
+    expect(zero.output()).toMatch(/stallbench( sweep)?: rank 1 failed (at step \d+|between steps \(handshake, configuration or a ping\)): /);
     // No FIN crosses a link that is down: the agent learns of it from its missed heartbeats.
     expect(await agent.exited(60_000), agent.output()).toBe(1);
     expect(agent.output()).toMatch(/rank 1: lost rank 0 at tcp:\/\/[\d.]+:\d+ .*stopped what it started/);

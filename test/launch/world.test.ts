@@ -170,7 +170,7 @@ describe('stallbench rank on one host (loopback)', () => {
     const ranks = childrenOf(agent.child.pid ?? -1);
     agent.child.kill('SIGINT');
     // Told by the agent, not by a 10 s silence: the failure names the interruption.
-    expect(await printed(zero.output, /rank 1 failed (at step \d+|between steps \(answering a ping\)): its agent on .+ stopped: rank 1 was interrupted/, 5000), zero.output()).toBe(true);
+    expect(await printed(zero.output, /rank 1 failed (at step \d+|between steps \(handshake, configuration or a ping\)): its agent on .+ stopped: rank 1 was interrupted/), zero.output()).toBe(true);
     expect(await zero.exited(30_000)).toBe(1);
     // 130: a shell's code for SIGINT, as every stallbench command gives it.
     expect(await agent.exited(30_000)).toBe(130);
