@@ -150,7 +150,11 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
     if (message.kind === 'started') sessions.get(message.session)?.onStarted(rank, message.pid);
     else if (message.kind === 'start-failed') sessions.get(message.session)?.onStartFailed(rank, message.reason);
     else if (message.kind === 'exit') sessions.get(message.session)?.onExit(rank, message.code, message.signal, message.stderr);
-    else if (message.kind === 'leaving') loseAgent(agent, `its agent on ${agent.info.host} stopped: ${message.reason}`);
+    else if (message.kind === 'leaving') {
+      // Before the world formed it is simply not there: the world waits for that rank again, and lets it rejoin.
+      if (!formed) joined.delete(rank);
+      else loseAgent(agent, `its agent on ${agent.info.host} stopped: ${message.reason}`);
+    }
     else if (message.kind === 'stopping') {
       stopped.add(rank);
       onStopping();

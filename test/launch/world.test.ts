@@ -119,6 +119,22 @@ describe('stallbench rank on one host (loopback)', () => {
     expect(rowsIn(join(folder, 'v6'))[0]?.clock?.[0]?.host).toBe(hostname());
   });
 
+  it('lets a rank that left before the world formed be started again, and the world then forms', async () => {
+    const env = { STALLBENCH_SECRET: newSecret() };
+    const master = `127.0.0.1:${await freePort()}`;
+    const zero = startRank(['--rank', '0', '--world-size', '3', '--master', master, '--', ...QUICK_TCP, '--out', join(folder, 'rejoin')], env);
+    const first = startRank(['--rank', '1', '--world-size', '3', '--master', master], env);
+    expect(await printed(first.output, /rank 1 of 3 joined rank 0/), first.output()).toBe(true);
+    first.child.kill('SIGINT');
+    expect(await first.exited(30_000)).toBe(130);
+    // The world is still short of rank 1: started again, it is let in, not refused as a rank claimed twice.
+    const again = startRank(['--rank', '1', '--world-size', '3', '--master', master], env);
+    const two = startRank(['--rank', '2', '--world-size', '3', '--master', master], env);
+    expect(await zero.exited(120_000), zero.output()).toBe(0);
+    expect(await again.exited(30_000), again.output()).toBe(0);
+    expect(await two.exited(30_000), two.output()).toBe(0);
+  });
+
   it('fails a typo in rank 0\'s command at once, and tells the ranks that joined why', async () => {
     const env = { STALLBENCH_SECRET: newSecret() };
     const master = `127.0.0.1:${await freePort()}`;
