@@ -115,7 +115,7 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
     agent.lost = true;
     for (const session of sessions.values()) if (session.ranks.includes(agent.info.rank)) session.onLost(agent.info.rank, reason);
   };
-  // Agents that answered rank 0's stop: it closes once all have, so none reads the close as rank 0 lost.
+  // Agents that answered rank 0's stop or refusal: it closes once all have, so none reads the close as rank 0 lost.
   const stopped = new Set<number>();
   let onStopping: () => void = () => undefined;
   let wake: () => void = () => undefined;
@@ -154,8 +154,7 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
       // Before the world formed it is simply not there: the world waits for that rank again, and lets it rejoin.
       if (!formed) joined.delete(rank);
       else loseAgent(agent, `its agent on ${agent.info.host} stopped: ${message.reason}`);
-    }
-    else if (message.kind === 'stopping') {
+    } else if (message.kind === 'stopping') {
       stopped.add(rank);
       onStopping();
     }
