@@ -16,7 +16,7 @@ export interface Ranks {
 }
 
 /** Where the rank process's entry point is, and how Node must be started to load it. */
-export function rankEntry(): { path: string; execArgv: string[] } {
+function rankEntry(): { path: string; execArgv: string[] } {
   // Under tsx or vitest this module is TypeScript, and so is its sibling; ranks then load it through tsx.
   const fromSource = import.meta.url.endsWith('.ts');
   const path = new URL(fromSource ? './rank-process.ts' : './rank-process.js', import.meta.url).pathname;
@@ -53,10 +53,24 @@ export interface RemoteWorld {
   hostOf(rank: number): string | null;
 }
 
-/** Forks ranks 1..configs.length with the IPC channel open, so a rank exits when this process goes; `env` is theirs. */
-export function spawnRanks(configs: readonly RankStart[], env: NodeJS.ProcessEnv = process.env): Ranks {
+/** Forks one rank process with the IPC channel open, so it exits when this process goes; `env` is its. */
+export function forkRank(config: RankStart, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const { path, execArgv } = rankEntry();
-  return superviseRanks(configs.map((config) => ({ rank: config.rank, child: fork(path, [JSON.stringify(config)], { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }) })));
+  return fork(path, [JSON.stringify(config)], { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+}
+
+/** Forks ranks 1..configs.length (forkRank each); `env` is theirs. */
+export function spawnRanks(configs: readonly RankStart[], env: NodeJS.ProcessEnv = process.env): Ranks {
+  return superviseRanks(configs.map((config) => ({ rank: config.rank, child: forkRank(config, env) })));
+}
+
+/** The last 2000 characters a child wrote to stderr, kept as it writes: what its failure reports. */
+export function stderrTail(child: ChildProcess): () => string {
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-2000);
+  });
+  return () => tail;
 }
 
 /** How a process ended, with the last of what it said: the reason a RankFailedError gives. */
@@ -88,17 +102,14 @@ export function superviseRanks(started: readonly { rank: number; child: ChildPro
   // Nobody may be awaiting `failed` when a rank dies between steps; the run still sees it on its next race.
   failed.catch(() => undefined);
   const children: ChildProcess[] = started.map(({ rank, child }) => {
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-2000);
-    });
+    const stderr = stderrTail(child);
     // A process that never started (no such program) has no exit to report.
     child.on('error', (error: NodeJS.ErrnoException) => {
-      rejectFailed(failure({ rank, step, reason: error.code === 'ENOENT' ? 'not found' : error.message, code: null, signal: null, stderr, spawnError: error }));
+      rejectFailed(failure({ rank, step, reason: error.code === 'ENOENT' ? 'not found' : error.message, code: null, signal: null, stderr: stderr(), spawnError: error }));
     });
     child.on('exit', (code, signal) => {
       if (stopping && code === 0) return;
-      afterStderr(child, () => rejectFailed(failure({ rank, step, reason: exitReason(code, signal, stderr), code, signal, stderr, spawnError: null })));
+      afterStderr(child, () => rejectFailed(failure({ rank, step, reason: exitReason(code, signal, stderr()), code, signal, stderr: stderr(), spawnError: null })));
     });
     return child;
   });

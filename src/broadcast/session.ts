@@ -204,10 +204,12 @@ export function shmBackendOf(codec: Codec): ShmBackendKind | null {
 /** Starts ranks 1..tp-1 as child processes and completes the handshake; measure() then reuses them. */
 export async function openRankSession(options: SessionOptions = {}): Promise<RankSession> {
   const tp = requireInt('tp', options.tp ?? 2, 2, 64);
-  const world = isTcp(options.transport ?? 'ipc') ? options.tcp?.world : undefined;
-  if (world !== undefined && tp > world.size) throw new OptionsError('tp', `${tp} needs more ranks than the launched world's ${world.size}`);
-  const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
   const transportName = options.transport ?? 'ipc';
+  // A launched world's agents start tcp ranks on their own hosts; every other rank is forked here.
+  const world = isTcp(transportName) ? options.tcp?.world : undefined;
+  if (world !== undefined && tp > world.size) throw new OptionsError('tp', `${tp} needs more ranks than the launched world's ${world.size}`);
+  const starter = world?.starter ?? spawnRanks;
+  const timeoutMs = requireInt('timeoutMs', options.timeoutMs ?? 5000, 10, 600_000);
   const wait = options.wait === undefined ? undefined : waitChoiceOf(options.wait);
   const idleMs = requireNumber('idleMs', options.idleMs ?? 0, 0, MAX_IDLE_MS);
   const token = randomBytes(TOKEN_BYTES).toString('hex');
@@ -244,8 +246,6 @@ export async function openRankSession(options: SessionOptions = {}): Promise<Ran
   const { started: live, address } = await guard.run(async () => {
     transport = await openSchedulerTransport(transportName, dir, timeoutMs, { ranks: tp - 1, shmRing: options.shmRing, wait, tcp: options.tcp, ...(secret === null ? {} : { secret }) });
     const { address } = transport;
-    // A launched world's agents start tcp ranks on their own hosts; every other rank is forked here.
-    const starter = isTcp(transportName) ? (options.tcp?.world?.starter ?? spawnRanks) : spawnRanks;
     // Raced with an interruption: a launched world's starter may be waiting for its ranks to join.
     const started = await guard.race(Promise.resolve(starter(Array.from({ length: tp - 1 }, (_, i) => ({ rank: i + 1, token, address, idleTimeoutMs: Math.max(60_000, 4 * timeoutMs) })), rankEnv(secret))));
     ranks = started;

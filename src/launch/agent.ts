@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { Dealer } from 'zeromq';
 import type { RankStart } from '../broadcast/rank-process.js';
-import { afterStderr, rankEntry } from '../broadcast/ranks.js';
+import { afterStderr, forkRank, stderrTail } from '../broadcast/ranks.js';
 import { curveKeysOf } from '../transport/run-secret.js';
 import type { RankIdentity } from './identity.js';
 import { packWorld, unpackWorld, WORLD_MAX_MESSAGE_BYTES, type WorldMessage } from './world-protocol.js';
@@ -76,15 +76,11 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
   })();
 
   const start = (session: number, config: RankStart): void => {
-    const { path, execArgv } = rankEntry();
     // The agent's environment carries the run's secret (it needed it to join), and so the rank's does.
-    const child = fork(path, [JSON.stringify(config)], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = forkRank(config);
     const key = `${session}:${config.rank}`;
     children.set(key, { child, session, rank: config.rank });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-2000);
-    });
+    const stderr = stderrTail(child);
     child.on('error', (error) => {
       children.delete(key);
       void send({ kind: 'start-failed', session, rank: config.rank, reason: error.message });
@@ -93,7 +89,7 @@ export async function serveAgent(options: AgentOptions): Promise<AgentExit> {
     child.on('exit', (code, signal) =>
       afterStderr(child, () => {
         children.delete(key);
-        void send({ kind: 'exit', session, rank: config.rank, code, signal, stderr });
+        void send({ kind: 'exit', session, rank: config.rank, code, signal, stderr: stderr() });
       }),
     );
   };

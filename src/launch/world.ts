@@ -256,6 +256,8 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
       started = resolve;
       startFailed = reject;
     });
+    // A rank can fail while the starts are still being sent, before anything awaits this: the race below still sees it.
+    allStarted.catch(() => undefined);
     let exitedAll: () => void = () => undefined;
     const allExited = new Promise<void>((resolve) => {
       exitedAll = resolve;
@@ -276,20 +278,19 @@ export async function openWorld(options: WorldOptions): Promise<LaunchedWorld> {
         rejectFailed(error);
       },
       onExit(rank, code, signal, stderr) {
-        session.exited.add(rank);
-        if (wanted.every((r) => session.exited.has(r))) exitedAll();
-        if (session.stopping && code === 0) return;
-        const error = new RankFailedError(rank, session.step, exitReason(code, signal, stderr), code, signal as NodeJS.Signals | null);
-        startFailed(error);
-        rejectFailed(error);
+        ended(rank, session.stopping && code === 0 ? null : new RankFailedError(rank, session.step, exitReason(code, signal, stderr), code, signal as NodeJS.Signals | null));
       },
       onLost(rank, reason) {
-        session.exited.add(rank);
-        if (wanted.every((r) => session.exited.has(r))) exitedAll();
-        const error = new RankFailedError(rank, session.step, reason);
-        startFailed(error);
-        rejectFailed(error);
+        ended(rank, new RankFailedError(rank, session.step, reason));
       },
+    };
+    /** A rank of the session is gone: counted, and, unless it was asked to go, the session's failure. */
+    const ended = (rank: number, error: RankFailedError | null): void => {
+      session.exited.add(rank);
+      if (wanted.every((r) => session.exited.has(r))) exitedAll();
+      if (error === null) return;
+      startFailed(error);
+      rejectFailed(error);
     };
     sessions.set(id, session);
     // A session whose ranks have all ended hears nothing more.
